@@ -1,0 +1,39 @@
+// Lint rules for every project. The module-boundary rule enforces the import
+// rules of DESIGN.md ("Who may import whom") from the project tags in each
+// project.json:
+//   scope:light (teacher-clients, datasets, tb-writer, checkpoint-io, config):
+//       no tensor library, no other @rfai package
+//   pkg:core -> tfjs only; pkg:policy-gradient-kl -> core; pkg:models -> core, checkpoint-io
+//   type:app -> any package, never another app
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+const tensorLibs = ['@tensorflow/*'];
+
+export default [
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs', '.nx/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          banTransitiveDependencies: false,
+          depConstraints: [
+            { sourceTag: 'scope:light', onlyDependOnLibsWithTags: [], bannedExternalImports: tensorLibs },
+            { sourceTag: 'pkg:core', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'pkg:policy-gradient-kl', onlyDependOnLibsWithTags: ['pkg:core'] },
+            { sourceTag: 'pkg:models', onlyDependOnLibsWithTags: ['pkg:core', 'pkg:checkpoint-io'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['scope:light', 'scope:tensor'] },
+          ],
+        },
+      ],
+    },
+  },
+];
