@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+/**
+ * rfai trainer. Run from the repository root through nx:
+ *
+ *   npx nx run trainer:train                          # RFAI on config.yaml (offline defaults)
+ *   npx nx run trainer:train -- --set training.max_steps=10 --run-name quick
+ *   npx nx run trainer:validate -- --config config.yaml
+ *
+ * or directly: npx tsx apps/trainer/src/main.ts <command> [options]
+ * Exit codes: 0 ok, 1 runtime failure, 2 bad usage or config.
+ */
+import { runValidate } from './commands/validate';
+
+type CommandFn = (argv: string[]) => Promise<number>;
+
+const commands: Record<string, { run: () => Promise<CommandFn>; help: string }> = {
+  validate: { run: async () => runValidate, help: 'load and validate a config (exit 2 on problems)' },
+};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.help}`);
+  return `Usage: rfai-trainer <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun a command with --help for its options.\n`;
+}
+
+async function main(): Promise<number> {
+  const [name, ...rest] = process.argv.slice(2);
+  if (!name || name === '--help' || name === '-h') {
+    process.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  const cmd = commands[name];
+  if (!cmd) {
+    process.stderr.write(`Unknown command "${name}".\n${usage()}`);
+    return 2;
+  }
+  return (await cmd.run())(rest);
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
