@@ -1,0 +1,392 @@
+// Reading event files: one file, a run folder (all its files merged), and
+// the runs under a log folder.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TbArgumentError, TbCorruptRecordError, TbDecodeError, TbError } from './errors';
+import { decodeEvent, type DecodedEvent, type HistogramBucket } from './event-decoder';
+import type { HParamValue, SessionStatus } from './hparams';
+import type { HistogramValue } from './histogram';
+import { ProtoDecodeError } from './protobuf';
+import { scanRecords, type TruncatedTail } from './tfrecord';
+
+/** A decoded event with where it came from. */
+export interface EventRecord extends DecodedEvent {
+  /** Byte offset of the record in its file. */
+  offset: number;
+}
+
+/** A final record cut short (the writer is still running, or was killed mid-write). */
+export interface TruncatedRecord extends TruncatedTail {
+  file: string;
+}
+
+/** Options of {@link readEventFile} and {@link readEvents}. */
+export interface ReadOptions {
+  /**
+   * What to do at a record whose CRC does not match: `throw` (default) a
+   * TbCorruptRecordError, or `stop` reading that file and report the
+   * records before it (the bad offset goes to `corrupt`).
+   */
+  onCorrupt?: 'throw' | 'stop';
+  /** Bytes read per chunk while streaming; default 4 MiB. */
+  chunkBytes?: number;
+}
+
+/** Result of {@link readEventFile}. */
+export interface EventFileContents {
+  file: string;
+  events: EventRecord[];
+  /** Set when the file ends inside a record. */
+  truncated: TruncatedRecord | null;
+  /** Set when reading stopped at a corrupt record (`onCorrupt: 'stop'`). */
+  corrupt: TbCorruptRecordError | null;
+}
+
+const EVENT_FILE_RE = /(^|\/)events\.out\.tfevents\.[^/]*$/;
+
+/** True for a file name TensorBoard treats as an event file (`*events.out.tfevents*`). */
+export function isEventFileName(name: string): boolean {
+  return path.basename(name).includes('tfevents') && EVENT_FILE_RE.test(name.replace(/\\/g, '/'));
+}
+
+/**
+ * Iterates the events of one file, streaming it in chunks, checking both
+ * CRCs of every record. Stops quietly at a truncated final record; call
+ * {@link readEventFile} to have it reported.
+ */
+export async function* readEvents(
+  file: string,
+  options: ReadOptions = {},
+  state: { truncated: TruncatedRecord | null; corrupt: TbCorruptRecordError | null; pluginByTag?: Map<string, string> } = {
+    truncated: null,
+    corrupt: null,
+  },
+): AsyncGenerator<EventRecord> {
+  const chunkBytes = options.chunkBytes ?? 4 * 1024 * 1024;
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 16) {
+    throw new TbArgumentError('options.chunkBytes', 'an integer >= 16', String(chunkBytes));
+  }
+  const pluginByTag = state.pluginByTag ?? new Map<string, string>();
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(file, 'r');
+  } catch (err) {
+    throw new TbError(`${file}: cannot open event file: ${(err as Error).message}`);
+  }
+  try {
+    let buf: Uint8Array = new Uint8Array(0);
+    let bufOffset = 0; // file offset of buf[0]
+    let eof = false;
+    while (!eof) {
+      const chunk = new Uint8Array(Math.max(chunkBytes, 0));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, bufOffset + buf.length);
+      if (bytesRead === 0) eof = true;
+      if (bytesRead > 0) {
+        const joined = new Uint8Array(buf.length + bytesRead);
+        joined.set(buf, 0);
+        joined.set(chunk.subarray(0, bytesRead), buf.length);
+        buf = joined;
+      }
+      let scan;
+      try {
+        scan = scanRecords(buf, file, bufOffset);
+      } catch (err) {
+        if (err instanceof TbCorruptRecordError && options.onCorrupt === 'stop') {
+          // Yield the good records before the corrupt one, then stop.
+          const good = scanRecords(buf.subarray(0, err.offset - bufOffset), file, bufOffset);
+          for (const rec of good.records) yield decodeAt(buf, rec.offset, rec.dataStart, rec.dataEnd, file, pluginByTag);
+          state.corrupt = err;
+          return;
+        }
+        throw err;
+      }
+      for (const rec of scan.records) yield decodeAt(buf, rec.offset, rec.dataStart, rec.dataEnd, file, pluginByTag);
+      if (eof) {
+        state.truncated = scan.truncated ? { file, ...scan.truncated } : null;
+      } else {
+        buf = buf.slice(scan.consumed);
+        bufOffset += scan.consumed;
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+function decodeAt(
+  buf: Uint8Array,
+  offset: number,
+  start: number,
+  end: number,
+  file: string,
+  pluginByTag: Map<string, string>,
+): EventRecord {
+  try {
+    const ev = decodeEvent(buf, start, end, pluginByTag) as EventRecord;
+    ev.offset = offset;
+    return ev;
+  } catch (err) {
+    if (err instanceof ProtoDecodeError) throw new TbDecodeError(file, offset, err.message);
+    throw err;
+  }
+}
+
+/**
+ * Reads and decodes every event of one file. A truncated final record is
+ * reported in `truncated`, not thrown.
+ *
+ * @throws TbCorruptRecordError on a CRC mismatch (unless `onCorrupt: 'stop'`).
+ * @throws TbDecodeError when a record is not a valid Event protobuf.
+ */
+export async function readEventFile(file: string, options: ReadOptions = {}): Promise<EventFileContents> {
+  const state = { truncated: null as TruncatedRecord | null, corrupt: null as TbCorruptRecordError | null };
+  const events: EventRecord[] = [];
+  for await (const ev of readEvents(file, options, state)) events.push(ev);
+  return { file, events, truncated: state.truncated, corrupt: state.corrupt };
+}
+
+/** One scalar point. */
+export interface ScalarPoint {
+  step: number;
+  /** Seconds since the Unix epoch. */
+  wallTime: number;
+  value: number;
+}
+
+/** One histogram point (HistogramProto form). */
+export interface HistogramPoint {
+  step: number;
+  wallTime: number;
+  histogram: HistogramValue;
+}
+
+/** One TF2 tensor-histogram point: `[left, right)` buckets with counts. */
+export interface TensorHistogramPoint {
+  step: number;
+  wallTime: number;
+  buckets: HistogramBucket[];
+}
+
+/** One text point. `text` joins the tensor's strings with newlines; `values` keeps them apart. */
+export interface TextPoint {
+  step: number;
+  wallTime: number;
+  text: string;
+  values: string[];
+}
+
+/** The HParams plugin data of a run. */
+export interface RunHParams {
+  /** Hyperparameter values from SessionStartInfo (null for a NullValue). */
+  values: Record<string, HParamValue | null>;
+  /** Metric tags from the Experiment, if one was written. */
+  metricTags: string[];
+  /** SessionStartInfo.start_time_secs. */
+  startTimeSecs: number;
+  /** From SessionEndInfo, or null while the run has none (running or killed). */
+  status: SessionStatus | null;
+  endTimeSecs: number | null;
+}
+
+/** Options of {@link readRun}. */
+export interface ReadRunOptions extends ReadOptions {
+  /**
+   * When several points of a tag share a step (a resumed run re-logging
+   * steps after its last checkpoint): `last` (default) keeps the one written
+   * last; `all` keeps every point, ordered by step then write order.
+   */
+  duplicateSteps?: 'last' | 'all';
+}
+
+/** Everything decoded from a run folder. Tags map to points sorted by step. */
+export interface RunData {
+  /** The run folder. */
+  dir: string;
+  /** Event files read, in name order (which is creation-time order). */
+  files: string[];
+  scalars: Record<string, ScalarPoint[]>;
+  histograms: Record<string, HistogramPoint[]>;
+  tensorHistograms: Record<string, TensorHistogramPoint[]>;
+  texts: Record<string, TextPoint[]>;
+  hparams: RunHParams | null;
+  /** Truncated final records, one per affected file. */
+  truncated: TruncatedRecord[];
+  /** Files where reading stopped at a corrupt record (`onCorrupt: 'stop'`). */
+  corrupt: TbCorruptRecordError[];
+  /** Number of events read. */
+  eventCount: number;
+}
+
+async function eventFilesIn(dir: string): Promise<string[]> {
+  let entries: fs.Dirent[];
+  try {
+    entries = await fs.promises.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    throw new TbError(`${dir}: cannot list the run folder: ${(err as Error).message}`);
+  }
+  return entries
+    .filter((e) => e.isFile() && isEventFileName(e.name))
+    .map((e) => path.join(dir, e.name))
+    .sort();
+}
+
+interface Seq<T> {
+  seq: number;
+  point: T;
+}
+
+function finish<T extends { step: number }>(map: Map<string, Seq<T>[]>, mode: 'last' | 'all'): Record<string, T[]> {
+  const out: Record<string, T[]> = {};
+  for (const [tag, arr] of map) {
+    arr.sort((a, b) => a.point.step - b.point.step || a.seq - b.seq);
+    let points = arr.map((s) => s.point);
+    if (mode === 'last') {
+      points = points.filter((p, i) => i === points.length - 1 || points[i + 1].step !== p.step);
+    }
+    out[tag] = points;
+  }
+  return out;
+}
+
+/**
+ * Reads every event file directly in `dir` (not sub-folders: those are
+ * separate runs) and merges them into per-tag series sorted by step.
+ */
+export async function readRun(dir: string, options: ReadRunOptions = {}): Promise<RunData> {
+  const mode = options.duplicateSteps ?? 'last';
+  if (mode !== 'last' && mode !== 'all') {
+    throw new TbArgumentError('options.duplicateSteps', "'last' or 'all'", String(mode));
+  }
+  const files = await eventFilesIn(dir);
+  const scalars = new Map<string, Seq<ScalarPoint>[]>();
+  const histograms = new Map<string, Seq<HistogramPoint>[]>();
+  const tensorHistograms = new Map<string, Seq<TensorHistogramPoint>[]>();
+  const texts = new Map<string, Seq<TextPoint>[]>();
+  const truncated: TruncatedRecord[] = [];
+  const corrupt: TbCorruptRecordError[] = [];
+  let hparams: RunHParams | null = null;
+  let metricTags: string[] = [];
+  let end: { status: SessionStatus; endTimeSecs: number } | null = null;
+  let seq = 0;
+  let eventCount = 0;
+  const pluginByTag = new Map<string, string>();
+  const push = <T>(map: Map<string, Seq<T>[]>, tag: string, point: T) => {
+    let arr = map.get(tag);
+    if (!arr) map.set(tag, (arr = []));
+    arr.push({ seq: seq++, point });
+  };
+  for (const file of files) {
+    const state = { truncated: null as TruncatedRecord | null, corrupt: null as TbCorruptRecordError | null, pluginByTag };
+    for await (const ev of readEvents(file, options, state)) {
+      eventCount++;
+      if (!ev.values) continue;
+      const { step, wallTime } = ev;
+      for (const v of ev.values) {
+        switch (v.kind) {
+          case 'scalar':
+            push(scalars, v.tag, { step, wallTime, value: v.value });
+            break;
+          case 'histogram':
+            push(histograms, v.tag, { step, wallTime, histogram: v.histogram });
+            break;
+          case 'tensorHistogram':
+            push(tensorHistograms, v.tag, { step, wallTime, buckets: v.buckets });
+            break;
+          case 'text':
+            push(texts, v.tag, { step, wallTime, text: v.text, values: v.values });
+            break;
+          case 'hparams':
+            if (v.data.type === 'sessionStart') {
+              hparams = { values: v.data.hparams, metricTags: [], startTimeSecs: v.data.startTimeSecs, status: null, endTimeSecs: null };
+            } else if (v.data.type === 'experiment') metricTags = v.data.metricTags;
+            else if (v.data.type === 'sessionEnd') end = { status: v.data.status, endTimeSecs: v.data.endTimeSecs };
+            break;
+          default:
+            break;
+        }
+      }
+    }
+    if (state.truncated) truncated.push(state.truncated);
+    if (state.corrupt) corrupt.push(state.corrupt);
+  }
+  const hp = hparams as RunHParams | null;
+  if (hp) {
+    hp.metricTags = metricTags;
+    const e = end as { status: SessionStatus; endTimeSecs: number } | null;
+    if (e) {
+      hp.status = e.status;
+      hp.endTimeSecs = e.endTimeSecs;
+    }
+  }
+  return {
+    dir,
+    files,
+    scalars: finish(scalars, mode),
+    histograms: finish(histograms, mode),
+    tensorHistograms: finish(tensorHistograms, mode),
+    texts: finish(texts, mode),
+    hparams: hp,
+    truncated,
+    corrupt,
+    eventCount,
+  };
+}
+
+/** Scalars of a run folder only: `readRun(dir).scalars`. */
+export async function readRunScalars(dir: string, options: ReadRunOptions = {}): Promise<Record<string, ScalarPoint[]>> {
+  return (await readRun(dir, options)).scalars;
+}
+
+/** A run found by {@link listRuns}. */
+export interface RunInfo {
+  /** Path relative to the log folder, with `/` separators; `.` for the log folder itself. */
+  name: string;
+  /** Absolute path of the run folder. */
+  dir: string;
+  /** Its event files, sorted. */
+  files: string[];
+  /** Latest modification time of its event files, in ms since the epoch. */
+  lastModifiedMs: number;
+  /** Total bytes of its event files. */
+  bytes: number;
+}
+
+/**
+ * Lists the runs under `logdir` the way TensorBoard does: every folder
+ * (including `logdir` itself) that directly holds at least one event file.
+ * Sorted by name. Symbolic links to folders are not followed.
+ */
+export async function listRuns(logdir: string): Promise<RunInfo[]> {
+  const root = path.resolve(logdir);
+  try {
+    const st = await fs.promises.stat(root);
+    if (!st.isDirectory()) throw new TbError(`${root}: not a folder; listRuns expects a log folder such as logs/tensorboard.`);
+  } catch (err) {
+    if (err instanceof TbError) throw err;
+    throw new TbError(`${root}: cannot read the log folder: ${(err as Error).message}`);
+  }
+  const runs: RunInfo[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = await fs.promises.readdir(dir, { withFileTypes: true });
+    const files: string[] = [];
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile() && isEventFileName(e.name)) files.push(p);
+    }
+    if (files.length > 0) {
+      files.sort();
+      let lastModifiedMs = 0;
+      let bytes = 0;
+      for (const f of files) {
+        const st = await fs.promises.stat(f);
+        lastModifiedMs = Math.max(lastModifiedMs, st.mtimeMs);
+        bytes += st.size;
+      }
+      const rel = path.relative(root, dir).split(path.sep).join('/');
+      runs.push({ name: rel === '' ? '.' : rel, dir, files, lastModifiedMs, bytes });
+    }
+  };
+  await walk(root);
+  return runs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
