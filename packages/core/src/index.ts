@@ -1,3 +1,8 @@
 // @rfai/core: tensor backend, deterministic RNG, optimizers, LR schedules and gradient utilities on TensorFlow.js.
-// Nothing is exported yet: the package's issue builds it.
-export {};
+// Importing this module registers the cpu and wasm backends and the wasm fallback kernels; cpu is current
+// until initBackend() switches.
+export { tf } from './tf';
+export { initBackend, getBackendInfo, wasmBinaryDir } from './backend';
+export type { BackendInfo, BackendName, InitBackendOptions } from './backend';
+export { WASM_FALLBACK_KERNELS } from './wasm-fallbacks';
+export { CoreError, BackendError, InvalidOptionError, TensorMismatchError, OptimizerStateError, RngStateError } from './errors';

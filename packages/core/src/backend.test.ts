@@ -1,0 +1,70 @@
+import { tf, initBackend, getBackendInfo, BackendError, InvalidOptionError, wasmBinaryDir } from './index';
+import { setModuleLoaderForTests } from './backend';
+
+describe('backend selection', () => {
+  const lines: string[] = [];
+  const log = (l: string) => lines.push(l);
+  beforeEach(() => (lines.length = 0));
+
+  it('is cpu before initBackend() and computes synchronously', () => {
+    expect(tf.getBackend()).toBe('cpu');
+    const info = getBackendInfo();
+    expect(info).toEqual({ name: 'cpu', version: '4.22.0', threads: 1, simd: false, reason: 'default: initBackend() not called' });
+    expect(Array.from(tf.add(tf.tensor1d([1, 2]), 1).dataSync())).toEqual([2, 3]);
+  });
+
+  it('locates the .wasm binaries inside node_modules', () => {
+    const dir = wasmBinaryDir();
+    expect(dir).toMatch(/node_modules[\\/]@tensorflow[\\/]tfjs-backend-wasm[\\/]dist[\\/]$/);
+  });
+
+  it('names the package to install when node is asked for and absent', async () => {
+    await expect(initBackend({ backend: 'node', log })).rejects.toThrow(
+      /node backend asked for, but @tensorflow\/tfjs-node did not load \(Cannot find module '@tensorflow\/tfjs-node'.*install it with `npm install @tensorflow\/tfjs-node`/,
+    );
+    const err = await initBackend({ backend: 'node', log }).catch((e) => e);
+    expect(err).toBeInstanceOf(BackendError);
+    expect(err.packageName).toBe('@tensorflow/tfjs-node');
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it('reports a tfjs-node that loads without registering a backend', async () => {
+    const previous = setModuleLoaderForTests(() => ({ version: { 'tfjs-node': '4.22.0' } }));
+    try {
+      await expect(initBackend({ backend: 'node', log })).rejects.toThrow(/registered no 'tensorflow' backend/);
+    } finally {
+      setModuleLoaderForTests(previous);
+    }
+  });
+
+  it('rejects bad options with the value found', async () => {
+    await expect(initBackend({ backend: 'gpu' as never })).rejects.toThrow(
+      new InvalidOptionError('initBackend.backend', "one of 'auto', 'node', 'wasm', 'cpu'", 'gpu'),
+    );
+    await expect(initBackend({ threads: 0 })).rejects.toThrow("initBackend.threads: expected a positive integer, found 0");
+    await expect(initBackend({ threads: 1.5 })).rejects.toThrow('found 1.5');
+  });
+
+  it('auto falls back to wasm, logs why, and reports threads and SIMD', async () => {
+    const info = await initBackend({ backend: 'auto', threads: 2, log });
+    expect(tf.getBackend()).toBe('wasm');
+    expect(info.name).toBe('wasm');
+    expect(info.version).toBe('4.22.0');
+    expect(info.simd).toBe(true);
+    expect(info.threads).toBe(1);
+    expect(info.reason).toMatch(/^auto: @tensorflow\/tfjs-node did not load .*, so wasm; SIMD binary from /);
+    expect(info.reason).toMatch(/threads=2 asked, 1 in use: tfjs 4.22 loads the single-threaded wasm binary under Node.js/);
+    expect(lines[0]).toMatch(/^@rfai\/core: auto backend: @tensorflow\/tfjs-node did not load/);
+    expect(getBackendInfo()).toBe(info);
+    const y = tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]]));
+    expect(Array.from(y.dataSync())).toEqual([11]);
+  });
+
+  it('switches back to cpu and to wasm on request', async () => {
+    expect((await initBackend({ backend: 'cpu' })).name).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    const w = await initBackend({ backend: 'wasm', log });
+    expect(w.reason).toMatch(/^wasm asked for explicitly; SIMD binary/);
+    expect(tf.getBackend()).toBe('wasm');
+  });
+});

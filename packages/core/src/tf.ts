@@ -1,0 +1,24 @@
+// The one TensorFlow.js instance of rfai. Importing this module registers the
+// cpu and wasm backends and the wasm fallback kernels, then makes cpu the
+// current backend so code that never calls initBackend() still runs.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerWasmFallbacks } from './wasm-fallbacks';
+import { registerChainedOps } from './chained-ops';
+
+registerChainedOps();
+
+registerWasmFallbacks();
+
+// tfjs-core would otherwise pick wasm (priority 2) on first use, which needs an
+// asynchronous initialisation: every op before `await tf.ready()` would throw.
+// setBackend('cpu') completes synchronously because cpu initialises synchronously.
+if (tf.engine().backendName == null) void tf.setBackend('cpu');
+
+// The cpu backend prints an advert for tfjs-node on its first write. initBackend()
+// already explains which backend is used and why, so the advert is switched off.
+const cpuBackend = tf.engine().findBackend('cpu') as unknown as { firstUse?: boolean } | null;
+if (cpuBackend != null) cpuBackend.firstUse = false;
+
+export { tf };

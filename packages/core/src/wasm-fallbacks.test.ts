@@ -1,0 +1,90 @@
+import { tf, initBackend, WASM_FALLBACK_KERNELS } from './index';
+
+// Runs fn on cpu and on wasm and returns both results as plain arrays.
+async function onBoth(fn: () => tf.Tensor | tf.Tensor[]): Promise<{ cpu: number[][]; wasm: number[][] }> {
+  const run = () =>
+    tf.tidy(() => {
+      const out = fn();
+      return (Array.isArray(out) ? out : [out]).map((t) => Array.from(t.dataSync()));
+    });
+  await initBackend({ backend: 'cpu' });
+  const cpu = run();
+  await initBackend({ backend: 'wasm', log: () => undefined });
+  const wasm = run();
+  await initBackend({ backend: 'cpu' });
+  return { cpu, wasm };
+}
+
+describe('wasm fallback kernels', () => {
+  it('registers every fallback for wasm, and tfjs-backend-wasm lacks each of them natively', () => {
+    for (const name of Object.keys(WASM_FALLBACK_KERNELS)) expect(tf.getKernel(name, 'wasm')).toBeDefined();
+    expect(Object.keys(WASM_FALLBACK_KERNELS)).toContain('UnsortedSegmentSum');
+  });
+
+  it('UnsortedSegmentSum: equal on wasm and cpu, and equal to a sum written here', async () => {
+    const xv = [1.5, -2, 3, 4.25, 5, 6, -7, 8, 9.5, 10, 11, 12];
+    const ids = [2, 0, 2, 1, 0, 2];
+    const { cpu, wasm } = await onBoth(() => tf.unsortedSegmentSum(tf.tensor2d(xv, [6, 2]), tf.tensor1d(ids, 'int32'), 4));
+    const expected = new Array(8).fill(0);
+    ids.forEach((s, i) => {
+      expected[s * 2] += xv[i * 2];
+      expected[s * 2 + 1] += xv[i * 2 + 1];
+    });
+    expect(wasm[0]).toEqual(expected);
+    expect(cpu[0]).toEqual(expected);
+  });
+
+  it('UnsortedSegmentSum: 2-D segment ids and dropped out-of-range ids match cpu', async () => {
+    const { cpu, wasm } = await onBoth(() =>
+      tf.unsortedSegmentSum(tf.range(0, 24).reshape([2, 3, 4]), tf.tensor2d([[0, 1, 0], [5, 1, -1]], [2, 3], 'int32') as unknown as tf.Tensor1D, 3),
+    );
+    expect(wasm[0]).toEqual(cpu[0]);
+    expect(wasm[0]).toEqual([0 + 8, 1 + 9, 2 + 10, 3 + 11, 4 + 16, 5 + 17, 6 + 18, 7 + 19, 0, 0, 0, 0]);
+  });
+
+  it('gather gradient (embedding backward) is equal on wasm and cpu', async () => {
+    const { cpu, wasm } = await onBoth(() => {
+      const table = tf.tensor2d(Array.from({ length: 15 }, (_, i) => Math.sin(i)), [5, 3]);
+      const idx = tf.tensor2d([[1, 4, 1], [0, 1, 3]], [2, 3], 'int32');
+      const w = tf.tensor3d(Array.from({ length: 18 }, (_, i) => Math.cos(i)), [2, 3, 3]);
+      return tf.grad((t: tf.Tensor) => tf.gather(t, idx).mul(w).sum())(table);
+    });
+    expect(wasm[0]).toEqual(cpu[0]);
+    expect(wasm[0].length).toBe(15);
+    expect(wasm[0].slice(6, 9)).toEqual([0, 0, 0]); // row 2 is never gathered
+  });
+
+  it('Einsum is equal on wasm and cpu', async () => {
+    const { cpu, wasm } = await onBoth(() =>
+      tf.einsum('bij,bjk->bik', tf.range(0, 12).reshape([2, 2, 3]), tf.range(0, 12).reshape([2, 3, 2]).div(7)),
+    );
+    expect(wasm[0]).toEqual(cpu[0]);
+    expect(wasm[0][0]).toBeCloseTo((0 * 0 + 1 * 2 + 2 * 4) / 7, 6);
+  });
+
+  it('convolution backprops are equal on wasm and cpu', async () => {
+    const { cpu, wasm } = await onBoth(() => {
+      const x = tf.range(0, 2 * 5 * 5 * 2).reshape([2, 5, 5, 2]).div(50) as tf.Tensor4D;
+      const f = tf.range(0, 3 * 3 * 2 * 3).reshape([3, 3, 2, 3]).div(20).sub(1) as tf.Tensor4D;
+      const df = tf.range(0, 3 * 3 * 2 * 1).reshape([3, 3, 2, 1]).div(9) as tf.Tensor4D;
+      const [gx, gf] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same').square().sum())([x, f]);
+      const [dgx, dgf] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'valid').sum())([x, df]);
+      return [gx, gf, dgx, dgf];
+    });
+    for (let i = 0; i < 4; i++) {
+      expect(wasm[i].length).toBe(cpu[i].length);
+      wasm[i].forEach((v, j) => expect(v).toBeCloseTo(cpu[i][j], 3));
+    }
+  });
+
+  it('frees every tensor a fallback creates', async () => {
+    await initBackend({ backend: 'wasm', log: () => undefined });
+    const before = tf.memory().numTensors;
+    const beforeData = (tf.engine().backend as unknown as { numDataIds(): number }).numDataIds();
+    tf.tidy(() => tf.unsortedSegmentSum(tf.ones([4, 2]), tf.tensor1d([0, 1, 0, 1], 'int32'), 2).dataSync());
+    tf.tidy(() => tf.einsum('ij,jk->ik', tf.ones([2, 3]), tf.ones([3, 2])).dataSync());
+    expect(tf.memory().numTensors).toBe(before);
+    expect((tf.engine().backend as unknown as { numDataIds(): number }).numDataIds()).toBe(beforeData);
+    await initBackend({ backend: 'cpu' });
+  });
+});
