@@ -102,7 +102,7 @@ export class TbDecodeError extends TbError {
   readonly offset: number;
 
   constructor(file: string, offset: number, detail: string) {
-    super(`${file}: record at byte ${offset}: cannot decode Event protobuf: ${detail}.`);
+    super(`${file}: record at byte ${offset}: cannot decode Event protobuf (positions within the record data): ${detail}.`);
     this.name = 'TbDecodeError';
     this.file = file;
     this.offset = offset;

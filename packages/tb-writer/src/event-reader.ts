@@ -122,7 +122,8 @@ function decodeAt(
   pluginByTag: Map<string, string>,
 ): EventRecord {
   try {
-    const ev = decodeEvent(buf, start, end, pluginByTag) as EventRecord;
+    // Decode a view of the data alone, so positions in errors are within the record's data.
+    const ev = decodeEvent(buf.subarray(start, end), 0, end - start, pluginByTag) as EventRecord;
     ev.offset = offset;
     return ev;
   } catch (err) {
