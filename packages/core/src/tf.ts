@@ -5,9 +5,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmFallbacks } from './wasm-fallbacks';
-import { registerChainedOps } from './chained-ops';
-
-registerChainedOps();
+// tfjs-core's CommonJS entry registers neither gradients nor chained methods (x.reshape()):
+// these generated modules do (see scripts/generate-tfjs-registrations.mjs).
+import './generated/register-gradients';
+import './generated/register-chained-ops';
+// Type declarations of the chained methods, from tfjs-core's own .d.ts files.
+import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 
 registerWasmFallbacks();
 

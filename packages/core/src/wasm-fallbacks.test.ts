@@ -34,12 +34,26 @@ describe('wasm fallback kernels', () => {
     expect(cpu[0]).toEqual(expected);
   });
 
-  it('UnsortedSegmentSum: 2-D segment ids and dropped out-of-range ids match cpu', async () => {
+  it('UnsortedSegmentSum: out-of-range ids are dropped as on cpu', async () => {
     const { cpu, wasm } = await onBoth(() =>
-      tf.unsortedSegmentSum(tf.range(0, 24).reshape([2, 3, 4]), tf.tensor2d([[0, 1, 0], [5, 1, -1]], [2, 3], 'int32') as unknown as tf.Tensor1D, 3),
+      tf.unsortedSegmentSum(tf.range(0, 12).reshape([6, 2]), tf.tensor1d([0, 5, 1, -1, 0, 1], 'int32'), 3),
     );
     expect(wasm[0]).toEqual(cpu[0]);
-    expect(wasm[0]).toEqual([0 + 8, 1 + 9, 2 + 10, 3 + 11, 4 + 16, 5 + 17, 6 + 18, 7 + 19, 0, 0, 0, 0]);
+    expect(wasm[0]).toEqual([0 + 8, 1 + 9, 4 + 10, 5 + 11, 0, 0]);
+  });
+
+  it('UnsortedSegmentSum: 2-D segment ids index the first two dimensions (wasm)', async () => {
+    // tfjs' cpu kernel mis-broadcasts ids of rank > 1, so the expectation is written out here.
+    await initBackend({ backend: 'wasm', log: () => undefined });
+    const out = tf.tidy(() =>
+      Array.from(
+        tf
+          .unsortedSegmentSum(tf.range(0, 24).reshape([2, 3, 4]), tf.tensor2d([[0, 1, 0], [2, 1, -1]], [2, 3], 'int32') as unknown as tf.Tensor1D, 3)
+          .dataSync(),
+      ),
+    );
+    await initBackend({ backend: 'cpu' });
+    expect(out).toEqual([0 + 8, 1 + 9, 2 + 10, 3 + 11, 4 + 16, 5 + 17, 6 + 18, 7 + 19, 12, 13, 14, 15]);
   });
 
   it('gather gradient (embedding backward) is equal on wasm and cpu', async () => {
