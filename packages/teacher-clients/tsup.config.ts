@@ -6,6 +6,7 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
+  shims: true, // __filename in the ESM build (grammars.ts locates the tree-sitter wasm files)
   target: 'node20',
   tsconfig: 'tsconfig.lib.json',
 });

@@ -1,3 +1,64 @@
 // @rfai/teacher-clients: teachers that grade code: OpenAI, Anthropic, OpenAI-compatible servers and an offline grader.
-// Nothing is exported yet: the package's issue builds it.
-export {};
+import { OfflineTeacher } from './offline';
+import { readApiKey, resolveTeacherOptions, type TeacherOptions } from './options';
+import type { Teacher } from './teacher';
+import { UnsupportedError } from './errors';
+
+export type {
+  TeacherProvider,
+  ScoreRequest,
+  ScoreBreakdown,
+  TeacherUsage,
+  TeacherScore,
+  ScoreOutcome,
+  GenerateRequest,
+  GenerateResult,
+  CompareResult,
+  CompareOptions,
+  ScoreBatchOptions,
+  ScoreBulkOptions,
+  BulkStatus,
+  UsageReport,
+  Teacher,
+} from './teacher';
+export { SCORE_WEIGHTS, combineBreakdown, GRADE_SCHEMA, COMPARE_SCHEMA } from './teacher';
+export {
+  TeacherError,
+  RateLimitError,
+  TimeoutError,
+  BadResponseError,
+  AuthenticationError,
+  ProviderError,
+  CircuitOpenError,
+  UnsupportedError,
+  TeacherOptionsError,
+  BatchError,
+} from './errors';
+export type { TeacherOptions, TeacherLogger } from './options';
+export { DEFAULT_MODELS } from './options';
+export type { ModelPrice } from './usage';
+export { OfflineTeacher, OFFLINE_MODEL } from './offline';
+export type { OfflineGrade, OfflineSignals } from './offline/grade';
+export { OFFLINE_RUBRIC_VERSION } from './offline/grade';
+export { PARSEABLE_LANGUAGES, canonicalLanguage } from './offline/grammars';
+
+/**
+ * Creates a teacher. Validates the options and reads the API key from the environment variable they name
+ * (never from the options themselves); makes no network call.
+ * @throws TeacherOptionsError for a bad option, AuthenticationError when the key's variable is unset.
+ */
+export function createTeacher(options: TeacherOptions): Teacher {
+  const o = resolveTeacherOptions(options);
+  if (o.provider === 'offline') return new OfflineTeacher();
+  readApiKey(o);
+  throw new UnsupportedError(`provider '${o.provider}' is not available in this build`, { provider: o.provider, model: o.model });
+}
+
+/**
+ * Checks, without any network call, that a teacher can be created: options are valid and the API key's environment
+ * variable is set. For a trainer's fast startup check.
+ * @throws TeacherOptionsError or AuthenticationError (naming the variable to set, never its value).
+ */
+export function checkTeacherCredentials(options: TeacherOptions): void {
+  readApiKey(resolveTeacherOptions(options));
+}
