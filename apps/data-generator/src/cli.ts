@@ -1,0 +1,174 @@
+/**
+ * The data-generator command line: `generate` and `validate`.
+ * Exit codes: 0 ok, 1 runtime failure or problems found, 2 bad usage or config.
+ */
+import { relative } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { DatasetError, LANGUAGES, normalizeLanguage } from '@rfai/datasets';
+import { formatGenerateSummary, runGenerate } from './generate-command';
+import { resolveUserPath, userCwd } from './paths';
+import type { PromptWriter } from './teacher-prompts';
+import { formatValidate, runValidate } from './validate-command';
+
+/** Where the CLI writes; tests pass their own. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** Builds the teacher for --teacher from a config file (default: @rfai/config + @rfai/teacher-clients). */
+  loadTeacher?: (configFile: string) => Promise<{ writer: PromptWriter; concurrency: number; describe: string }>;
+  /** Progress for teacher mode (default: none). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** A usage or configuration error: exit code 2. */
+export class UsageError extends Error {}
+
+function integer(name: string, min: number) {
+  return (value: string): number => {
+    if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got "${value}"`);
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got ${value}`);
+    return n;
+  };
+}
+
+function languageList(value: string): string[] {
+  const out: string[] = [];
+  for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const lang = normalizeLanguage(part);
+    if (!lang) throw new InvalidArgumentError(`unknown language "${part}"; expected a comma-separated list of ${LANGUAGES.join(', ')}`);
+    if (!out.includes(lang)) out.push(lang);
+  }
+  if (out.length === 0) throw new InvalidArgumentError('expected at least one language');
+  return out;
+}
+
+function snakeToCamel(key: string): string {
+  return key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+}
+
+/** Default --teacher wiring: `loadConfig(file).teacher` passed (camelCased) to `createTeacher`. */
+export async function defaultLoadTeacher(configFile: string): Promise<{ writer: PromptWriter; concurrency: number; describe: string }> {
+  const configModule = (await import('@rfai/config')) as Record<string, unknown>;
+  const teacherModule = (await import('@rfai/teacher-clients')) as Record<string, unknown>;
+  const loadConfig = configModule.loadConfig as ((file: string) => unknown) | undefined;
+  const createTeacher = teacherModule.createTeacher as ((options: Record<string, unknown>) => PromptWriter) | undefined;
+  if (typeof loadConfig !== 'function') throw new UsageError('@rfai/config does not export loadConfig; --teacher needs it');
+  if (typeof createTeacher !== 'function') throw new UsageError('@rfai/teacher-clients does not export createTeacher; --teacher needs it');
+  const config = (await loadConfig(configFile)) as { teacher?: Record<string, unknown> };
+  const section = config.teacher;
+  if (!section || typeof section !== 'object') throw new UsageError(`${configFile} has no teacher section; --teacher needs one`);
+  const options: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(section)) options[snakeToCamel(k)] = v;
+  const writer = createTeacher(options);
+  if (typeof writer?.generate !== 'function') {
+    throw new UsageError(`the ${String(section.provider)} teacher cannot write prompts (it has no generate method); choose another provider`);
+  }
+  const concurrency = typeof section.concurrency === 'number' && section.concurrency >= 1 ? section.concurrency : 4;
+  return { writer, concurrency, describe: `${String(section.provider)}/${String(section.model_name)}` };
+}
+
+/** Builds the commander program; `run` receives the outcome code. */
+function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
+  const display = (file: string) => {
+    const rel = relative(userCwd(io.env), file);
+    return rel.startsWith('..') ? file : rel;
+  };
+  const program = new Command('data-generator')
+    .description('Generate and validate rfai prompt datasets (JSONL).')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError(false);
+
+  program
+    .command('generate')
+    .description('write train and eval JSONL files from the built-in bank of programming tasks (or from a teacher with --teacher)')
+    .addOption(new Option('--out <dir>', 'output folder, relative to where you run the command').default('data'))
+    .addOption(new Option('--train <n>', 'number of training prompts (integer >= 0)').default(200).argParser(integer('--train', 0)))
+    .addOption(new Option('--eval <n>', 'number of evaluation prompts (integer >= 0)').default(50).argParser(integer('--eval', 0)))
+    .addOption(
+      new Option('--languages <list>', `comma-separated languages (${LANGUAGES.join(', ')}; aliases such as py, c++, ts)`)
+        .default(['python', 'cpp', 'rust', 'typescript'], 'python,cpp,rust,typescript')
+        .argParser(languageList),
+    )
+    .addOption(new Option('--seed <n>', 'seed; the same seed gives the same files (integer >= 0)').default(7).argParser(integer('--seed', 0)))
+    .addOption(new Option('--train-file <name>', 'file name of the training split').default('train.jsonl'))
+    .addOption(new Option('--eval-file <name>', 'file name of the evaluation split').default('eval.jsonl'))
+    .addOption(new Option('--teacher', 'ask the configured teacher to write new prompts and reference solutions instead of using the bank').default(false))
+    .addOption(new Option('--config <file>', 'config file whose teacher section --teacher uses').default('config.yaml'))
+    .action(async (opts) => {
+      let teacher;
+      if (opts.teacher) {
+        const load = io.loadTeacher ?? defaultLoadTeacher;
+        teacher = await load(resolveUserPath(opts.config, io.env));
+        io.stderr(`asking the ${teacher.describe} teacher for ${opts.train + opts.eval} prompts\n`);
+      }
+      const result = await runGenerate({
+        out: resolveUserPath(opts.out, io.env),
+        train: opts.train,
+        eval: opts.eval,
+        languages: opts.languages,
+        seed: opts.seed,
+        trainFile: opts.trainFile,
+        evalFile: opts.evalFile,
+        teacher,
+        onProgress: io.onProgress,
+      });
+      io.stdout(formatGenerateSummary({ ...result, trainPath: display(result.trainPath), evalPath: display(result.evalPath) }) + '\n');
+      setCode(0);
+    });
+
+  program
+    .command('validate')
+    .description('check dataset files; prints each problem as FILE:LINE and exits 1 if any')
+    .argument('<files...>', 'JSONL files, relative to where you run the command')
+    .addOption(new Option('--max-problems <n>', 'problems listed per file (integer >= 1)').default(100).argParser(integer('--max-problems', 1)))
+    .action(async (files: string[], opts) => {
+      const result = await runValidate(
+        files.map((f) => resolveUserPath(f, io.env)),
+        { maxProblems: opts.maxProblems },
+      );
+      const text = formatValidate(result, display);
+      if (text.problems) io.stderr(text.problems + '\n');
+      if (text.summary) io.stdout(text.summary + '\n');
+      setCode(result.ok ? 0 : 1);
+    });
+  return program;
+}
+
+/**
+ * Runs the CLI on `args` (without the node and script names) and returns the
+ * exit code: 0 ok, 1 runtime failure or problems found, 2 bad usage.
+ */
+export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...args], { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (err instanceof UsageError) {
+      io.stderr(`error: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof DatasetError) {
+      io.stderr(`error: ${err.message}\n`);
+      return 1;
+    }
+    const e = err as Error;
+    // Config errors from @rfai/config are usage errors.
+    if (e?.name === 'ConfigError') {
+      io.stderr(`error: ${e.message}\n`);
+      return 2;
+    }
+    io.stderr(`error: ${e?.stack ?? String(err)}\n`);
+    return 1;
+  }
+}

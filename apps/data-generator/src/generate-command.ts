@@ -1,0 +1,106 @@
+/**
+ * `generate`: writes train and eval JSONL files from the built-in task bank,
+ * or, with --teacher, from prompts a teacher model writes.
+ */
+import { join } from 'node:path';
+import {
+  DatasetGenerationError,
+  generateTasks,
+  normalizedPromptKey,
+  summarizeRecords,
+  writeJsonl,
+  type DatasetRecord,
+  type SplitSummary,
+} from '@rfai/datasets';
+import { generateWithTeacher, type PromptWriter } from './teacher-prompts';
+
+/** Options of the generate command (already parsed and checked). */
+export interface GenerateCommandOptions {
+  /** Output folder (absolute). */
+  out: string;
+  /** Training prompts. */
+  train: number;
+  /** Evaluation prompts. */
+  eval: number;
+  /** Languages. */
+  languages: string[];
+  /** Seed. */
+  seed: number;
+  /** File name of the training split inside `out`. */
+  trainFile: string;
+  /** File name of the evaluation split inside `out`. */
+  evalFile: string;
+  /** When set, prompts come from this teacher instead of the bank. */
+  teacher?: { writer: PromptWriter; concurrency: number; describe: string };
+  /** Progress callback for teacher mode. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** What the command wrote. */
+export interface GenerateCommandResult {
+  /** Paths written. */
+  trainPath: string;
+  evalPath: string;
+  /** Counts per split. */
+  train: SplitSummary;
+  eval: SplitSummary;
+  /** Teacher answers rejected, by reason (teacher mode only). */
+  rejected?: Record<string, number>;
+}
+
+/** Runs the generate command: builds both splits and writes them. */
+export async function runGenerate(opts: GenerateCommandOptions): Promise<GenerateCommandResult> {
+  let train: DatasetRecord[];
+  let evalRecords: DatasetRecord[];
+  let rejected: Record<string, number> | undefined;
+  if (opts.teacher) {
+    const seen = new Set<string>();
+    const common = { languages: opts.languages, concurrency: opts.teacher.concurrency, seen, onProgress: opts.onProgress };
+    const evalPart = await generateWithTeacher(opts.teacher.writer, { ...common, count: opts.eval, idPrefix: 'teacher-eval' });
+    const trainPart = await generateWithTeacher(opts.teacher.writer, { ...common, count: opts.train, idPrefix: 'teacher-train' });
+    train = trainPart.records;
+    evalRecords = evalPart.records;
+    rejected = { ...evalPart.rejected };
+    for (const [k, v] of Object.entries(trainPart.rejected)) rejected[k] = (rejected[k] ?? 0) + v;
+  } else {
+    const generated = generateTasks({ train: opts.train, eval: opts.eval, languages: opts.languages, seed: opts.seed });
+    train = generated.train;
+    evalRecords = generated.eval;
+  }
+  // Both modes guarantee this; check it anyway before writing anything.
+  const evalKeys = new Set(evalRecords.map((r) => normalizedPromptKey(r.prompt, r.language)));
+  const overlap = train.filter((r) => evalKeys.has(normalizedPromptKey(r.prompt, r.language)));
+  if (overlap.length > 0) {
+    throw new DatasetGenerationError(`${overlap.length} prompts appear in both train and eval (first: ${overlap[0].id}); this is a bug`);
+  }
+  const trainPath = join(opts.out, opts.trainFile);
+  const evalPath = join(opts.out, opts.evalFile);
+  await writeJsonl(trainPath, train);
+  await writeJsonl(evalPath, evalRecords);
+  return { trainPath, evalPath, train: summarizeRecords(train), eval: summarizeRecords(evalRecords), rejected };
+}
+
+function formatCounts(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+}
+
+/** The human-readable summary printed after generation. */
+export function formatGenerateSummary(result: GenerateCommandResult): string {
+  const lines: string[] = [];
+  for (const [name, path, s] of [
+    ['train', result.trainPath, result.train],
+    ['eval', result.evalPath, result.eval],
+  ] as const) {
+    lines.push(`${name}: ${s.total} prompts -> ${path}`);
+    lines.push(`  languages:    ${formatCounts(s.byLanguage)}`);
+    lines.push(`  difficulty:   ${formatCounts(s.byDifficulty)}`);
+    lines.push(`  categories:   ${formatCounts(s.byCategory)}`);
+  }
+  if (result.rejected && Object.keys(result.rejected).length > 0) {
+    lines.push(`teacher answers rejected: ${formatCounts(result.rejected)}`);
+  }
+  return lines.join('\n');
+}

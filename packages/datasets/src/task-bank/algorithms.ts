@@ -1,0 +1,645 @@
+/** Task templates: algorithms on lists, graphs and dynamic programming. */
+import type { TaskTemplate } from './types';
+
+export const ALGORITHM_TASKS: readonly TaskTemplate[] = [
+  {
+    id: 'merge_intervals',
+    category: 'algorithms',
+    difficulty: 'medium',
+    tags: ['sorting', 'intervals'],
+    kind: 'function',
+    name: 'merge intervals',
+    params: ['intervals'],
+    task: 'merges overlapping intervals given as [start, end] pairs in [[intervals]] and returns them sorted by start. {touch}',
+    variants: [
+      { touch: 'Intervals that only touch (one ends where the next starts) are merged too.', cmp: '<=' },
+      { touch: 'Intervals that only touch (one ends where the next starts) stay separate.', cmp: '<' },
+    ],
+    python: `def $name(intervals):
+    """Merge overlapping [start, end] intervals; the result is sorted by start."""
+    merged = []
+    for start, end in sorted(intervals):
+        if merged and start $cmp merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return merged
+`,
+  },
+  {
+    id: 'binary_search_bound',
+    category: 'algorithms',
+    difficulty: 'easy',
+    tags: ['binary-search'],
+    kind: 'function',
+    name: '{bound}',
+    params: ['items', 'target'],
+    task: 'returns the index of the first element of the sorted {list} [[items]] that is {rel} [[target]] (the length of [[items]] if there is none), using binary search.',
+    variants: [
+      { bound: 'lower bound', rel: 'not less than', cmp: '<' },
+      { bound: 'upper bound', rel: 'greater than', cmp: '<=' },
+    ],
+    python: `def $name(items, target):
+    """Binary search over a sorted list; O(log n)."""
+    lo, hi = 0, len(items)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if items[mid] $cmp target:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+`,
+  },
+  {
+    id: 'pair_search',
+    category: 'algorithms',
+    difficulty: 'easy',
+    tags: ['hashing'],
+    kind: 'function',
+    name: '{fname}',
+    params: ['nums', 'target'],
+    task: 'returns the indices (i, j) with i < j of the first pair of numbers in [[nums]] that {goal} [[target]], or {none} if there is no such pair. It must run in linear time.',
+    variants: [
+      {
+        fname: 'two sum',
+        goal: 'add up to',
+        python: `def $name(nums, target):
+    """Indices of the first pair summing to target, or None; one pass with a hash map."""
+    seen = {}
+    for j, x in enumerate(nums):
+        if target - x in seen:
+            return (seen[target - x], j)
+        seen.setdefault(x, j)
+    return None
+`,
+      },
+      {
+        fname: 'pair with difference',
+        goal: 'differ by exactly',
+        python: `def $name(nums, target):
+    """Indices of the first pair whose absolute difference is target, or None."""
+    seen = {}
+    for j, x in enumerate(nums):
+        for y in (x - target, x + target):
+            if y in seen:
+                return (seen[y], j)
+        seen.setdefault(x, j)
+    return None
+`,
+      },
+    ],
+  },
+  {
+    id: 'longest_subsequence',
+    category: 'algorithms',
+    difficulty: 'hard',
+    tags: ['dynamic-programming', 'binary-search'],
+    kind: 'function',
+    name: 'longest {kind} subsequence',
+    params: ['nums'],
+    task: 'returns the length of the longest {rule} subsequence of [[nums]] in O(n log n) time.',
+    variants: [
+      { kind: 'increasing', rule: 'strictly increasing', bisect: 'bisect_left' },
+      { kind: 'non decreasing', rule: 'non-decreasing', bisect: 'bisect_right' },
+    ],
+    python: `from bisect import $bisect
+
+
+def $name(nums):
+    """Patience sorting: tails[k] is the smallest tail of a subsequence of length k + 1."""
+    tails = []
+    for x in nums:
+        i = $bisect(tails, x)
+        if i == len(tails):
+            tails.append(x)
+        else:
+            tails[i] = x
+    return len(tails)
+`,
+  },
+  {
+    id: 'shortest_path',
+    category: 'algorithms',
+    difficulty: 'hard',
+    tags: ['graphs', 'dijkstra'],
+    kind: 'function',
+    name: '{fname}',
+    params: ['graph', 'source', 'target'],
+    task: 'uses Dijkstra\'s algorithm on [[graph]], a {map} from each node to a {list} of (neighbor, weight) pairs with non-negative weights, and returns {ret}.',
+    variants: [
+      {
+        fname: 'shortest path cost',
+        ret: 'the total weight of the cheapest path from [[source]] to [[target]], or -1 if [[target]] is unreachable',
+        python: `import heapq
+
+
+def $name(graph, source, target):
+    """Dijkstra with a binary heap; -1 when target cannot be reached."""
+    dist = {source: 0}
+    heap = [(0, source)]
+    while heap:
+        d, node = heapq.heappop(heap)
+        if node == target:
+            return d
+        if d > dist.get(node, float("inf")):
+            continue
+        for neighbor, weight in graph.get(node, []):
+            nd = d + weight
+            if nd < dist.get(neighbor, float("inf")):
+                dist[neighbor] = nd
+                heapq.heappush(heap, (nd, neighbor))
+    return -1
+`,
+      },
+      {
+        fname: 'shortest path nodes',
+        ret: 'the {list} of nodes on a cheapest path from [[source]] to [[target]] (both included), or an empty {list} if there is none',
+        python: `import heapq
+
+
+def $name(graph, source, target):
+    """Dijkstra keeping predecessors; returns the node list of a cheapest path."""
+    dist = {source: 0}
+    prev = {}
+    heap = [(0, source)]
+    while heap:
+        d, node = heapq.heappop(heap)
+        if node == target:
+            path = [node]
+            while path[-1] != source:
+                path.append(prev[path[-1]])
+            return path[::-1]
+        if d > dist.get(node, float("inf")):
+            continue
+        for neighbor, weight in graph.get(node, []):
+            nd = d + weight
+            if nd < dist.get(neighbor, float("inf")):
+                dist[neighbor] = nd
+                prev[neighbor] = node
+                heapq.heappush(heap, (nd, neighbor))
+    return []
+`,
+      },
+    ],
+  },
+  {
+    id: 'topological_order',
+    category: 'algorithms',
+    difficulty: 'medium',
+    tags: ['graphs', 'sorting'],
+    kind: 'function',
+    name: 'topological order',
+    params: ['node count', 'edges'],
+    task: 'returns a topological order of the nodes 0..[[node count]]-1, where each pair [u, v] in [[edges]] means u must come before v. {tie} If the graph has a cycle, {cycle}.',
+    variants: [
+      { tie: 'When several nodes are ready, take the smallest first.', cycle: 'return an empty {list}', sign: '' },
+      { tie: 'When several nodes are ready, take the largest first.', cycle: 'return an empty {list}', sign: '-' },
+    ],
+    python: `import heapq
+
+
+def $name(node_count, edges):
+    """Kahn's algorithm with a heap so the order is deterministic; [] on a cycle."""
+    indegree = [0] * node_count
+    out = [[] for _ in range(node_count)]
+    for u, v in edges:
+        out[u].append(v)
+        indegree[v] += 1
+    ready = [\${sign}i for i in range(node_count) if indegree[i] == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        u = \${sign}heapq.heappop(ready)
+        order.append(u)
+        for v in out[u]:
+            indegree[v] -= 1
+            if indegree[v] == 0:
+                heapq.heappush(ready, \${sign}v)
+    return order if len(order) == node_count else []
+`,
+  },
+  {
+    id: 'kth_element',
+    category: 'algorithms',
+    difficulty: 'medium',
+    tags: ['selection', 'heaps'],
+    kind: 'function',
+    name: 'kth {which}',
+    params: ['nums', 'k'],
+    task: 'returns the [[k]]-th {which} value of [[nums]] (k is 1-based, duplicates count separately) in better than O(n log n) time when k is small.',
+    variants: [
+      { which: 'smallest', heap: 'nsmallest' },
+      { which: 'largest', heap: 'nlargest' },
+    ],
+    python: `import heapq
+
+
+def $name(nums, k):
+    """k-th $which element using a heap of size k: O(n log k)."""
+    if not 1 <= k <= len(nums):
+        raise ValueError(f"k must be in [1, {len(nums)}], got {k}")
+    return heapq.$heap(k, nums)[-1]
+`,
+  },
+  {
+    id: 'string_distance',
+    category: 'algorithms',
+    difficulty: 'medium',
+    tags: ['dynamic-programming', 'strings'],
+    kind: 'function',
+    name: '{fname}',
+    params: ['a', 'b'],
+    task: 'returns {what} of the strings [[a]] and [[b]], using dynamic programming with O(min(len(a), len(b))) extra memory.',
+    variants: [
+      {
+        fname: 'edit distance',
+        what: 'the Levenshtein edit distance (insertions, deletions and substitutions each cost 1)',
+        python: `def $name(a, b):
+    """Levenshtein distance with a single rolling row."""
+    if len(a) < len(b):
+        a, b = b, a
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        diag, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            diag, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diag + (ca != cb))
+    return row[-1]
+`,
+      },
+      {
+        fname: 'longest common subsequence',
+        what: 'the length of the longest common subsequence',
+        python: `def $name(a, b):
+    """LCS length with a single rolling row."""
+    if len(a) < len(b):
+        a, b = b, a
+    row = [0] * (len(b) + 1)
+    for ca in a:
+        diag = 0
+        for j, cb in enumerate(b, 1):
+            diag, row[j] = row[j], diag + 1 if ca == cb else max(row[j], row[j - 1])
+    return row[-1]
+`,
+      },
+    ],
+  },
+  {
+    id: 'coin_change',
+    category: 'algorithms',
+    difficulty: 'medium',
+    tags: ['dynamic-programming'],
+    kind: 'function',
+    name: '{fname}',
+    params: ['coins', 'amount'],
+    task: 'returns {what} to make [[amount]] from unlimited coins with the denominations in [[coins]].',
+    variants: [
+      {
+        fname: 'min coins',
+        what: 'the smallest number of coins needed (or -1 if it cannot be done)',
+        python: `def $name(coins, amount):
+    """Bottom-up DP over amounts; -1 when the amount cannot be formed."""
+    inf = amount + 1
+    best = [0] + [inf] * amount
+    for value in range(1, amount + 1):
+        for coin in coins:
+            if coin <= value and best[value - coin] + 1 < best[value]:
+                best[value] = best[value - coin] + 1
+    return -1 if best[amount] == inf else best[amount]
+`,
+      },
+      {
+        fname: 'count coin combinations',
+        what: 'the number of distinct combinations (order does not matter)',
+        python: `def $name(coins, amount):
+    """Number of multisets of coins summing to amount."""
+    ways = [1] + [0] * amount
+    for coin in coins:
+        for value in range(coin, amount + 1):
+            ways[value] += ways[value - coin]
+    return ways[amount]
+`,
+      },
+    ],
+  },
+  {
+    id: 'knapsack',
+    category: 'algorithms',
+    difficulty: 'hard',
+    tags: ['dynamic-programming'],
+    kind: 'function',
+    name: 'max knapsack value',
+    params: ['weights', 'values', 'capacity'],
+    task: 'solves the {kind} knapsack problem: item i has weight [[weights]][i] and value [[values]][i], and the function returns the largest total value whose total weight is at most [[capacity]].',
+    variants: [
+      { kind: '0/1', order: 'range(capacity, w - 1, -1)' },
+      { kind: 'unbounded (each item may be taken any number of times)', order: 'range(w, capacity + 1)' },
+    ],
+    python: `def $name(weights, values, capacity):
+    """One-dimensional DP over capacities."""
+    best = [0] * (capacity + 1)
+    for w, v in zip(weights, values):
+        for c in $order:
+            best[c] = max(best[c], best[c - w] + v)
+    return best[capacity]
+`,
+  },
+  {
+    id: 'count_islands',
+    category: 'algorithms',
+    difficulty: 'medium',
+    tags: ['graphs', 'grids', 'bfs'],
+    kind: 'function',
+    name: 'count {what}',
+    params: ['grid'],
+    task: 'counts the {what} in [[grid]], a {list} of rows of 0/1 values, where each {what1} is a group of 1 cells connected {conn}. Use an iterative search so large grids do not overflow the stack.',
+    variants: [
+      { what: 'islands', what1: 'island', conn: 'horizontally or vertically', dirs: '((1, 0), (-1, 0), (0, 1), (0, -1))' },
+      {
+        what: 'regions',
+        what1: 'region',
+        conn: 'horizontally, vertically or diagonally',
+        dirs: '[(dr, dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1) if dr or dc]',
+      },
+    ],
+    python: `def $name(grid):
+    """Iterative flood fill from every unvisited 1 cell."""
+    rows, cols = len(grid), len(grid[0]) if grid else 0
+    seen = [[False] * cols for _ in range(rows)]
+    dirs = $dirs
+    count = 0
+    for r in range(rows):
+        for c in range(cols):
+            if grid[r][c] != 1 or seen[r][c]:
+                continue
+            count += 1
+            seen[r][c] = True
+            stack = [(r, c)]
+            while stack:
+                y, x = stack.pop()
+                for dy, dx in dirs:
+                    ny, nx = y + dy, x + dx
+                    if 0 <= ny < rows and 0 <= nx < cols and grid[ny][nx] == 1 and not seen[ny][nx]:
+                        seen[ny][nx] = True
+                        stack.append((ny, nx))
+    return count
+`,
+  },
+  {
+    id: 'enumerate_combinatorics',
+    category: 'algorithms',
+    difficulty: 'medium',
+    tags: ['backtracking', 'recursion'],
+    kind: 'function',
+    name: '{fname}',
+    params: ['items'],
+    task: 'returns all {what} of [[items]] (assume the items are distinct), using backtracking rather than a library helper.',
+    variants: [
+      {
+        fname: 'all permutations',
+        what: 'permutations',
+        python: `def $name(items):
+    """Backtracking over unused positions."""
+    result, current, used = [], [], [False] * len(items)
+
+    def backtrack():
+        if len(current) == len(items):
+            result.append(list(current))
+            return
+        for i, item in enumerate(items):
+            if not used[i]:
+                used[i] = True
+                current.append(item)
+                backtrack()
+                current.pop()
+                used[i] = False
+
+    backtrack()
+    return result
+`,
+      },
+      {
+        fname: 'all subsets',
+        what: 'subsets (the power set, including the empty set)',
+        python: `def $name(items):
+    """Backtracking: each item is either taken or skipped."""
+    result, current = [], []
+
+    def backtrack(i):
+        if i == len(items):
+            result.append(list(current))
+            return
+        backtrack(i + 1)
+        current.append(items[i])
+        backtrack(i + 1)
+        current.pop()
+
+    backtrack(0)
+    return result
+`,
+      },
+    ],
+  },
+  {
+    id: 'rotate_matrix',
+    category: 'algorithms',
+    difficulty: 'easy',
+    tags: ['matrices'],
+    kind: 'function',
+    name: 'rotate matrix {dir}',
+    params: ['matrix'],
+    task: 'rotates the square [[matrix]] by 90 degrees {dir} in place, without allocating a second matrix.',
+    variants: [
+      { dir: 'clockwise', first: 'matrix.reverse()', second: '' },
+      { dir: 'counterclockwise', first: '# transpose first, then reverse the row order', second: '    matrix.reverse()\n' },
+    ],
+    python: `def $name(matrix):
+    """Rotate in place: reverse the rows and transpose (or transpose and reverse each row)."""
+    $first
+    n = len(matrix)
+    for i in range(n):
+        for j in range(i + 1, n):
+            matrix[i][j], matrix[j][i] = matrix[j][i], matrix[i][j]
+$second`,
+  },
+  {
+    id: 'sliding_window_extreme',
+    category: 'algorithms',
+    difficulty: 'hard',
+    tags: ['deque', 'sliding-window'],
+    kind: 'function',
+    name: 'sliding window {ext}',
+    params: ['nums', 'window'],
+    task: 'returns the {ext} of every contiguous window of [[window]] elements of [[nums]], in O(n) time with a monotonic deque.',
+    variants: [
+      { ext: 'maximum', cmp: '<=' },
+      { ext: 'minimum', cmp: '>=' },
+    ],
+    python: `from collections import deque
+
+
+def $name(nums, window):
+    """Monotonic deque of indices; the front is the window's $ext."""
+    result, dq = [], deque()
+    for i, x in enumerate(nums):
+        while dq and nums[dq[-1]] $cmp x:
+            dq.pop()
+        dq.append(i)
+        if dq[0] <= i - window:
+            dq.popleft()
+        if i >= window - 1:
+            result.append(nums[dq[0]])
+    return result
+`,
+  },
+  {
+    id: 'max_subarray',
+    category: 'algorithms',
+    difficulty: 'medium',
+    tags: ['dynamic-programming', 'kadane'],
+    kind: 'function',
+    name: 'max subarray {what}',
+    params: ['nums'],
+    task: 'returns the largest {what} of a non-empty contiguous subarray of [[nums]] in a single pass.',
+    variants: [
+      {
+        what: 'sum',
+        python: `def $name(nums):
+    """Kadane's algorithm."""
+    best = current = nums[0]
+    for x in nums[1:]:
+        current = max(x, current + x)
+        best = max(best, current)
+    return best
+`,
+      },
+      {
+        what: 'product',
+        python: `def $name(nums):
+    """Track both the largest and smallest product ending here (a negative flips them)."""
+    best = hi = lo = nums[0]
+    for x in nums[1:]:
+        candidates = (x, hi * x, lo * x)
+        hi, lo = max(candidates), min(candidates)
+        best = max(best, hi)
+    return best
+`,
+      },
+    ],
+  },
+  {
+    id: 'merge_sorted',
+    category: 'algorithms',
+    difficulty: 'easy',
+    tags: ['sorting', 'merging'],
+    kind: 'function',
+    name: 'merge {what}',
+    params: ['lists'],
+    task: 'merges {desc} into one sorted {list}{how}.',
+    variants: [
+      {
+        what: 'sorted lists',
+        p: 'lists',
+        desc: 'the already sorted {list}s in [[lists]]',
+        how: ' using a min-heap, in O(n log k) time for k lists',
+        python: `import heapq
+
+
+def $name(lists):
+    """k-way merge with a heap of (value, list index, position)."""
+    heap = [(lst[0], i, 0) for i, lst in enumerate(lists) if lst]
+    heapq.heapify(heap)
+    merged = []
+    while heap:
+        value, i, pos = heapq.heappop(heap)
+        merged.append(value)
+        if pos + 1 < len(lists[i]):
+            heapq.heappush(heap, (lists[i][pos + 1], i, pos + 1))
+    return merged
+`,
+      },
+      {
+        what: 'sorted unique',
+        p: 'lists',
+        desc: 'the already sorted {list}s in [[lists]], dropping repeated values,',
+        how: ' in O(n log k) time for k lists',
+        python: `import heapq
+
+
+def $name(lists):
+    """heapq.merge is a lazy k-way merge; skip values equal to the last one kept."""
+    merged = []
+    for value in heapq.merge(*lists):
+        if not merged or merged[-1] != value:
+            merged.append(value)
+    return merged
+`,
+      },
+    ],
+  },
+  {
+    id: 'detect_cycle',
+    category: 'algorithms',
+    difficulty: 'medium',
+    tags: ['graphs', 'dfs'],
+    kind: 'function',
+    name: 'has cycle',
+    params: ['graph'],
+    task: 'returns true if the {kind} graph [[graph]] (a {map} from each node to its {list} of neighbors) contains a cycle, and false otherwise.',
+    variants: [
+      {
+        kind: 'directed',
+        python: `def $name(graph):
+    """Iterative DFS with three colours: white (0), on the stack (1), done (2)."""
+    color = {}
+    for start in graph:
+        if color.get(start):
+            continue
+        stack = [(start, iter(graph.get(start, [])))]
+        color[start] = 1
+        while stack:
+            node, children = stack[-1]
+            for child in children:
+                state = color.get(child, 0)
+                if state == 1:
+                    return True
+                if state == 0:
+                    color[child] = 1
+                    stack.append((child, iter(graph.get(child, []))))
+                    break
+            else:
+                color[node] = 2
+                stack.pop()
+    return False
+`,
+      },
+      {
+        kind: 'undirected',
+        python: `def $name(graph):
+    """Union-find over the edges; an edge inside one component closes a cycle."""
+    parent = {}
+
+    def find(x):
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    seen_edges = set()
+    for u, neighbors in graph.items():
+        for v in neighbors:
+            edge = (min(u, v), max(u, v))
+            if edge in seen_edges:
+                continue
+            seen_edges.add(edge)
+            ru, rv = find(u), find(v)
+            if ru == rv:
+                return True
+            parent[ru] = rv
+    return False
+`,
+      },
+    ],
+  },
+];

@@ -1,0 +1,51 @@
+/**
+ * The shape of a task template in the built-in bank.
+ */
+import type { Difficulty } from '../schema';
+
+/** Topic of a task template. */
+export type TaskCategory =
+  | 'algorithms'
+  | 'data-structures'
+  | 'strings'
+  | 'files'
+  | 'concurrency'
+  | 'parsing'
+  | 'apis'
+  | 'math';
+
+/**
+ * Values substituted for `{slot}` placeholders in a template's name, task and
+ * reference. The key `python` replaces the template's reference for this variant.
+ */
+export type TaskVariant = Readonly<Record<string, string>>;
+
+/**
+ * A programming task phrased for any language. Text conventions:
+ * - `{slot}`: a variant value; `{none}`, `{list}`, `{map}`: the language's words for these;
+ * - `[[some words]]`: an identifier in the language's naming style, in backticks.
+ */
+export interface TaskTemplate {
+  /** Stable identifier (snake_case), unique in the bank. */
+  id: string;
+  /** Topic. */
+  category: TaskCategory;
+  /** Difficulty (a variant may not change it). */
+  difficulty: Difficulty;
+  /** Extra tags besides the category. */
+  tags: readonly string[];
+  /** A free function, or a class / struct with methods. */
+  kind: 'function' | 'class';
+  /** Name as lower-case words, e.g. `merge intervals`; may contain `{slot}`. */
+  name: string;
+  /** Parameter names as words (constructor parameters for a class). */
+  params: readonly string[];
+  /** Methods of a class: name and parameter words. */
+  methods?: readonly { name: string; params: readonly string[] }[];
+  /** What the code must do, starting with a verb in the third person ("returns ..."). */
+  task: string;
+  /** At least one variant; each (template, variant, language) is one prompt. */
+  variants: readonly TaskVariant[];
+  /** Python reference solution; `$name` is the function or class name and `$slot` a variant value. */
+  python?: string;
+}
