@@ -1,3 +1,23 @@
 // @rfai/checkpoint-io: safetensors reading and writing, crash-safe checkpoint folders, resume state.
-// Nothing is exported yet: the package's issue builds it.
-export {};
+// No tensor library: tensors are named typed arrays with a dtype and a shape.
+
+export type { SafetensorsDtype, TensorData, TypedArray } from './dtypes';
+export { DTYPE_NAMES, dtypeSize, shapeSize, typedArrayFor } from './dtypes';
+export {
+  CheckpointError,
+  CheckpointCorruptError,
+  CheckpointExistsError,
+  CheckpointIncompleteError,
+  ConfigHashMismatchError,
+  SafetensorsFormatError,
+  TensorDataError,
+  TensorNotFoundError,
+} from './errors';
+export type { CheckpointErrorDetails, ConfigDifference } from './errors';
+export { bf16ToFloat32, f16ToFloat32, float32ToBf16, float32ToF16, f32ToBf16Bits, f32ToF16Bits, bf16BitsToF32, f16BitsToF32 } from './half';
+export { SafetensorsFile } from './safetensors-reader';
+export type { TensorInfo, WeightSource } from './safetensors-reader';
+export { writeSafetensors } from './safetensors-writer';
+export type { WriteSafetensorsOptions } from './safetensors-writer';
+export { DEFAULT_MAX_SHARD_BYTES, ShardedWeights, openWeights, readAllTensors, writeWeights } from './weights';
+export type { OpenWeightsOptions, WriteWeightsOptions, WrittenWeights } from './weights';

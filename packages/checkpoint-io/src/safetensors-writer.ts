@@ -1,0 +1,159 @@
+// safetensors writer: validates the tensors, orders them like the official writer,
+// writes header + data to a temp sibling and renames it over the target.
+
+import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { DTYPES, isDtype, DTYPE_NAMES, shapeSize, typedArrayFor, type SafetensorsDtype, type TensorData, type TypedArray } from './dtypes';
+import { TensorDataError } from './errors';
+import { fsyncDir, writeAll } from './fs-io';
+import { bf16ToFloat32, f16ToFloat32, float32ToBf16, float32ToF16 } from './half';
+import { buildHeader, officialOrder } from './safetensors-header';
+
+/** Options of {@link writeSafetensors}. */
+export interface WriteSafetensorsOptions {
+  /** String map stored as `__metadata__` (e.g. `{ format: 'pt' }`). Default: none. */
+  metadata?: Record<string, string>;
+  /** Store every floating tensor (F64/F32/F16/BF16) as this dtype; BF16/F16 round to nearest even. Default: keep. */
+  castFloatTo?: 'F32' | 'F16' | 'BF16';
+  /** fsync the file and its folder before returning (crash-safe, slower). Default false. */
+  fsync?: boolean;
+}
+
+/** A tensor ready to be written: final dtype and a byte view of its little-endian data. */
+interface Prepared {
+  name: string;
+  dtype: SafetensorsDtype;
+  shape: number[];
+  byteLength: number;
+  /** Produces the bytes when written (conversions happen one tensor at a time). */
+  bytes: () => Uint8Array;
+}
+
+function bytesOf(a: TypedArray): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+function toFloat32(t: TensorData): Float32Array {
+  switch (t.dtype) {
+    case 'F32':
+      return t.data as Float32Array;
+    case 'F64':
+      return Float32Array.from(t.data as Float64Array);
+    case 'F16':
+      return t.data.BYTES_PER_ELEMENT === 4 ? (t.data as Float32Array) : f16ToFloat32(t.data as Uint16Array);
+    case 'BF16':
+      return t.data.BYTES_PER_ELEMENT === 4 ? (t.data as Float32Array) : bf16ToFloat32(t.data as Uint16Array);
+    default:
+      throw new Error(`unreachable: ${t.dtype} is not floating`);
+  }
+}
+
+/** Checks one tensor and returns how to write it. `file` and `name` go into every error message. */
+export function prepareTensor(file: string, name: string, t: TensorData, castFloatTo?: 'F32' | 'F16' | 'BF16'): Prepared {
+  const where = `${file}, tensor "${name}"`;
+  const err = (msg: string, expected?: unknown, found?: unknown): never => {
+    throw new TensorDataError(`cannot write ${where}: ${msg}`, { path: file, key: name, expected, found });
+  };
+  if (name.length === 0) err('the name is empty');
+  if (name === '__metadata__') err('"__metadata__" is reserved for the header metadata; rename the tensor');
+  if (typeof t !== 'object' || t === null) err('expected {dtype, shape, data}');
+  if (!isDtype(t.dtype)) err(`unknown dtype ${JSON.stringify(t.dtype)}; use one of ${DTYPE_NAMES.join(', ')}`, DTYPE_NAMES, t.dtype);
+  if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    err(`shape must be an array of non-negative integers, found ${JSON.stringify(t.shape)}`);
+  }
+  const n = shapeSize(t.shape);
+  const want = typedArrayFor(t.dtype);
+  // toString tag rather than instanceof: works across realms (jest sandboxes) and treats Buffer as Uint8Array.
+  const got = ArrayBuffer.isView(t.data) ? Object.prototype.toString.call(t.data).slice(8, -1) : undefined;
+  const halfFromF32 = (t.dtype === 'F16' || t.dtype === 'BF16') && got === 'Float32Array';
+  if (got !== want && !halfFromF32) {
+    const alt = t.dtype === 'F16' || t.dtype === 'BF16' ? ` (raw bits) or Float32Array (converted)` : '';
+    err(`dtype ${t.dtype} needs a ${want}${alt}, got ${got ?? (t.data === null ? 'null' : typeof t.data)}`, want, got);
+  }
+  if (t.data.length !== n) {
+    err(`shape [${t.shape.join(', ')}] has ${n} elements but data has ${t.data.length}`, n, t.data.length);
+  }
+  if (t.dtype === 'BOOL') {
+    const u = t.data as Uint8Array;
+    for (let i = 0; i < u.length; i++) {
+      if (u[i] > 1) err(`BOOL data must be 0 or 1, found ${u[i]} at index ${i}`, '0|1', u[i]);
+    }
+  }
+  const shape = [...t.shape];
+  const isFloat = DTYPES[t.dtype].float;
+  const target: SafetensorsDtype = isFloat && castFloatTo ? castFloatTo : t.dtype;
+  const byteLength = n * DTYPES[target].bytes;
+  let bytes: () => Uint8Array;
+  if (target === t.dtype && !halfFromF32) {
+    bytes = () => bytesOf(t.data);
+  } else if (target === 'F32') {
+    bytes = () => bytesOf(toFloat32(t));
+  } else if (target === 'F16') {
+    bytes = () => bytesOf(t.dtype === 'F16' && !halfFromF32 ? (t.data as Uint16Array) : float32ToF16(toFloat32(t)));
+  } else {
+    bytes = () => bytesOf(t.dtype === 'BF16' && !halfFromF32 ? (t.data as Uint16Array) : float32ToBf16(toFloat32(t)));
+  }
+  return { name, dtype: target, shape, byteLength, bytes };
+}
+
+/** Copies small tensors into one staging buffer so a file of many tiny tensors costs few syscalls. */
+class StagedWriter {
+  private readonly stage = Buffer.allocUnsafe(4 << 20);
+  private used = 0;
+  constructor(private readonly fh: FileHandle) {}
+
+  async write(bytes: Uint8Array): Promise<void> {
+    if (bytes.length <= this.stage.length - this.used) {
+      this.stage.set(bytes, this.used);
+      this.used += bytes.length;
+      return;
+    }
+    await this.flush();
+    if (bytes.length < this.stage.length) {
+      this.stage.set(bytes, 0);
+      this.used = bytes.length;
+    } else {
+      await writeAll(this.fh, bytes);
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (this.used > 0) await writeAll(this.fh, this.stage.subarray(0, this.used));
+    this.used = 0;
+  }
+}
+
+/**
+ * Writes `tensors` to `file` in the safetensors format: tensors ordered as the official writer orders them
+ * (dtype alignment descending, then name), header padded with spaces to 8 bytes, data little-endian.
+ * The file is written to a temp sibling and renamed, so readers never see a half-written file.
+ * Inputs are not modified; F16/BF16 may be given as Float32Array values. Throws TensorDataError.
+ */
+export async function writeSafetensors(file: string, tensors: Record<string, TensorData>, opts: WriteSafetensorsOptions = {}): Promise<void> {
+  if (opts.metadata !== undefined) {
+    for (const [k, v] of Object.entries(opts.metadata)) {
+      if (typeof v !== 'string') {
+        throw new TensorDataError(`cannot write ${file}: metadata value of "${k}" must be a string, got ${typeof v}`, { path: file, key: k });
+      }
+    }
+  }
+  const prepared = officialOrder(Object.entries(tensors).map(([name, t]) => prepareTensor(file, name, t, opts.castFloatTo)));
+  const header = buildHeader(prepared, opts.metadata);
+  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const fh = await fsp.open(tmp, 'w');
+  try {
+    const out = new StagedWriter(fh);
+    await out.write(header);
+    for (const t of prepared) await out.write(t.bytes());
+    await out.flush();
+    if (opts.fsync) await fh.sync();
+    await fh.close();
+    await fsp.rename(tmp, file);
+  } catch (e) {
+    await fh.close().catch(() => undefined);
+    await fsp.rm(tmp, { force: true });
+    throw e;
+  }
+  if (opts.fsync) await fsyncDir(dirname(file));
+}
