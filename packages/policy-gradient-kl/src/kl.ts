@@ -36,8 +36,10 @@ export function klPerToken(logp: tf.Tensor, logpRef: tf.Tensor, estimator: KLEst
     const q = tf.cast(logpRef, 'float32');
     if (estimator === 'k1') return tf.sub(p, q);
     if (estimator === 'k2') return tf.mul(0.5, tf.square(tf.sub(p, q)));
+    // exp(d) - d - 1 written as expm1(d) - d: no cancellation against 1 for small d, and rounding keeps it >= 0
+    // (expm1(d) >= d and rounding is monotonic); the max with 0 guards backends whose expm1 rounds loosely.
     const d = tf.sub(q, p);
-    return tf.sub(tf.sub(tf.exp(d), d), 1);
+    return tf.maximum(tf.sub(tf.expm1(d), d), 0);
   });
 }
 
