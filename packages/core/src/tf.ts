@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmFallbacks } from './wasm-fallbacks';
+import { registerExtraGradients } from './extra-gradients';
 // tfjs-core's CommonJS entry registers neither gradients nor chained methods (x.reshape()):
 // these generated modules do (see scripts/generate-tfjs-registrations.mjs).
 import './generated/register-gradients';
@@ -13,6 +14,7 @@ import './generated/register-chained-ops';
 import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 
 registerWasmFallbacks();
+registerExtraGradients();
 
 // tfjs-core would otherwise pick wasm (priority 2) on first use, which needs an
 // asynchronous initialisation: every op before `await tf.ready()` would throw.
