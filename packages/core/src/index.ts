@@ -6,3 +6,5 @@ export { initBackend, getBackendInfo, wasmBinaryDir } from './backend';
 export type { BackendInfo, BackendName, InitBackendOptions } from './backend';
 export { WASM_FALLBACK_KERNELS } from './wasm-fallbacks';
 export { CoreError, BackendError, InvalidOptionError, TensorMismatchError, OptimizerStateError, RngStateError } from './errors';
+export { Rng } from './rng';
+export type { RngState } from './rng';
