@@ -42,7 +42,7 @@ export async function writePlots(runs: readonly RunData[], opts: PlotOptions): P
   const skipped: string[] = [];
   const notes: string[] = [];
   const font = findSystemFont();
-  if (font.family === null) {
+  if (font.fontCount === 0) {
     notes.push('no system font found (looked under /usr/share/fonts and /usr/local/share/fonts): PNG files have no text; the SVG files do. Install one, e.g. `apt-get install fonts-dejavu-core`.');
   }
   for (const def of opts.charts ?? CHARTS) {

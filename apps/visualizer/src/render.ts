@@ -17,19 +17,23 @@ export async function renderSvg(spec: Record<string, unknown>): Promise<string> 
 }
 
 const FONT_DIRS = ['/usr/share/fonts', '/usr/local/share/fonts', '/Library/Fonts', '/System/Library/Fonts', 'C:\\Windows\\Fonts'];
+// Regular and bold faces of the families tried, best first. Loading two files instead of every system font
+// makes each PNG several times faster.
 const PREFERRED = [
-  { file: /^DejaVuSans\.ttf$/i, family: 'DejaVu Sans' },
-  { file: /^LiberationSans-Regular\.ttf$/i, family: 'Liberation Sans' },
-  { file: /^NotoSans-Regular\.ttf$/i, family: 'Noto Sans' },
-  { file: /^Arial\.ttf$/i, family: 'Arial' },
+  { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf', family: 'DejaVu Sans' },
+  { regular: 'LiberationSans-Regular.ttf', bold: 'LiberationSans-Bold.ttf', family: 'Liberation Sans' },
+  { regular: 'NotoSans-Regular.ttf', bold: 'NotoSans-Bold.ttf', family: 'Noto Sans' },
+  { regular: 'Arial.ttf', bold: 'Arial Bold.ttf', family: 'Arial' },
 ];
 
 /** What text rendering in PNGs can use: a font family found on the system, or null when no font was found. */
 export interface FontInfo {
   /** Family used for 'sans-serif' and as the default, or null. */
   family: string | null;
+  /** The family's regular (and bold, when present) font files; empty when no preferred family was found. */
+  files: string[];
   /** Number of font files seen under the system font folders. */
-  fontFiles: number;
+  fontCount: number;
 }
 
 let cachedFont: FontInfo | undefined;
@@ -37,9 +41,9 @@ let cachedFont: FontInfo | undefined;
 /** Looks for system fonts (once per process); PNG text needs one, SVG text does not (the viewer draws it). */
 export function findSystemFont(): FontInfo {
   if (cachedFont) return cachedFont;
-  let family: string | null = null;
   let rank = PREFERRED.length;
   let count = 0;
+  const seen = new Map<string, string>(); // file name -> path
   const walk = (dir: string, depth: number) => {
     let entries;
     try {
@@ -51,16 +55,17 @@ export function findSystemFont(): FontInfo {
       if (e.isDirectory() && depth < 4) walk(`${dir}/${e.name}`, depth + 1);
       else if (/\.(ttf|otf|ttc)$/i.test(e.name)) {
         count++;
-        const i = PREFERRED.findIndex((p) => p.file.test(e.name));
-        if (i >= 0 && i < rank) {
-          rank = i;
-          family = PREFERRED[i].family;
-        }
+        if (!seen.has(e.name)) seen.set(e.name, `${dir}/${e.name}`);
+        const i = PREFERRED.findIndex((p) => p.regular === e.name);
+        if (i >= 0 && i < rank) rank = i;
       }
     }
   };
   for (const d of FONT_DIRS) if (existsSync(d)) walk(d, 0);
-  cachedFont = { family, fontFiles: count };
+  const pick = PREFERRED[rank];
+  cachedFont = pick
+    ? { family: pick.family, files: [seen.get(pick.regular)!, ...(seen.has(pick.bold) ? [seen.get(pick.bold)!] : [])], fontCount: count }
+    : { family: null, files: [], fontCount: count };
   return cachedFont;
 }
 
@@ -76,10 +81,10 @@ export function svgToPng(svg: string, opts: PngOptions = {}): Buffer {
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: opts.scale ?? 2 },
     background: 'white',
-    font: {
-      loadSystemFonts: true,
-      ...(font.family ? { defaultFontFamily: font.family, sansSerifFamily: font.family } : {}),
-    },
+    // One known family when found; otherwise whatever the system has (possibly nothing: then no text).
+    font: font.family
+      ? { loadSystemFonts: false, fontFiles: font.files, defaultFontFamily: font.family, sansSerifFamily: font.family }
+      : { loadSystemFonts: true },
   });
   return resvg.render().asPng();
 }
