@@ -9,12 +9,13 @@
  * or directly: npx tsx apps/trainer/src/main.ts <command> [options]
  * Exit codes: 0 ok, 1 runtime failure, 2 bad usage or config.
  */
-import { runValidate } from './commands/validate';
 
 type CommandFn = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, { run: () => Promise<CommandFn>; help: string }> = {
-  validate: { run: async () => runValidate, help: 'load and validate a config (exit 2 on problems)' },
+  train: { run: async () => (await import('./commands/train')).runTrain, help: 'run RFAI training (config.yaml by default)' },
+  validate: { run: async () => (await import('./commands/validate')).runValidate, help: 'load and validate a config (exit 2 on problems)' },
+  eval: { run: async () => (await import('./commands/eval')).runEval, help: 'run the eval pass on a checkpoint, print JSON' },
 };
 
 function usage(): string {

@@ -1,0 +1,100 @@
+/**
+ * `nx run trainer:eval -- --checkpoint DIR [--config FILE] [--set key=value ...] [--max-samples N]`
+ *
+ * Runs the eval pass (greedy decoding over data.eval_file, graded by the
+ * teacher) on a checkpoint and prints the report as JSON on stdout. The
+ * configuration is the one stored in the checkpoint unless --config is given;
+ * --set overrides either.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import YAML from 'yaml';
+import { ConfigError, loadConfig, parseConfigText, type LoadedConfig } from '@rfai/config';
+import { initBackend } from '@rfai/core';
+import { DatasetError } from '@rfai/datasets';
+import { createTeacher, TeacherError } from '@rfai/teacher-clients';
+import { resolveUserPath } from '../paths';
+import { collect } from './validate';
+import { buildStudent } from '../train/student';
+import { evaluate } from '../train/evaluate';
+import { loadSplits, teacherOptions, UsageError } from '../train/setup';
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, found "${v}"`);
+  return n;
+}
+
+const log = (line: string) => process.stderr.write(line.endsWith('\n') ? line : line + '\n');
+
+/** The config a checkpoint was trained with (from trainer_state.json), with its base folder. */
+export function checkpointConfig(dir: string, overrides: string[]): LoadedConfig {
+  const stateFile = path.join(dir, 'trainer_state.json');
+  if (!existsSync(stateFile)) {
+    throw new UsageError(`${dir} is not an rfai checkpoint (no trainer_state.json). Pass a checkpoint-{step} folder, or --config with the run's config.`);
+  }
+  const state = JSON.parse(readFileSync(stateFile, 'utf8'));
+  const stored = state?.state?.config;
+  if (!stored) throw new UsageError(`${stateFile} holds no run configuration; pass --config with the run's config.`);
+  const baseDir = typeof state.state.base_dir === 'string' ? state.state.base_dir : process.cwd();
+  const config = parseConfigText(YAML.stringify(stored), `${stateFile} (stored config)`, { overrides });
+  return { config, file: null, baseDir };
+}
+
+export async function runEval(argv: string[]): Promise<number> {
+  const program = new Command('eval')
+    .description('Run the eval pass on a checkpoint and print the report as JSON.')
+    .requiredOption('--checkpoint <dir>', 'checkpoint folder (checkpoint-{step})')
+    .option('--config <file>', 'config file (default: the configuration stored in the checkpoint)')
+    .option('--set <key=value>', 'override a config key (repeatable), e.g. --set data.max_eval_samples=10', collect, [] as string[])
+    .option('--max-samples <n>', 'evaluate at most this many prompts', positiveInt)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (e) {
+    return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
+  }
+  const o = program.opts<{ checkpoint: string; config?: string; set: string[]; maxSamples?: number }>();
+  const dir = resolveUserPath(o.checkpoint);
+  let loaded: LoadedConfig;
+  let records;
+  try {
+    if (!existsSync(dir)) throw new UsageError(`--checkpoint: ${dir} does not exist.`);
+    const overrides = [...o.set, ...(o.maxSamples ? [`data.max_eval_samples=${o.maxSamples}`] : [])];
+    loaded = o.config ? loadConfig(resolveUserPath(o.config), { overrides }) : checkpointConfig(dir, overrides);
+    records = (await loadSplits(loaded)).eval;
+    if (records.length === 0) throw new UsageError('data.eval_file is null or empty: there is nothing to evaluate.');
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof UsageError || e instanceof DatasetError || e instanceof TeacherError) {
+      log(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  const cfg = loaded.config;
+  const backend = await initBackend({ backend: cfg.hardware.backend, threads: cfg.hardware.threads ?? undefined });
+  log(`backend: ${backend.name}`);
+  const student = await buildStudent(loaded, dir);
+  const teacher = createTeacher(teacherOptions(loaded));
+  try {
+    const maxNew = cfg.evaluation.max_new_tokens ?? cfg.rfai.max_new_tokens;
+    const report = await evaluate(records, {
+      model: student.model,
+      tokenizer: student.tokenizer,
+      teacher,
+      style: student.promptStyle,
+      maxNewTokens: maxNew,
+      maxPromptTokens: cfg.model.max_length - maxNew,
+      threshold: cfg.evaluation.reward_threshold,
+      stop: cfg.rfai.stop,
+      step: Number(JSON.parse(readFileSync(path.join(dir, 'trainer_state.json'), 'utf8')).step ?? 0),
+    });
+    process.stdout.write(JSON.stringify({ checkpoint: dir, teacher: `${teacher.provider}/${teacher.model}`, ...report }, null, 2) + '\n');
+    return 0;
+  } finally {
+    await teacher.close();
+    student.dispose();
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * `nx run trainer:train -- [--config FILE] [--set key=value ...] [--max-steps N]
+ *                           [--resume [latest|DIR]] [--run-name NAME] [--dry-run]`
+ *
+ * Startup checks everything that can fail cheaply (config, datasets, API key,
+ * output folder, resume checkpoint) before the model is built, so mistakes
+ * cost seconds. Exit codes: 0 done, 1 runtime failure (teacher failure circuit
+ * included), 2 bad usage or config, 130/143 stopped by SIGINT/SIGTERM after
+ * saving a checkpoint.
+ */
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfig, resolveConfigPath, type LoadedConfig } from '@rfai/config';
+import { initBackend } from '@rfai/core';
+import { DatasetError } from '@rfai/datasets';
+import { checkTeacherCredentials, createTeacher, TeacherError } from '@rfai/teacher-clients';
+import { defaultConfigPath } from '../paths';
+import { collect } from './validate';
+import { buildStudent } from '../train/student';
+import { Trainer, type TrainResult } from '../train/trainer';
+import { findResumeDir, loadResumeState, ResumeError, type ResumeState } from '../train/checkpointing';
+import { loadSplits, teacherOptions, UsageError } from '../train/setup';
+import { formatDuration, PHASES } from '../train/timing';
+import { dryRun } from '../train/dry-run';
+
+interface TrainOptions {
+  config?: string;
+  set: string[];
+  maxSteps?: number;
+  resume?: string | boolean;
+  runName?: string;
+  dryRun?: boolean;
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, found "${v}"`);
+  return n;
+}
+
+export function trainCommand(): Command {
+  return new Command('train')
+    .description('Run RFAI training on a config (default: config.yaml: tiny built-in student, offline teacher).')
+    .option('--config <file>', 'config file (default: ./config.yaml, else the workspace config.yaml)')
+    .option('--set <key=value>', 'override a config key, typed by the schema; repeatable (e.g. --set rfai.kl_coef=0.05)', collect, [] as string[])
+    .option('--max-steps <n>', 'stop after this many steps in total (overrides training.max_steps)', positiveInt)
+    .option('--resume [latest|DIR]', 'continue from the newest valid checkpoint in training.output_dir, or from DIR')
+    .option('--run-name <name>', 'TensorBoard run folder name (default: logging.run_name, else a timestamp; a resumed run keeps its name)')
+    .option('--dry-run', 'load and validate everything, generate one batch, score it, and stop (writes nothing)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+}
+
+const log = (line: string) => process.stderr.write(line.endsWith('\n') ? line : line + '\n');
+
+export async function runTrain(argv: string[]): Promise<number> {
+  const program = trainCommand();
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (e) {
+    return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
+  }
+  const opts = program.opts<TrainOptions>();
+  const t0 = Date.now();
+  let loaded: LoadedConfig;
+  try {
+    const overrides = [...opts.set];
+    if (opts.maxSteps !== undefined) overrides.push(`training.max_steps=${opts.maxSteps}`);
+    if (opts.runName !== undefined) overrides.push(`logging.run_name=${opts.runName}`);
+    loaded = loadConfig(defaultConfigPath(opts.config), { overrides });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      log(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  const cfg = loaded.config;
+  const outputDir = resolveConfigPath(loaded, cfg.training.output_dir);
+
+  // ---- fast startup checks, before any model is built --------------------------------------------------------
+  let splits: Awaited<ReturnType<typeof loadSplits>>;
+  try {
+    splits = await loadSplits(loaded);
+    checkTeacherCredentials(teacherOptions(loaded));
+  } catch (e) {
+    if (e instanceof DatasetError || e instanceof TeacherError || e instanceof UsageError) {
+      log(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  let resume: ResumeState | null = null;
+  if (!opts.dryRun) {
+    try {
+      if (opts.resume !== undefined && opts.resume !== false) {
+        const spec = opts.resume === true ? 'latest' : String(opts.resume);
+        const dir = await findResumeDir(spec, outputDir, (m) => log(`warning: ${m}`));
+        if (dir === null) {
+          log(`--resume ${spec}: no valid checkpoint under ${outputDir}; starting a new run.`);
+        } else {
+          resume = await loadResumeState(dir, cfg);
+          log(`resuming from ${dir} (step ${resume.trainerState.step})`);
+        }
+      }
+      if (!resume && existsSync(outputDir) && readdirSync(outputDir).some((f) => /^checkpoint-\d+$/.test(f))) {
+        log(
+          `${outputDir} already holds checkpoints of an earlier run. Continue it with --resume latest, ` +
+            `or start a new run elsewhere with --set training.output_dir=${cfg.training.output_dir}-2 (or remove ${outputDir}).`,
+        );
+        return 2;
+      }
+    } catch (e) {
+      if (e instanceof ResumeError) {
+        log(e.message);
+        return 2;
+      }
+      if (e instanceof Error && /checkpoint/i.test(e.constructor.name)) {
+        log(`cannot resume: ${e.message}`);
+        return 2;
+      }
+      throw e;
+    }
+  }
+  const runName =
+    cfg.logging.run_name ?? (resume?.trainerState.run_name as string | undefined) ?? new Date().toISOString().replace(/:/g, '-').replace(/\..*$/, '');
+  const runDir = path.join(resolveConfigPath(loaded, cfg.logging.tensorboard_dir), runName);
+
+  // ---- build -------------------------------------------------------------------------------------------------
+  const backend = await initBackend({ backend: cfg.hardware.backend, threads: cfg.hardware.threads ?? undefined });
+  log(`backend: ${backend.name} ${backend.version} (${backend.threads} thread${backend.threads === 1 ? '' : 's'}${backend.simd ? ', SIMD' : ''}): ${backend.reason}`);
+  const student = await buildStudent(loaded, resume?.dir ?? null);
+  log(
+    `student: ${student.source}, ${student.model.config.model_type}, ${(student.model.numParameters / 1e6).toFixed(2)}M parameters` +
+      `${student.lora ? `, LoRA r=${cfg.model.lora.r} (${countTrainable(student)} trainable)` : ''}, prompt style ${student.promptStyle}`,
+  );
+  const teacher = createTeacher(teacherOptions(loaded, (m) => log(m)));
+  log(`teacher: ${teacher.provider}/${teacher.model}`);
+  log(`data: ${splits.train.length} training prompts, ${splits.eval.length} eval prompts`);
+  try {
+    if (opts.dryRun) return await dryRun({ loaded, student, teacher, train: splits.train, log, startedAt: t0 });
+    log(`run: ${runName} -> ${runDir}; checkpoints in ${outputDir}`);
+    const trainer = new Trainer({
+      config: cfg,
+      configFile: loaded.file,
+      baseDir: loaded.baseDir,
+      student,
+      teacher,
+      train: splits.train,
+      eval: splits.eval,
+      runName,
+      runDir,
+      outputDir,
+      backend,
+      resume,
+      log,
+      maxSteps: Number.POSITIVE_INFINITY,
+    });
+    const result = await trainer.run();
+    printSummary(result, runDir, t0);
+    writeFileSync(path.join(runDir, 'summary.json'), JSON.stringify(summaryJson(result), null, 2) + '\n');
+    return result.exitCode;
+  } finally {
+    await teacher.close();
+    student.dispose();
+  }
+}
+
+function countTrainable(student: { model: { trainableParams(): Map<string, { size: number }> } }): string {
+  let n = 0;
+  for (const v of student.model.trainableParams().values()) n += v.size;
+  return n.toLocaleString('en-US');
+}
+
+/** The final report, as stored in summary.json and training_stats.json. */
+export function summaryJson(r: TrainResult) {
+  const steps = Math.max(1, r.history.length);
+  const perStep = Object.fromEntries(PHASES.map((p) => [p, r.timing[p] / steps]));
+  return {
+    steps: r.stepsDone,
+    stopped_by: r.stoppedBy,
+    eval_before: r.evalBefore ? { score_mean: r.evalBefore.score_mean, pass_rate: r.evalBefore.pass_rate } : null,
+    eval_after: r.evalAfter ? { score_mean: r.evalAfter.score_mean, pass_rate: r.evalAfter.pass_rate } : null,
+    timing_ms_total: r.timing,
+    timing_ms_per_step: perStep,
+    wall_seconds: r.wallSeconds,
+    checkpoint: r.checkpoint,
+  };
+}
+
+function printSummary(r: TrainResult, runDir: string, t0: number): void {
+  const s = summaryJson(r);
+  const f = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(3));
+  const lines = [
+    '',
+    `finished: ${r.stepsDone} steps (${r.stoppedBy}) in ${formatDuration((Date.now() - t0) / 1000)}`,
+    `eval score before: ${f(s.eval_before?.score_mean)} (pass rate ${f(s.eval_before?.pass_rate)})`,
+    `eval score after:  ${f(s.eval_after?.score_mean)} (pass rate ${f(s.eval_after?.pass_rate)})`,
+    `step time split (mean per step): ${PHASES.filter((p) => p !== 'eval' && p !== 'checkpoint')
+      .map((p) => `${p} ${(s.timing_ms_per_step[p] / 1000).toFixed(2)}s`)
+      .join(', ')}; eval total ${(r.timing.eval / 1000).toFixed(1)}s, checkpoints ${(r.timing.checkpoint / 1000).toFixed(1)}s`,
+    `checkpoint: ${r.checkpoint ?? 'none'}`,
+    `logs: ${runDir} (tensorboard --logdir ${path.dirname(runDir)})`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}

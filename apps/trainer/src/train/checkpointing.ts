@@ -1,0 +1,138 @@
+/**
+ * Saving and finding the trainer's checkpoints through @rfai/checkpoint-io:
+ * model weights (or the PEFT adapter pair), tokenizer files, optimizer state,
+ * trainer_state.json (step, data cursor, RNG, KL controller, ...) and
+ * training_stats.json, written crash-safely.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  findLatestCheckpoint,
+  loadCheckpoint,
+  saveCheckpoint,
+  SafetensorsFile,
+  type TensorData,
+} from '@rfai/checkpoint-io';
+import { diffConfigs, type RfaiConfig } from '@rfai/config';
+import { adapterConfig, adapterTensors, modelTensors } from '@rfai/models';
+import type { Optimizer } from './optimizer';
+import type { Student } from './student';
+
+/** Tokenizer files copied from a Hugging Face model folder into each checkpoint. */
+const TOKENIZER_FILES = [
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'vocab.json',
+  'merges.txt',
+  'added_tokens.json',
+  'generation_config.json',
+];
+
+export interface SaveInput {
+  outputDir: string;
+  step: number;
+  student: Student;
+  optimizer: Optimizer;
+  config: RfaiConfig;
+  configHash: string;
+  evalScore: number | null;
+  trainerState: Record<string, unknown>;
+  trainingStats: Record<string, unknown>;
+}
+
+/** Saves checkpoint-{step} (overwriting one of the same step, e.g. a resumed run re-saving) and rotates old ones. */
+export async function saveTrainingCheckpoint(s: SaveInput): Promise<string> {
+  const { student, config } = s;
+  const extraFiles: Record<string, string | Record<string, unknown>> = {};
+  let tokenizerFiles: string[] = [];
+  if (student.baseDir) {
+    tokenizerFiles = TOKENIZER_FILES.map((f) => path.join(student.baseDir!, f)).filter((f) => existsSync(f));
+  } else {
+    for (const [name, text] of Object.entries(student.tokenizer.files())) extraFiles[name] = text;
+  }
+  const saved = await saveCheckpoint(
+    s.outputDir,
+    {
+      step: s.step,
+      modelConfig: student.model.config as unknown as Record<string, unknown>,
+      ...(student.lora
+        ? { adapter: { tensors: adapterTensors(student.model), config: adapterConfig(student.model, student.baseDir ?? student.source) } }
+        : { model: modelTensors(student.model) }),
+      tokenizerFiles,
+      optimizer: s.optimizer.stateTensors(),
+      trainerState: { ...s.trainerState, config },
+      trainingStats: s.trainingStats,
+      ...(s.evalScore !== null && Number.isFinite(s.evalScore) ? { evalScore: s.evalScore } : {}),
+      configHash: s.configHash,
+      extraFiles,
+    },
+    {
+      saveTotalLimit: config.training.save_total_limit ?? undefined,
+      keepBest: config.training.keep_best,
+      castFloatTo: config.model.save_dtype,
+      overwrite: true,
+    },
+  );
+  return saved.path;
+}
+
+/** What a resume restores. */
+export interface ResumeState {
+  dir: string;
+  trainerState: Record<string, any>;
+  trainingStats: Record<string, any>;
+  optimizerState: Record<string, TensorData>;
+}
+
+/** Problems that make a checkpoint unusable for this config, as one message; null when it fits. */
+export function resumeMismatch(stored: unknown, current: RfaiConfig): string | null {
+  const diff = diffConfigs(stored, current);
+  if (diff.length === 0) return null;
+  const get = (o: unknown, p: string) => p.split('.').reduce<any>((a, k) => (a == null ? a : a[k]), o);
+  return diff.map((p) => `${p}: checkpoint has ${JSON.stringify(get(stored, p))}, config has ${JSON.stringify(get(current, p))}`).join('; ');
+}
+
+/**
+ * Finds the checkpoint to resume: `latest` (or empty) is the newest valid one
+ * under outputDir (incomplete or corrupt folders are skipped with a warning),
+ * anything else is a checkpoint folder.
+ * @returns null when `latest` finds none
+ */
+export async function findResumeDir(spec: string, outputDir: string, warn: (m: string) => void): Promise<string | null> {
+  if (spec === '' || spec === 'latest') {
+    const found = await findLatestCheckpoint(outputDir, { logger: { warn } });
+    return found ? found.path : null;
+  }
+  return path.resolve(spec);
+}
+
+/** Loads and verifies a checkpoint for resuming (every file present, sha256 manifest checked, config compatible). */
+export async function loadResumeState(dir: string, config: RfaiConfig): Promise<ResumeState> {
+  const ck = await loadCheckpoint(dir, { verify: true });
+  const state = ck.trainerState.state as Record<string, any>;
+  const mismatch = resumeMismatch(state.config, config);
+  if (mismatch) {
+    throw new ResumeError(
+      `${dir} was trained with a different configuration (${mismatch}). Resume with the same config, or start a new run in another training.output_dir.`,
+    );
+  }
+  const stats = JSON.parse(readFileSync(path.join(dir, 'training_stats.json'), 'utf8'));
+  const optFile = await SafetensorsFile.open(path.join(dir, 'optimizer.safetensors'));
+  const optimizerState: Record<string, TensorData> = {};
+  try {
+    for (const name of optFile.names()) optimizerState[name] = await optFile.read(name);
+  } finally {
+    await optFile.close();
+  }
+  return { dir, trainerState: state, trainingStats: stats, optimizerState };
+}
+
+/** A checkpoint cannot be resumed with this configuration. */
+export class ResumeError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ResumeError';
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The student and its frozen reference: built from a preset or loaded from a
+ * Hugging Face folder, optionally with LoRA adapters, and restored from a
+ * checkpoint on resume.
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Rng, tf } from '@rfai/core';
+import { resolveConfigPath, type LoadedConfig, type RfaiConfig } from '@rfai/config';
+import {
+  applyLora,
+  builtinTokenizer,
+  CausalLM,
+  createModel,
+  loadAdapterWeights,
+  loadModel,
+  loadModelWeights,
+  loadTokenizer,
+  packSequences,
+  presetConfig,
+  tokenLogProbsNoGrad,
+  unpackRows,
+  withAdaptersDisabled,
+  type Tokenizer,
+} from '@rfai/models';
+import { resolvePromptStyle, type PromptStyle } from './prompt-format';
+
+export interface Student {
+  model: CausalLM;
+  tokenizer: Tokenizer;
+  promptStyle: PromptStyle;
+  /** Where the weights came from, for logs: `preset tiny (seed 42)` or the folder. */
+  source: string;
+  /** Folder of the base model (tokenizer files are copied from it), or null for a preset. */
+  baseDir: string | null;
+  /** True when only LoRA adapters train. */
+  lora: boolean;
+  /** Runs `fn` with the frozen reference model: the base with adapters disabled (LoRA) or a frozen copy of the initial weights. */
+  withReference<T>(fn: (ref: CausalLM) => T): T;
+  /** Per-token log-probs of completions under the reference (no grad), trimmed to each completion's length. */
+  referenceLogprobs(promptIds: number[][], completionIds: number[][]): number[][];
+  dispose(): void;
+}
+
+/**
+ * Builds the student described by `config.model`.
+ * @param resumeDir a checkpoint folder whose weights (or adapters) replace the initial ones
+ */
+export async function buildStudent(loaded: LoadedConfig, resumeDir: string | null): Promise<Student> {
+  const cfg: RfaiConfig = loaded.config;
+  const m = cfg.model;
+  let model: CausalLM;
+  let tokenizer: Tokenizer;
+  let source: string;
+  let baseDir: string | null = null;
+  if (m.path) {
+    baseDir = resolveConfigPath(loaded, m.path);
+    model = await loadModel(baseDir);
+    tokenizer = loadTokenizer(baseDir);
+    source = baseDir;
+  } else {
+    const seed = m.seed ?? cfg.training.seed;
+    model = createModel(presetConfig(m.preset, m.tokenizer), seed);
+    tokenizer = builtinTokenizer(m.tokenizer);
+    source = `preset ${m.preset} (${m.tokenizer} tokenizer, seed ${seed})`;
+  }
+  let reference: CausalLM | null = null;
+  if (m.lora.enabled) {
+    // The reference is the same base with adapters off: no second copy of the weights.
+    applyLora(model, {
+      r: m.lora.r,
+      alpha: m.lora.alpha,
+      dropout: m.lora.dropout,
+      targetModules: m.lora.target_modules,
+      seed: cfg.training.seed,
+    });
+    if (resumeDir) await loadAdapterWeights(model, resumeDir);
+  } else {
+    // Full fine-tuning: the reference is a frozen copy of the initial weights.
+    const frozen = new Map<string, tf.Variable>();
+    for (const [k, v] of model.params) frozen.set(k, tf.variable(v, false, `ref/${k}/${Math.random().toString(36).slice(2)}`));
+    reference = new CausalLM(model.config, frozen);
+    if (resumeDir) await loadModelWeights(model, resumeDir);
+  }
+  const withReference = <T>(fn: (ref: CausalLM) => T): T =>
+    reference ? fn(reference) : withAdaptersDisabled(model, () => fn(model));
+  return {
+    model,
+    tokenizer,
+    promptStyle: resolvePromptStyle(m.chat_template, tokenizer),
+    source,
+    baseDir,
+    lora: m.lora.enabled,
+    withReference,
+    referenceLogprobs(promptIds, completionIds) {
+      const rows = completionIds.map((c, i) => (c.length > 0 ? i : -1)).filter((i) => i >= 0);
+      const out: number[][] = completionIds.map(() => []);
+      if (rows.length === 0) return out;
+      const packed = packSequences(
+        rows.map((i) => promptIds[i]),
+        rows.map((i) => completionIds[i]),
+        tokenizer.padTokenId,
+      );
+      const r = withReference((ref) => tokenLogProbsNoGrad(ref, packed));
+      const vals = unpackRows(r.logprobs, packed);
+      r.logprobs.dispose();
+      r.mask.dispose();
+      rows.forEach((row, k) => (out[row] = vals[k]));
+      return out;
+    },
+    dispose() {
+      model.dispose();
+      reference?.dispose();
+    },
+  };
+}
+
+/** True when a folder looks like a Hugging Face model or rfai checkpoint folder. */
+export function isModelFolder(dir: string): boolean {
+  return existsSync(path.join(dir, 'config.json'));
+}
+
+export { Rng };

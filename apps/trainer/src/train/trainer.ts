@@ -1,0 +1,583 @@
+/**
+ * The RFAI loop (DESIGN.md, "The RFAI step"): sample, grade, reward,
+ * advantage, loss, update, log and save, step after step, with eval passes,
+ * crash-safe checkpoints, exact resume and signal handling.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { Rng, type BackendInfo } from '@rfai/core';
+import { configHash, type RfaiConfig } from '@rfai/config';
+import { DatasetSampler, type DatasetRecord, type SamplerCursor } from '@rfai/datasets';
+import { generate, type GenerationResult } from '@rfai/models';
+import {
+  computeAdvantages,
+  createKLController,
+  EmaBaseline,
+  klControllerFromState,
+  klPenalizedRewards,
+  type KLController,
+} from '@rfai/policy-gradient-kl';
+import { SummaryWriter } from '@rfai/tb-writer';
+import type { Teacher } from '@rfai/teacher-clients';
+import { evaluate, type EvalReport } from './evaluate';
+import { gradeAll, ReferenceScores, type Grade } from './grading';
+import { createOptimizer, type Optimizer } from './optimizer';
+import { createLrScheduleFor } from './schedule';
+import { encodePrompt, type PromptStyle } from './prompt-format';
+import { TrainProgress } from './progress';
+import { computeRewards, finiteStats } from './rewards';
+import { policyUpdate, type UpdateMetrics } from './update';
+import { PhaseTimer, type Phase } from './timing';
+import type { Student } from './student';
+import { saveTrainingCheckpoint, type ResumeState } from './checkpointing';
+
+/** Everything the loop needs, built by the train command after the startup checks. */
+export interface TrainerSetup {
+  config: RfaiConfig;
+  configFile: string | null;
+  /** Folder relative config paths resolve against (stored so eval can reuse the config). */
+  baseDir: string;
+  student: Student;
+  teacher: Teacher;
+  train: DatasetRecord[];
+  eval: DatasetRecord[];
+  runName: string;
+  /** logs/tensorboard/<run>: event files and samples.jsonl. */
+  runDir: string;
+  outputDir: string;
+  backend: BackendInfo;
+  resume: ResumeState | null;
+  log: (line: string) => void;
+  /** Stop after this step even if max_steps is larger (tests and --dry-run). */
+  maxSteps: number;
+}
+
+/** One step's logged figures. */
+export interface StepRecord {
+  step: number;
+  epoch: number;
+  reward_mean: number;
+  reward_std: number;
+  score_mean: number;
+  kl: number;
+  kl_max: number;
+  kl_coef: number;
+  loss: number;
+  policy_loss: number;
+  entropy: number;
+  clip_fraction: number;
+  approx_kl: number;
+  lr: number;
+  grad_norm: number;
+  samples: number;
+  graded: number;
+  teacher_failures: number;
+  degenerate_groups: number;
+  completion_tokens_mean: number;
+  truncated_fraction: number;
+  tokens_per_s: number;
+  samples_per_s: number;
+  step_seconds: number;
+  teacher_latency_ms: number;
+  teacher_cost_usd: number;
+  skipped_update: boolean;
+}
+
+/** What a finished (or stopped) run reports. */
+export interface TrainResult {
+  exitCode: number;
+  stepsDone: number;
+  evalBefore: EvalReport | null;
+  evalAfter: EvalReport | null;
+  history: StepRecord[];
+  stoppedBy: 'max_steps' | 'signal' | 'teacher_failures' | 'nonfinite';
+  checkpoint: string | null;
+  timing: Record<Phase, number>;
+  wallSeconds: number;
+}
+
+/** A batch generated and (being) graded. */
+interface Rollout {
+  records: DatasetRecord[];
+  promptIds: number[][];
+  gens: GenerationResult[];
+  grading: Promise<Grade[]>;
+  epoch: number;
+}
+
+export class Trainer {
+  readonly cfg: RfaiConfig;
+  private readonly s: TrainerSetup;
+  private readonly rng: Rng;
+  private readonly sampler: DatasetSampler<DatasetRecord>;
+  private readonly optimizer: Optimizer;
+  private readonly lrAt: (step: number) => number;
+  private klController: KLController;
+  private readonly ema: EmaBaseline | null;
+  private readonly timer = new PhaseTimer();
+  private readonly refScores: ReferenceScores | null;
+  private writer: SummaryWriter | null = null;
+  private step = 0;
+  private history: StepRecord[] = [];
+  private evals: EvalReport[] = [];
+  private evalBefore: EvalReport | null = null;
+  private bestEval: { step: number; score: number } | null = null;
+  private stopSignal: NodeJS.Signals | null = null;
+  private readonly totalSteps: number;
+  private readonly style: PromptStyle;
+  private readonly maxPromptTokens: number;
+  private readonly hash: string;
+  private elapsedBefore = 0;
+  private lastTeacherUsage = { latency: 0, cost: 0, calls: 0 };
+
+  constructor(setup: TrainerSetup) {
+    this.s = setup;
+    this.cfg = setup.config;
+    const c = this.cfg;
+    this.hash = configHash(c);
+    this.style = setup.student.promptStyle;
+    this.maxPromptTokens = c.model.max_length - Math.max(c.rfai.max_new_tokens, c.evaluation.max_new_tokens ?? 0);
+    const stepsPerEpoch = Math.ceil(setup.train.length / c.training.batch_size);
+    this.totalSteps = Math.min(setup.maxSteps, c.training.max_steps ?? Math.ceil((c.training.num_epochs ?? 1) * stepsPerEpoch));
+    const r = setup.resume;
+    this.rng = r ? Rng.fromState(r.trainerState.rng) : new Rng(c.training.seed);
+    this.sampler = new DatasetSampler(setup.train, {
+      seed: c.training.seed,
+      cursor: r ? (r.trainerState.sampler as SamplerCursor) : undefined,
+    });
+    this.optimizer = createOptimizer(setup.student.model.trainableParams(), c);
+    if (r) this.optimizer.loadState(r.optimizerState);
+    this.lrAt = createLrScheduleFor(c, this.totalScheduleSteps());
+    this.klController = r?.trainerState.kl_controller
+      ? klControllerFromState(r.trainerState.kl_controller)
+      : createKLController(
+          c.rfai.adaptive_kl
+            ? { type: 'adaptive', initKlCoef: c.rfai.kl_coef, targetKl: c.rfai.target_kl, horizon: c.rfai.kl_horizon }
+            : { type: 'fixed', klCoef: c.rfai.kl_coef },
+        );
+    this.ema = c.rfai.advantage_estimator === 'ema' ? new EmaBaseline({ decay: c.rfai.ema_decay }) : null;
+    if (this.ema && r?.trainerState.ema_baseline) this.ema.setState(r.trainerState.ema_baseline);
+    this.refScores = c.teacher.use_reference ? new ReferenceScores(setup.teacher) : null;
+    if (r) {
+      this.step = r.trainerState.step;
+      this.history = r.trainingStats.history ?? [];
+      this.evals = r.trainingStats.evals ?? [];
+      this.evalBefore = r.trainingStats.eval_before ?? null;
+      this.bestEval = r.trainerState.best_eval ?? null;
+      this.elapsedBefore = r.trainerState.wall_seconds ?? 0;
+      this.timer.restore(r.trainerState.timing ?? {});
+      if (r.trainerState.lora_dropout_rng && setup.student.model.dropoutRng) {
+        setup.student.model.dropoutRng = Rng.fromState(r.trainerState.lora_dropout_rng);
+      }
+    }
+  }
+
+  /** The step count the LR schedule spans (max_steps, or the epochs' worth of steps). */
+  private totalScheduleSteps(): number {
+    const c = this.cfg.training;
+    return c.max_steps ?? Math.ceil((c.num_epochs ?? 1) * Math.ceil(this.s.train.length / c.batch_size));
+  }
+
+  /** Runs until max_steps, a signal, or the teacher failure circuit. */
+  async run(): Promise<TrainResult> {
+    const c = this.cfg;
+    const t0 = Date.now();
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (this.stopSignal) {
+        this.s.log(`\nsecond ${sig}: exiting without saving`);
+        process.exit(sig === 'SIGINT' ? 130 : 143);
+      }
+      this.stopSignal = sig;
+      this.s.log(`\n${sig} received: finishing step ${this.step + 1}, then saving a checkpoint (send again to exit at once)`);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    mkdirSync(this.s.runDir, { recursive: true });
+    this.writer = new SummaryWriter(this.s.runDir, { flushIntervalMs: 2000 });
+    if (!this.s.resume) this.writer.hparams(flattenHparams(c), ['eval/score_mean', 'eval/pass_rate', 'train/reward_mean']);
+    const progress = new TrainProgress(this.totalSteps);
+    let stoppedBy: TrainResult['stoppedBy'] = 'max_steps';
+    let checkpoint: string | null = null;
+    let exitCode = 0;
+    try {
+      if (!this.s.resume && c.evaluation.at_start && this.s.eval.length > 0) {
+        this.evalBefore = await this.runEval(0);
+        this.s.log(`eval before training: score ${fmt(this.evalBefore.score_mean)} pass rate ${fmt(this.evalBefore.pass_rate)} (${this.evalBefore.graded}/${this.evalBefore.count} graded)`);
+      }
+      progress.start(this.step);
+      // Generation of the next batch overlaps grading of the current one when the teacher is remote.
+      const pipelined = c.teacher.provider !== 'offline';
+      let pending: Rollout | null = null;
+      while (this.step < this.totalSteps) {
+        const stepStart = performance.now();
+        const current: Rollout = pending ?? (await this.timer.time('generation', () => this.rollout()));
+        pending = null;
+        const nextStep = this.step + 1;
+        const saveAfter = this.isSaveStep(nextStep) || nextStep >= this.totalSteps;
+        if (pipelined && !saveAfter && !this.stopSignal) {
+          pending = await this.timer.time('generation', () => this.rollout());
+        }
+        const grades = await this.timer.time('grading', () => current.grading);
+        const rec = await this.timer.time('update', () => this.trainStep(current, grades));
+        this.step = nextStep;
+        rec.step_seconds = (performance.now() - stepStart) / 1000;
+        rec.samples_per_s = rec.samples / rec.step_seconds;
+        rec.tokens_per_s = (rec.completion_tokens_mean * rec.samples) / rec.step_seconds;
+        this.history.push(rec);
+        await this.timer.time('logging', () => this.logStep(rec, current, grades));
+        progress.update({
+          step: this.step,
+          rewardMean: rec.reward_mean,
+          kl: rec.kl,
+          loss: rec.loss,
+          samplesPerSecond: rec.samples_per_s,
+          teacherFailures: rec.teacher_failures,
+        });
+        const failFrac = rec.teacher_failures / Math.max(1, rec.samples);
+        if (failFrac > c.training.max_failure_fraction) {
+          progress.stop();
+          this.s.log(
+            `stopping: the teacher failed to grade ${rec.teacher_failures} of ${rec.samples} samples at step ${this.step} ` +
+              `(more than training.max_failure_fraction = ${c.training.max_failure_fraction}). Check the teacher (${c.teacher.provider}), its key and its server; ` +
+              `the run is saved and continues with --resume latest.`,
+          );
+          stoppedBy = 'teacher_failures';
+          exitCode = 1;
+          break;
+        }
+        if (c.training.eval_steps > 0 && this.step % c.training.eval_steps === 0 && this.step < this.totalSteps && this.s.eval.length > 0) {
+          const rep = await this.runEval(this.step);
+          progress.log(`eval at step ${this.step}: score ${fmt(rep.score_mean)} pass rate ${fmt(rep.pass_rate)}`);
+        }
+        if (this.stopSignal) {
+          stoppedBy = 'signal';
+          exitCode = this.stopSignal === 'SIGINT' ? 130 : 143;
+          break;
+        }
+        if (this.isSaveStep(this.step) && this.step < this.totalSteps) {
+          checkpoint = await this.save();
+          progress.log(`saved ${checkpoint}`);
+        }
+      }
+      progress.stop();
+      let evalAfter: EvalReport | null = null;
+      if (stoppedBy === 'max_steps' && this.s.eval.length > 0) {
+        evalAfter = await this.runEval(this.step);
+      }
+      checkpoint = await this.save(evalAfter);
+      return {
+        exitCode,
+        stepsDone: this.step,
+        evalBefore: this.evalBefore,
+        evalAfter,
+        history: this.history,
+        stoppedBy,
+        checkpoint,
+        timing: this.timer.snapshot(),
+        wallSeconds: this.elapsedBefore + (Date.now() - t0) / 1000,
+      };
+    } catch (err) {
+      progress.stop();
+      throw err;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await this.writer?.close({ status: exitCode === 0 ? 'success' : 'failure' });
+    }
+  }
+
+  private isSaveStep(step: number): boolean {
+    const n = this.cfg.training.save_steps;
+    return n > 0 && step % n === 0;
+  }
+
+  /** Samples G completions per prompt of the next batch and starts grading them. */
+  private rollout(): Rollout {
+    const c = this.cfg;
+    const G = c.rfai.num_samples_per_prompt;
+    const records = this.sampler.nextBatch(c.training.batch_size);
+    const epoch = this.sampler.epoch;
+    const base = records.map((r) => encodePrompt(r.prompt, r.language, this.style, this.s.student.tokenizer, this.maxPromptTokens));
+    const promptIds: number[][] = [];
+    for (const ids of base) for (let g = 0; g < G; g++) promptIds.push(ids);
+    const gens = generate(this.s.student.model, promptIds, {
+      maxNewTokens: c.rfai.max_new_tokens,
+      temperature: c.rfai.temperature,
+      topK: c.rfai.top_k,
+      topP: c.rfai.top_p,
+      stopStrings: c.rfai.stop,
+      tokenizer: this.s.student.tokenizer,
+      rng: this.rng,
+    });
+    const items = gens.map((g, i) => {
+      const r = records[Math.floor(i / G)];
+      return { prompt: r.prompt, language: r.language, completion: g.text, id: `${r.id ?? 'p'}-${this.step + 1}-${i}` };
+    });
+    const grading = gradeAll(this.s.teacher, items);
+    grading.catch(() => undefined); // awaited later; avoid an unhandled rejection meanwhile
+    return { records, promptIds, gens, grading, epoch };
+  }
+
+  /** Rewards, advantages and the policy update of one batch. */
+  private async trainStep(ro: Rollout, grades: Grade[]): Promise<StepRecord> {
+    const c = this.cfg;
+    const G = c.rfai.num_samples_per_prompt;
+    const refScores = this.refScores
+      ? await Promise.all(ro.records.map((r) => this.refScores!.get(r.prompt, r.language, r.reference)))
+      : null;
+    let rewards = computeRewards(
+      ro.gens.map((g, i) => ({
+        score: grades[i].score?.score ?? null,
+        referenceScore: refScores ? refScores[Math.floor(i / G)] : null,
+        completionTokens: g.ids.length,
+        truncated: g.finishReason === 'length',
+      })),
+      c.rfai,
+      c.teacher.use_reference,
+    );
+    let klRewardMean = Number.NaN;
+    if (c.rfai.kl_placement === 'reward') {
+      // Classic RLHF: the k1 log-ratio towards the reference is subtracted from the reward, per token.
+      const refLp = this.s.student.referenceLogprobs(ro.promptIds, ro.gens.map((g) => g.ids));
+      const kr = klPenalizedRewards({
+        rewards,
+        logprobs: ro.gens.map((g) => g.logprobs),
+        refLogprobs: refLp,
+        klCoef: this.klController.value,
+      });
+      rewards = kr.returns;
+      klRewardMean = kr.klMean;
+    }
+    const adv = computeAdvantages(rewards, ro.gens.map((_, i) => Math.floor(i / G)), {
+      estimator: c.rfai.advantage_estimator,
+      scaleByStd: c.rfai.scale_rewards,
+      ema: this.ema ?? undefined,
+    });
+    const lr = this.lrAt(this.step);
+    const upd: UpdateMetrics = policyUpdate(
+      {
+        policy: this.s.student.model,
+        withReference: (fn) => this.s.student.withReference(fn),
+        optimizer: this.optimizer,
+        lr,
+        klCoef: this.klController.value,
+        padId: this.s.student.tokenizer.padTokenId,
+        cfg: c,
+      },
+      {
+        promptIds: ro.promptIds,
+        completionIds: ro.gens.map((g) => g.ids),
+        advantages: adv.advantages,
+        sampleMask: adv.sampleMask,
+        truncated: ro.gens.map((g) => g.finishReason === 'length'),
+      },
+    );
+    const klCoefUsed = this.klController.value;
+    const observedKl = c.rfai.kl_placement === 'reward' && Number.isFinite(klRewardMean) ? klRewardMean : upd.kl;
+    this.klController.update(observedKl, ro.gens.length);
+    const scores = grades.map((g) => g.score?.score ?? Number.NaN);
+    const rs = finiteStats(rewards);
+    const failures = grades.filter((g) => g.score === null).length;
+    const usage = this.s.teacher.usage();
+    const latency = grades.filter((g) => g.score).reduce((a, g) => a + g.score!.latency_ms, 0) / Math.max(1, grades.length - failures);
+    const cost = usage.cost_usd - this.lastTeacherUsage.cost;
+    this.lastTeacherUsage.cost = usage.cost_usd;
+    return {
+      step: this.step + 1,
+      epoch: ro.epoch,
+      reward_mean: rs.mean,
+      reward_std: rs.std,
+      score_mean: finiteStats(scores).mean,
+      kl: observedKl,
+      kl_max: upd.kl_max,
+      kl_coef: klCoefUsed,
+      loss: upd.loss,
+      policy_loss: upd.policy_loss,
+      entropy: upd.entropy,
+      clip_fraction: upd.clip_fraction,
+      approx_kl: upd.approx_kl,
+      lr,
+      grad_norm: upd.grad_norm,
+      samples: ro.gens.length,
+      graded: ro.gens.length - failures,
+      teacher_failures: failures,
+      degenerate_groups: adv.degenerateGroups,
+      completion_tokens_mean: ro.gens.reduce((a, g) => a + g.ids.length, 0) / ro.gens.length,
+      truncated_fraction: ro.gens.filter((g) => g.finishReason === 'length').length / ro.gens.length,
+      tokens_per_s: 0,
+      samples_per_s: 0,
+      step_seconds: 0,
+      teacher_latency_ms: latency,
+      teacher_cost_usd: cost,
+      skipped_update: upd.skipped_updates > 0,
+      ...(upd.nonfinite_params.length ? { nonfinite_params: upd.nonfinite_params } : {}),
+    } as StepRecord;
+  }
+
+  private async logStep(rec: StepRecord, ro: Rollout, grades: Grade[]): Promise<void> {
+    const w = this.writer!;
+    const c = this.cfg;
+    // Every graded sample goes to samples.jsonl, for SFT / preference export later.
+    const lines = ro.gens.map((g, i) => {
+      const r = ro.records[Math.floor(i / c.rfai.num_samples_per_prompt)];
+      const sc = grades[i].score;
+      return JSON.stringify({
+        step: rec.step,
+        group: Math.floor(i / c.rfai.num_samples_per_prompt),
+        id: r.id,
+        language: r.language,
+        prompt: r.prompt,
+        completion: g.text,
+        finish_reason: g.finishReason,
+        score: sc ? sc.score : null,
+        breakdown: sc ? sc.breakdown : null,
+        rationale: sc ? sc.rationale : null,
+        error: grades[i].error,
+      });
+    });
+    appendFileSync(path.join(this.s.runDir, 'samples.jsonl'), lines.join('\n') + '\n');
+    if (rec.step % c.training.logging_steps !== 0 && rec.step !== this.totalSteps) return;
+    const scalars: Record<string, number> = {
+      'train/reward_mean': rec.reward_mean,
+      'train/reward_std': rec.reward_std,
+      'train/score_mean': rec.score_mean,
+      'train/kl': rec.kl,
+      'train/kl_coef': rec.kl_coef,
+      'train/loss': rec.loss,
+      'train/policy_loss': rec.policy_loss,
+      'train/entropy': rec.entropy,
+      'train/clip_fraction': rec.clip_fraction,
+      'train/approx_kl': rec.approx_kl,
+      'train/lr': rec.lr,
+      'train/grad_norm': rec.grad_norm,
+      'train/tokens_per_s': rec.tokens_per_s,
+      'train/samples_per_s': rec.samples_per_s,
+      'train/completion_tokens': rec.completion_tokens_mean,
+      'train/truncated_fraction': rec.truncated_fraction,
+      'teacher/latency_ms': rec.teacher_latency_ms,
+      'teacher/failures': rec.teacher_failures,
+      'teacher/cost_usd': this.s.teacher.usage().cost_usd,
+    };
+    for (const [tag, v] of Object.entries(scalars)) if (Number.isFinite(v)) w.scalar(tag, v, rec.step);
+    const rewards = grades.map((g) => g.score?.score).filter((v): v is number => typeof v === 'number');
+    if (rewards.length) w.histogram('train/rewards', rewards, rec.step);
+    const n = Math.min(c.logging.samples_to_log, ro.gens.length);
+    if (n > 0) {
+      const parts: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const idx = (i * c.rfai.num_samples_per_prompt) % ro.gens.length;
+        const r = ro.records[Math.floor(idx / c.rfai.num_samples_per_prompt)];
+        parts.push(
+          `**${r.language}** score ${grades[idx].score ? grades[idx].score!.score.toFixed(3) : 'ungraded'}\n\n` +
+            `> ${r.prompt.replace(/\n/g, ' ')}\n\n\`\`\`\n${ro.gens[idx].text}\n\`\`\``,
+        );
+      }
+      w.text('samples/train', parts.join('\n\n---\n\n'), rec.step);
+    }
+  }
+
+  private async runEval(step: number): Promise<EvalReport> {
+    const c = this.cfg;
+    const rep = await this.timer.time('eval', () =>
+      evaluate(this.s.eval, {
+        model: this.s.student.model,
+        tokenizer: this.s.student.tokenizer,
+        teacher: this.s.teacher,
+        style: this.style,
+        maxNewTokens: c.evaluation.max_new_tokens ?? c.rfai.max_new_tokens,
+        maxPromptTokens: this.maxPromptTokens,
+        threshold: c.evaluation.reward_threshold,
+        stop: c.rfai.stop,
+        step,
+        samplesToKeep: c.logging.samples_to_log,
+      }),
+    );
+    this.evals.push(rep);
+    if (Number.isFinite(rep.score_mean) && (!this.bestEval || rep.score_mean > this.bestEval.score)) {
+      this.bestEval = { step, score: rep.score_mean };
+    }
+    const w = this.writer;
+    if (w) {
+      if (Number.isFinite(rep.score_mean)) w.scalar('eval/score_mean', rep.score_mean, step);
+      if (Number.isFinite(rep.pass_rate)) w.scalar('eval/pass_rate', rep.pass_rate, step);
+      for (const [lang, l] of Object.entries(rep.per_language)) {
+        if (Number.isFinite(l.score_mean)) w.scalar(`eval/score/${lang}`, l.score_mean, step);
+        if (Number.isFinite(l.pass_rate)) w.scalar(`eval/pass_rate/${lang}`, l.pass_rate, step);
+      }
+      if (rep.samples.length) {
+        w.text(
+          'samples/eval',
+          rep.samples.map((s) => `**${s.language}** score ${s.score?.toFixed(3) ?? 'ungraded'}\n\n\`\`\`\n${s.completion}\n\`\`\``).join('\n\n---\n\n'),
+          step,
+        );
+      }
+    }
+    return rep;
+  }
+
+  /** Saves a checkpoint of everything a resume needs; returns its folder. */
+  private async save(finalEval: EvalReport | null = null): Promise<string> {
+    return this.timer.time('checkpoint', () =>
+      saveTrainingCheckpoint({
+        outputDir: this.s.outputDir,
+        step: this.step,
+        student: this.s.student,
+        optimizer: this.optimizer,
+        config: this.cfg,
+        configHash: this.hash,
+        evalScore: finalEval?.score_mean ?? this.evals.filter((e) => e.step === this.step).pop()?.score_mean ?? null,
+        trainerState: {
+          step: this.step,
+          epoch: this.sampler.epoch,
+          sampler: this.sampler.getCursor(),
+          rng: this.rng.getState(),
+          lora_dropout_rng: this.s.student.model.dropoutRng?.getState() ?? null,
+          kl_controller: this.klController.getState(),
+          ema_baseline: this.ema?.getState() ?? null,
+          config_hash: this.hash,
+          best_eval: this.bestEval,
+          run_name: this.s.runName,
+          base_dir: this.s.baseDir,
+          run_dir: this.s.runDir,
+          timing: this.timer.snapshot(),
+          wall_seconds: this.elapsedBefore,
+          backend: this.s.backend.name,
+        },
+        trainingStats: {
+          run_name: this.s.runName,
+          step: this.step,
+          history: this.history,
+          evals: this.evals,
+          eval_before: this.evalBefore,
+          eval_after: finalEval,
+          best_eval: this.bestEval,
+          timing_ms: this.timer.snapshot(),
+          backend: this.s.backend,
+        },
+      }),
+    );
+  }
+
+  /** The step-time split (ms) so far. */
+  timing(): Record<Phase, number> {
+    return this.timer.snapshot();
+  }
+}
+
+function fmt(v: number): string {
+  return Number.isFinite(v) ? v.toFixed(3) : 'n/a';
+}
+
+/** Flattens the config into `section.key` hparams for TensorBoard's HParams tab (scalars only). */
+export function flattenHparams(cfg: RfaiConfig): Record<string, number | string | boolean> {
+  const out: Record<string, number | string | boolean> = {};
+  const walk = (v: unknown, p: string) => {
+    if (v === null || v === undefined) out[p] = 'null';
+    else if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out[p] = v;
+    else if (Array.isArray(v)) out[p] = v.join(',');
+    else if (typeof v === 'object') for (const [k, x] of Object.entries(v)) if (p !== 'teacher' || k !== 'prices') walk(x, p ? `${p}.${k}` : k);
+  };
+  walk(cfg, '');
+  return out;
+}
+
