@@ -23,12 +23,20 @@ const TABLES: Int32Array[] = (() => {
   return t;
 })();
 
+const t0 = TABLES[0];
+const t1 = TABLES[1];
+const t2 = TABLES[2];
+const t3 = TABLES[3];
+const t4 = TABLES[4];
+const t5 = TABLES[5];
+const t6 = TABLES[6];
+const t7 = TABLES[7];
+
 /**
  * CRC32C of `bytes[start, end)`, as an unsigned 32-bit integer.
  * `crc32c(utf8("123456789")) === 0xe3069283`.
  */
 export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES;
   let crc = ~0;
   let i = start;
   const end8 = start + ((end - start) & ~7);

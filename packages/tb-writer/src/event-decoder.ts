@@ -62,25 +62,23 @@ interface TensorFields {
   strings: Uint8Array[];
 }
 
-function key(r: ProtoReader): [number, number] {
-  const k = r.varint();
-  return [Math.floor(k / 8), k & 7];
-}
-
 function sub(r: ProtoReader): ProtoReader {
-  const [s, e] = r.lengthDelimited();
-  return new ProtoReader(r.buf, s, e);
+  return r.sub();
 }
 
 function decodeShape(r: ProtoReader): number[] {
   const dims: number[] = [];
   while (r.more()) {
-    const [f, w] = key(r);
+    const kf = r.varint();
+    const f = Math.floor(kf / 8);
+    const w = kf & 7;
     if (f === 2 && w === WIRE_LEN) {
       const d = sub(r);
       let size = 0;
       while (d.more()) {
-        const [f2, w2] = key(d);
+        const kf2 = d.varint();
+        const f2 = Math.floor(kf2 / 8);
+        const w2 = kf2 & 7;
         if (f2 === 1 && w2 === WIRE_VARINT) size = d.int64();
         else d.skip(w2);
       }
@@ -104,7 +102,9 @@ function decodeTensor(r: ProtoReader): TensorFields {
     strings: [],
   };
   while (r.more()) {
-    const [f, w] = key(r);
+    const kf = r.varint();
+    const f = Math.floor(kf / 8);
+    const w = kf & 7;
     switch (f) {
       case 1:
         t.dtype = r.varint();
@@ -211,7 +211,9 @@ export function tensorNumbers(t: TensorFields): number[] | null {
 function decodeHistogramProto(r: ProtoReader): HistogramValue {
   const h: HistogramValue = { min: 0, max: 0, num: 0, sum: 0, sumSquares: 0, bucketLimit: [], bucket: [] };
   while (r.more()) {
-    const [f, w] = key(r);
+    const kf = r.varint();
+    const f = Math.floor(kf / 8);
+    const w = kf & 7;
     if (f >= 1 && f <= 5 && w === WIRE_I64) {
       const v = r.double();
       if (f === 1) h.min = v;
@@ -237,11 +239,15 @@ interface Metadata {
 function decodeMetadata(r: ProtoReader): Metadata {
   const md: Metadata = { pluginName: '', content: null };
   while (r.more()) {
-    const [f, w] = key(r);
+    const kf = r.varint();
+    const f = Math.floor(kf / 8);
+    const w = kf & 7;
     if (f === 1 && w === WIRE_LEN) {
       const pd = sub(r);
       while (pd.more()) {
-        const [f2, w2] = key(pd);
+        const kf2 = pd.varint();
+        const f2 = Math.floor(kf2 / 8);
+        const w2 = kf2 & 7;
         if (f2 === 1 && w2 === WIRE_LEN) md.pluginName = pd.string();
         else if (f2 === 2 && w2 === WIRE_LEN) md.content = pd.bytes();
         else pd.skip(w2);
@@ -263,7 +269,9 @@ function decodeValue(r: ProtoReader, pluginByTag: Map<string, string>): SummaryV
   let tensor: TensorFields | null = null;
   let md: Metadata | null = null;
   while (r.more()) {
-    const [f, w] = key(r);
+    const kf = r.varint();
+    const f = Math.floor(kf / 8);
+    const w = kf & 7;
     if (f === 1 && w === WIRE_LEN) tag = r.string();
     else if (f === 2 && w === WIRE_I32) simple = r.float();
     else if (f === 5 && w === WIRE_LEN) histo = decodeHistogramProto(sub(r));
@@ -300,18 +308,22 @@ function decodeValue(r: ProtoReader, pluginByTag: Map<string, string>): SummaryV
 
 /**
  * Decodes an Event from `buf[start, end)`. Throws ProtoDecodeError on
- * malformed bytes (callers add file and offset).
+ * malformed bytes (callers add file and offset). `view`, a DataView over
+ * all of `buf`, may be passed to avoid creating one per event.
  */
 export function decodeEvent(
   buf: Uint8Array,
   start: number,
   end: number,
   pluginByTag: Map<string, string> = new Map(),
+  view?: DataView,
 ): DecodedEvent {
-  const r = new ProtoReader(buf, start, end);
+  const r = new ProtoReader(buf, start, end, view);
   const ev: DecodedEvent = { wallTime: 0, step: 0 };
   while (r.more()) {
-    const [f, w] = key(r);
+    const kf = r.varint();
+    const f = Math.floor(kf / 8);
+    const w = kf & 7;
     if (f === 1 && w === WIRE_I64) ev.wallTime = r.double();
     else if (f === 2 && w === WIRE_VARINT) ev.step = r.int64();
     else if (f === 3 && w === WIRE_LEN) ev.fileVersion = r.string();
@@ -319,7 +331,9 @@ export function decodeEvent(
       const s = sub(r);
       const values: SummaryValue[] = ev.values ?? [];
       while (s.more()) {
-        const [f2, w2] = key(s);
+        const kf2 = s.varint();
+        const f2 = Math.floor(kf2 / 8);
+        const w2 = kf2 & 7;
         if (f2 === 1 && w2 === WIRE_LEN) {
           const v = decodeValue(sub(s), pluginByTag);
           if (v) values.push(v);
@@ -329,7 +343,9 @@ export function decodeEvent(
     } else if (f === 7 && w === WIRE_LEN) {
       const s = sub(r);
       while (s.more()) {
-        const [f2, w2] = key(s);
+        const kf2 = s.varint();
+        const f2 = Math.floor(kf2 / 8);
+        const w2 = kf2 & 7;
         if (f2 === 1 && w2 === WIRE_VARINT) ev.sessionLogStatus = s.varint();
         else s.skip(w2);
       }

@@ -7,7 +7,7 @@ import { decodeEvent, type DecodedEvent, type HistogramBucket } from './event-de
 import type { HParamValue, SessionStatus } from './hparams';
 import type { HistogramValue } from './histogram';
 import { ProtoDecodeError } from './protobuf';
-import { scanRecords, type TruncatedTail } from './tfrecord';
+import { scanRecords, type RecordSpan, type TruncatedTail } from './tfrecord';
 
 /** A decoded event with where it came from. */
 export interface EventRecord extends DecodedEvent {
@@ -49,19 +49,25 @@ export function isEventFileName(name: string): boolean {
   return path.basename(name).includes('tfevents') && EVENT_FILE_RE.test(name.replace(/\\/g, '/'));
 }
 
+/** Reading state shared between the batch reader and its callers. */
+interface ReadState {
+  truncated: TruncatedRecord | null;
+  corrupt: TbCorruptRecordError | null;
+  /** Plugin of each tag seen so far (TensorFlow writes a tag's metadata only once). */
+  pluginByTag?: Map<string, string>;
+}
+
 /**
  * Iterates the events of one file, streaming it in chunks, checking both
  * CRCs of every record. Stops quietly at a truncated final record; call
  * {@link readEventFile} to have it reported.
  */
-export async function* readEvents(
-  file: string,
-  options: ReadOptions = {},
-  state: { truncated: TruncatedRecord | null; corrupt: TbCorruptRecordError | null; pluginByTag?: Map<string, string> } = {
-    truncated: null,
-    corrupt: null,
-  },
-): AsyncGenerator<EventRecord> {
+export async function* readEvents(file: string, options: ReadOptions = {}): AsyncGenerator<EventRecord> {
+  for await (const batch of readEventBatches(file, options, { truncated: null, corrupt: null })) yield* batch;
+}
+
+/** Reads a file chunk by chunk, yielding the events decoded from each chunk. */
+async function* readEventBatches(file: string, options: ReadOptions, state: ReadState): AsyncGenerator<EventRecord[]> {
   const chunkBytes = options.chunkBytes ?? 4 * 1024 * 1024;
   if (!Number.isInteger(chunkBytes) || chunkBytes < 16) {
     throw new TbArgumentError('options.chunkBytes', 'an integer >= 16', String(chunkBytes));
@@ -78,14 +84,17 @@ export async function* readEvents(
     let bufOffset = 0; // file offset of buf[0]
     let eof = false;
     while (!eof) {
-      const chunk = new Uint8Array(Math.max(chunkBytes, 0));
+      const chunk = new Uint8Array(chunkBytes);
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, bufOffset + buf.length);
       if (bytesRead === 0) eof = true;
       if (bytesRead > 0) {
-        const joined = new Uint8Array(buf.length + bytesRead);
-        joined.set(buf, 0);
-        joined.set(chunk.subarray(0, bytesRead), buf.length);
-        buf = joined;
+        if (buf.length === 0) buf = chunk.subarray(0, bytesRead);
+        else {
+          const joined = new Uint8Array(buf.length + bytesRead);
+          joined.set(buf, 0);
+          joined.set(chunk.subarray(0, bytesRead), buf.length);
+          buf = joined;
+        }
       }
       let scan;
       try {
@@ -94,13 +103,13 @@ export async function* readEvents(
         if (err instanceof TbCorruptRecordError && options.onCorrupt === 'stop') {
           // Yield the good records before the corrupt one, then stop.
           const good = scanRecords(buf.subarray(0, err.offset - bufOffset), file, bufOffset);
-          for (const rec of good.records) yield decodeAt(buf, rec.offset, rec.dataStart, rec.dataEnd, file, pluginByTag);
+          yield decodeRecords(buf, good.records, file, pluginByTag);
           state.corrupt = err;
           return;
         }
         throw err;
       }
-      for (const rec of scan.records) yield decodeAt(buf, rec.offset, rec.dataStart, rec.dataEnd, file, pluginByTag);
+      if (scan.records.length > 0) yield decodeRecords(buf, scan.records, file, pluginByTag);
       if (eof) {
         state.truncated = scan.truncated ? { file, ...scan.truncated } : null;
       } else {
@@ -113,23 +122,29 @@ export async function* readEvents(
   }
 }
 
-function decodeAt(
-  buf: Uint8Array,
-  offset: number,
-  start: number,
-  end: number,
-  file: string,
-  pluginByTag: Map<string, string>,
-): EventRecord {
-  try {
-    // Decode a view of the data alone, so positions in errors are within the record's data.
-    const ev = decodeEvent(buf.subarray(start, end), 0, end - start, pluginByTag) as EventRecord;
-    ev.offset = offset;
-    return ev;
-  } catch (err) {
-    if (err instanceof ProtoDecodeError) throw new TbDecodeError(file, offset, err.message);
-    throw err;
+function decodeRecords(buf: Uint8Array, records: RecordSpan[], file: string, pluginByTag: Map<string, string>): EventRecord[] {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const out: EventRecord[] = new Array(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const { offset, dataStart, dataEnd } = records[i];
+    try {
+      const ev = decodeEvent(buf, dataStart, dataEnd, pluginByTag, view) as EventRecord;
+      ev.offset = offset;
+      out[i] = ev;
+    } catch (err) {
+      if (!(err instanceof ProtoDecodeError)) throw err;
+      // Decode the record's data alone again, so the positions in the message
+      // are within the record's data rather than the read buffer.
+      try {
+        decodeEvent(buf.slice(dataStart, dataEnd), 0, dataEnd - dataStart, new Map());
+      } catch (again) {
+        if (again instanceof ProtoDecodeError) throw new TbDecodeError(file, offset, again.message);
+        throw again;
+      }
+      throw new TbDecodeError(file, offset, err.message);
+    }
   }
+  return out;
 }
 
 /**
@@ -140,9 +155,9 @@ function decodeAt(
  * @throws TbDecodeError when a record is not a valid Event protobuf.
  */
 export async function readEventFile(file: string, options: ReadOptions = {}): Promise<EventFileContents> {
-  const state = { truncated: null as TruncatedRecord | null, corrupt: null as TbCorruptRecordError | null };
+  const state: ReadState = { truncated: null, corrupt: null };
   const events: EventRecord[] = [];
-  for await (const ev of readEvents(file, options, state)) events.push(ev);
+  for await (const batch of readEventBatches(file, options, state)) for (const ev of batch) events.push(ev);
   return { file, events, truncated: state.truncated, corrupt: state.corrupt };
 }
 
@@ -277,8 +292,8 @@ export async function readRun(dir: string, options: ReadRunOptions = {}): Promis
     arr.push({ seq: seq++, point });
   };
   for (const file of files) {
-    const state = { truncated: null as TruncatedRecord | null, corrupt: null as TbCorruptRecordError | null, pluginByTag };
-    for await (const ev of readEvents(file, options, state)) {
+    const state: ReadState = { truncated: null, corrupt: null, pluginByTag };
+    for await (const batch of readEventBatches(file, options, state)) for (const ev of batch) {
       eventCount++;
       if (!ev.values) continue;
       const { step, wallTime } = ev;

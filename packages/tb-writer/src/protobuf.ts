@@ -187,10 +187,20 @@ export class ProtoReader {
     readonly buf: Uint8Array,
     start = 0,
     end = buf.length,
+    view?: DataView,
   ) {
     this.pos = start;
     this.end = end;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.view = view ?? new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  /** A reader over the next length-delimited field, sharing this reader's buffer. */
+  sub(): ProtoReader {
+    const len = this.varint();
+    this.need(len);
+    const start = this.pos;
+    this.pos += len;
+    return new ProtoReader(this.buf, start, start + len, this.view);
   }
 
   /** True while bytes remain. */
@@ -280,7 +290,22 @@ export class ProtoReader {
   }
 
   string(): string {
-    const [s, e] = this.lengthDelimited();
+    const len = this.varint();
+    this.need(len);
+    const s = this.pos;
+    const e = (this.pos += len);
+    if (e - s <= 64) {
+      // Short ASCII strings (tags) decode faster by hand.
+      const b = this.buf;
+      let ascii = true;
+      for (let i = s; i < e; i++) {
+        if (b[i] > 0x7f) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) return String.fromCharCode.apply(null, b.subarray(s, e) as unknown as number[]);
+    }
     return Buffer.from(this.buf.buffer, this.buf.byteOffset + s, e - s).toString('utf8');
   }
 
@@ -334,8 +359,7 @@ export class ProtoReader {
       out.push(signed ? this.int64() : this.varint());
       return;
     }
-    const [s, e] = this.lengthDelimited();
-    const sub = new ProtoReader(this.buf, s, e);
+    const sub = this.sub();
     while (sub.more()) out.push(signed ? sub.int64() : sub.varint());
   }
 
