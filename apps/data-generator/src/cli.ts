@@ -44,29 +44,33 @@ function languageList(value: string): string[] {
   return out;
 }
 
-function snakeToCamel(key: string): string {
-  return key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
-}
-
-/** Default --teacher wiring: `loadConfig(file).teacher` passed (camelCased) to `createTeacher`. */
+/**
+ * Default --teacher wiring: `loadConfig(file).config.teacher` mapped to the
+ * options of `createTeacher` from @rfai/teacher-clients. Loaded lazily so
+ * `validate` and bank generation do not load the teacher clients.
+ */
 export async function defaultLoadTeacher(configFile: string): Promise<{ writer: PromptWriter; concurrency: number; describe: string }> {
-  const configModule = (await import('@rfai/config')) as Record<string, unknown>;
-  const teacherModule = (await import('@rfai/teacher-clients')) as Record<string, unknown>;
-  const loadConfig = configModule.loadConfig as ((file: string) => unknown) | undefined;
-  const createTeacher = teacherModule.createTeacher as ((options: Record<string, unknown>) => PromptWriter) | undefined;
-  if (typeof loadConfig !== 'function') throw new UsageError('@rfai/config does not export loadConfig; --teacher needs it');
-  if (typeof createTeacher !== 'function') throw new UsageError('@rfai/teacher-clients does not export createTeacher; --teacher needs it');
-  const config = (await loadConfig(configFile)) as { teacher?: Record<string, unknown> };
-  const section = config.teacher;
-  if (!section || typeof section !== 'object') throw new UsageError(`${configFile} has no teacher section; --teacher needs one`);
-  const options: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(section)) options[snakeToCamel(k)] = v;
-  const writer = createTeacher(options);
-  if (typeof writer?.generate !== 'function') {
-    throw new UsageError(`the ${String(section.provider)} teacher cannot write prompts (it has no generate method); choose another provider`);
+  const { loadConfig } = await import('@rfai/config');
+  const { createTeacher } = await import('@rfai/teacher-clients');
+  const t = loadConfig(configFile).config.teacher;
+  if (t.provider === 'offline') {
+    throw new UsageError(
+      `${configFile}: teacher.provider is 'offline', which cannot write prompts; set teacher.provider to openai, anthropic or openai-compatible for --teacher`,
+    );
   }
-  const concurrency = typeof section.concurrency === 'number' && section.concurrency >= 1 ? section.concurrency : 4;
-  return { writer, concurrency, describe: `${String(section.provider)}/${String(section.model_name)}` };
+  const writer = createTeacher({
+    provider: t.provider,
+    model: t.model_name ?? undefined,
+    apiKeyEnv: t.api_key_env ?? undefined,
+    baseURL: t.base_url ?? undefined,
+    // Writing new tasks wants some variety; the grader's temperature (often 0) would repeat itself.
+    temperature: Math.max(t.temperature, 0.7),
+    maxTokens: Math.max(t.max_tokens, 1024),
+    concurrency: t.concurrency,
+    timeoutMs: t.timeout_ms,
+    maxRetries: t.max_retries,
+  });
+  return { writer, concurrency: t.concurrency, describe: `${t.provider}/${t.model_name ?? 'default model'}` };
 }
 
 /** Builds the commander program; `run` receives the outcome code. */

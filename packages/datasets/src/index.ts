@@ -55,3 +55,27 @@ export {
   type GeneratedTasks,
   type SplitSummary,
 } from './generator';
+export {
+  DEFAULT_FIELD_MAPPING,
+  mapRow,
+  mapChatRecord,
+  detectLanguage,
+  fromJsonArray,
+  fromCsv,
+  fromChatMessages,
+  convertFile,
+  type FieldMapping,
+  type ConvertOptions,
+  type ConversionResult,
+  type ConvertFormat,
+  type ConvertFileOptions,
+  type ConvertFileResult,
+} from './convert';
+export {
+  toSftRecords,
+  toPreferencePairs,
+  exportCollectedSamples,
+  type CollectedSample,
+  type ExportOptions,
+  type ExportStats,
+} from './export-samples';

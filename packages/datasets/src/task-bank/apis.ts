@@ -60,10 +60,9 @@ def $name(base_url, path, params):
     params: ['url', 'timeout ms'],
     task: 'sends an HTTP GET request to [[url]] with the standard library HTTP client, a timeout of [[timeout ms]] milliseconds and an "Accept: application/json" header, and returns the decoded JSON body; a non-2xx status is an error that includes the status code and {detail}.',
     variants: [
-      { detail: 'the first 200 characters of the body' },
-      { detail: 'the URL, and a status of 429 or 503 is retried once after the number of seconds in the Retry-After header' },
-    ],
-    python: `import json
+      {
+        detail: 'the first 200 characters of the body',
+        python: `import json
 import urllib.error
 import urllib.request
 
@@ -78,6 +77,9 @@ def $name(url, timeout_ms):
         body = error.read().decode("utf-8", "replace")[:200]
         raise RuntimeError(f"GET {url} failed with status {error.code}: {body}") from error
 `,
+      },
+      { detail: 'the URL, and a status of 429 or 503 is retried once after the number of seconds in the Retry-After header' },
+    ],
   },
   {
     id: 'validate_payload',
