@@ -21,3 +21,23 @@ export { writeSafetensors } from './safetensors-writer';
 export type { WriteSafetensorsOptions } from './safetensors-writer';
 export { DEFAULT_MAX_SHARD_BYTES, ShardedWeights, openWeights, readAllTensors, writeWeights } from './weights';
 export type { OpenWeightsOptions, WriteWeightsOptions, WrittenWeights } from './weights';
+export { diffConfigs, hashConfig } from './config-hash';
+export { hashFile } from './manifest';
+export type { Manifest, ManifestEntry } from './manifest';
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_FORMAT_VERSION,
+  LATEST_POINTER,
+  TRAINER_STATE_FILE,
+  checkpointName,
+  consoleLogger,
+  listCheckpoints,
+  readTrainerState,
+} from './checkpoint-state';
+export type { CheckpointEntry, CheckpointLogger, TrainerStateFile } from './checkpoint-state';
+export { saveCheckpoint } from './checkpoint-save';
+export type { CheckpointSaveInput, SaveCheckpointOptions, SaveStage, SavedCheckpoint } from './checkpoint-save';
+export { rotateCheckpoints } from './checkpoint-rotate';
+export type { RotateOptions } from './checkpoint-rotate';
+export { findLatestCheckpoint, loadCheckpoint, validateCheckpoint } from './checkpoint-load';
+export type { CheckpointInfo, FindLatestOptions, LoadCheckpointOptions, LoadedCheckpoint, ValidateOptions } from './checkpoint-load';
