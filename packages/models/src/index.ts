@@ -1,3 +1,60 @@
 // @rfai/models: Qwen-family decoder LMs, Hugging Face checkpoint loading and saving, tokenizers, generation, LoRA.
-// Nothing is exported yet: the package's issue builds it.
-export {};
+export {
+  ModelError,
+  ModelConfigError,
+  UnsupportedModelError,
+  MissingTensorError,
+  ShapeMismatchError,
+  UnexpectedTensorError,
+  TokenizerError,
+  ModelUsageError,
+} from './errors';
+export {
+  parseModelConfig,
+  presetConfig,
+  PRESETS,
+  BYTE_VOCAB_SIZE,
+  QWEN_VOCAB_SIZE,
+  headDim,
+  eosTokenIds,
+  architectureClass,
+  type ModelConfig,
+  type ModelType,
+  type PresetName,
+  type TokenizerKind,
+} from './config';
+export { architectureFor, type Architecture } from './architecture';
+export { CausalLM, attentionLayout, disposeCache, type KVCache, type DecoderInputs, type LoraAdapter } from './decoder';
+export { createModel, createPresetModel, type CreateModelOptions } from './create';
+export {
+  ByteTokenizer,
+  HfTokenizer,
+  loadTokenizer,
+  qwenTokenizer,
+  builtinTokenizer,
+  CHATML_TEMPLATE,
+  BYTE_SPECIAL_TOKENS,
+  type Tokenizer,
+  type ChatMessage,
+  type ChatTemplateOptions,
+  type DecodeOptions,
+} from './tokenizer';
+export { generate, type GenerateOptions, type GenerationResult, type FinishReason } from './generate';
+export { sampleToken, logProbOf, argmax, type SamplingParams } from './sampling';
+export {
+  packSequences,
+  tokenLogProbs,
+  tokenLogProbsNoGrad,
+  unpackRows,
+  type PackedBatch,
+  type TokenLogProbsOptions,
+  type TokenLogProbsResult,
+} from './scoring';
+export {
+  loadModel,
+  loadModelConfig,
+  saveModel,
+  modelTensors,
+  type LoadModelOptions,
+  type SaveModelOptions,
+} from './io';

@@ -1,0 +1,117 @@
+import { initBackend, Rng, tf } from '@rfai/core';
+import { fixtureModel, tinyConfig } from './__fixtures__/models';
+import { generate, type GenerateOptions } from './generate';
+import { logProbOf } from './sampling';
+import { packSequences, tokenLogProbs, unpackRows } from './scoring';
+import { ByteTokenizer } from './tokenizer';
+
+const tokenizer = new ByteTokenizer();
+const prompts = [
+  [5, 17, 42, 8, 61, 3, 77],
+  [12, 90],
+  [33, 4, 4, 71, 19],
+];
+
+// The training backend: wasm (also exercises the explicit-transpose matmul path used there).
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm' });
+});
+
+describe('generate (wasm)', () => {
+  let model: ReturnType<typeof fixtureModel>['model'];
+  beforeAll(() => {
+    model = fixtureModel(tinyConfig('qwen3'), 11).model;
+  });
+  afterAll(() => model.dispose());
+  const base: GenerateOptions = { maxNewTokens: 64, greedy: true, tokenizer, eosTokenIds: [] };
+
+  it('KV-cache greedy equals no-cache greedy token for token over 64 tokens (batched, left padded)', () => {
+    const cached = generate(model, prompts, base);
+    const uncached = generate(model, prompts, { ...base, useCache: false });
+    for (let i = 0; i < prompts.length; i++) {
+      expect(cached[i].ids).toHaveLength(64);
+      expect(cached[i].ids).toEqual(uncached[i].ids);
+      expect(cached[i].finishReason).toBe('length');
+      for (let j = 0; j < 64; j++) expect(cached[i].logprobs[j]).toBeCloseTo(uncached[i].logprobs[j], 4);
+    }
+    // Greedy output is not trivially constant.
+    expect(new Set(cached[0].ids).size).toBeGreaterThan(3);
+  });
+
+  it('a batched row equals the same prompt generated alone', () => {
+    const batched = generate(model, prompts, { ...base, maxNewTokens: 20 });
+    for (let i = 0; i < prompts.length; i++) {
+      const alone = generate(model, [prompts[i]], { ...base, maxNewTokens: 20 });
+      expect(batched[i].ids).toEqual(alone[0].ids);
+      expect(batched[i].promptIds).toEqual(prompts[i]);
+    }
+  });
+
+  it('sampling is seeded and its log-probs are those of the unmodified model (equal to tokenLogProbs)', () => {
+    const opts: GenerateOptions = { maxNewTokens: 24, temperature: 0.7, topK: 20, topP: 0.9, tokenizer, eosTokenIds: [] };
+    const a = generate(model, prompts, { ...opts, rng: new Rng(3) });
+    const b = generate(model, prompts, { ...opts, rng: new Rng(3) });
+    const c = generate(model, prompts, { ...opts, rng: new Rng(4) });
+    expect(a.map((r) => r.ids)).toEqual(b.map((r) => r.ids));
+    expect(a.map((r) => r.ids)).not.toEqual(c.map((r) => r.ids));
+    const packed = packSequences(prompts, a.map((r) => r.ids), 0);
+    const scored = tokenLogProbs(model, packed);
+    const rows = unpackRows(scored.logprobs, packed);
+    for (let i = 0; i < prompts.length; i++) {
+      for (let j = 0; j < a[i].ids.length; j++) expect(a[i].logprobs[j]).toBeCloseTo(rows[i][j], 4);
+    }
+    tf.dispose([scored.logprobs, scored.mask]);
+  });
+
+  it('greedy log-probs equal log softmax of a full forward pass', () => {
+    const [r] = generate(model, [prompts[1]], { ...base, maxNewTokens: 5 });
+    const seq = [...prompts[1], ...r.ids];
+    const logits = model.forward([seq]);
+    const d = logits.dataSync() as Float32Array;
+    for (let j = 0; j < 5; j++) {
+      const pos = prompts[1].length - 1 + j;
+      const row = d.subarray(pos * 99, (pos + 1) * 99);
+      expect(r.logprobs[j]).toBeCloseTo(logProbOf(row, r.ids[j]), 4);
+    }
+    logits.dispose();
+  });
+
+  it('stops at eos (included in ids, not in text) and at stop strings (text cut before them)', () => {
+    const free = generate(model, [prompts[0]], { ...base, maxNewTokens: 30 })[0];
+    const eosId = free.ids[6];
+    const first = free.ids.indexOf(eosId);
+    const e = generate(model, [prompts[0]], { ...base, maxNewTokens: 30, eosTokenIds: [eosId] })[0];
+    expect(e.finishReason).toBe('eos');
+    expect(e.ids).toEqual(free.ids.slice(0, first + 1));
+
+    const text = tokenizer.decode(free.ids, { skipSpecialTokens: true });
+    const stop = text.slice(10, 12);
+    const cut = text.indexOf(stop);
+    const s = generate(model, [prompts[0]], { ...base, maxNewTokens: 30, stopStrings: [stop] })[0];
+    expect(s.finishReason).toBe('stop');
+    expect(s.text).toBe(text.slice(0, cut));
+    expect(s.ids.length).toBeLessThan(30);
+    expect(tokenizer.decode(s.ids)).toContain(stop);
+  });
+
+  it('leaves no tensors behind', () => {
+    generate(model, prompts, { ...base, maxNewTokens: 8 });
+    const before = tf.memory().numTensors;
+    for (let k = 0; k < 3; k++) {
+      generate(model, prompts, { ...base, maxNewTokens: 8 });
+      generate(model, prompts, { maxNewTokens: 8, tokenizer, rng: new Rng(k), stopStrings: ['zz'] });
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('rejects bad options with clear messages', () => {
+    expect(() => generate(model, prompts, { ...base, maxNewTokens: 0 })).toThrow(/maxNewTokens must be an integer >= 1, found 0/);
+    expect(() => generate(model, prompts, { ...base, greedy: false, temperature: -1 })).toThrow(/temperature must be a finite number >= 0/);
+    expect(() => generate(model, prompts, { ...base, topP: 0 })).toThrow(/topP must be in \(0, 1\], found 0/);
+    expect(() => generate(model, prompts, { ...base, topK: 1.5 })).toThrow(/topK must be an integer >= 0/);
+    expect(() => generate(model, prompts, { maxNewTokens: 4, tokenizer })).toThrow(/sampling needs a seeded rng/);
+    expect(() => generate(model, [[1, 200]], base)).toThrow(/prompt 0 holds id 200, outside the model's vocabulary \[0, 99\)/);
+    expect(() => generate(model, [[1], []], base)).toThrow(/prompt 1 is empty/);
+    expect(() => generate(model, [], base)).toThrow(/no prompts given/);
+  });
+});

@@ -1,0 +1,173 @@
+/**
+ * Per-token log-probs (and entropies) of given completions after their prompts: the differentiable path for the
+ * policy loss and the no-grad path for the reference model / log pi_old.
+ *
+ * Layout of a packed batch (N rows): prompts left-padded to P, completions right-padded to C, so every row's
+ * completion starts at column P and the logits that predict completion token j sit at column P-1+j for all rows.
+ * Only those C columns reach the LM head (the output layer dominates the cost).
+ */
+import { tf } from '@rfai/core';
+import { attentionLayout, type CausalLM } from './decoder';
+import { ModelUsageError } from './errors';
+
+/** Prompts and completions laid out for {@link tokenLogProbs}. Plain arrays; no tensors to dispose. */
+export interface PackedBatch {
+  /** Rows N. */
+  readonly n: number;
+  /** Longest prompt P (prompts are left-padded to it). */
+  readonly promptLength: number;
+  /** Longest completion C (completions are right-padded to it). */
+  readonly completionLength: number;
+  /** Fed ids [N, P + C - 1] (the last completion column is never fed: nothing follows it). */
+  readonly inputIds: number[][];
+  /** 1 on real tokens of inputIds, 0 on padding, [N, P + C - 1]. */
+  readonly attentionMask: number[][];
+  /** Completion ids [N*C] row-major (pad where a completion is shorter than C). */
+  readonly targets: Int32Array;
+  /** 1 on real completion tokens, 0 on padding, [N*C]. */
+  readonly completionMask: Float32Array;
+}
+
+/**
+ * Packs prompts and completions (see the module comment for the layout).
+ * @throws ModelUsageError when the lists differ in length, a prompt is empty, or every completion is empty
+ */
+export function packSequences(promptIds: number[][], completionIds: number[][], padId: number): PackedBatch {
+  const N = promptIds.length;
+  if (N === 0 || completionIds.length !== N) {
+    throw new ModelUsageError(
+      `packSequences: need as many completions as prompts (>= 1), found ${N} prompts and ${completionIds.length} completions`,
+    );
+  }
+  promptIds.forEach((p, i) => {
+    if (p.length === 0) throw new ModelUsageError(`packSequences: prompt ${i} is empty`);
+  });
+  const P = Math.max(...promptIds.map((p) => p.length));
+  const C = Math.max(...completionIds.map((c) => c.length));
+  if (C === 0) throw new ModelUsageError('packSequences: every completion is empty; nothing to score');
+  const L = P + C - 1;
+  const inputIds: number[][] = [];
+  const attentionMask: number[][] = [];
+  const targets = new Int32Array(N * C).fill(padId);
+  const completionMask = new Float32Array(N * C);
+  for (let i = 0; i < N; i++) {
+    const p = promptIds[i];
+    const c = completionIds[i];
+    const ids = new Array<number>(L).fill(padId);
+    const mask = new Array<number>(L).fill(0);
+    for (let j = 0; j < p.length; j++) {
+      ids[P - p.length + j] = p[j];
+      mask[P - p.length + j] = 1;
+    }
+    for (let j = 0; j < c.length; j++) {
+      if (P + j < L) {
+        ids[P + j] = c[j];
+        mask[P + j] = 1;
+      }
+      targets[i * C + j] = c[j];
+      completionMask[i * C + j] = 1;
+    }
+    inputIds.push(ids);
+    attentionMask.push(mask);
+  }
+  return { n: N, promptLength: P, completionLength: C, inputIds, attentionMask, targets, completionMask };
+}
+
+/** Options of {@link tokenLogProbs}. */
+export interface TokenLogProbsOptions {
+  /** Also return the entropy of the model's distribution at every completion position. Default false. */
+  entropy?: boolean;
+}
+
+/** Result of {@link tokenLogProbs}; the caller owns (disposes) every tensor. */
+export interface TokenLogProbsResult {
+  /** log p(target) at each completion position, [N, C]; 0 where mask is 0. */
+  logprobs: tf.Tensor2D;
+  /** Entropy (nats) of the next-token distribution, [N, C]; 0 where mask is 0. Only with `entropy: true`. */
+  entropy?: tf.Tensor2D;
+  /** 1 on real completion tokens, 0 on padding, [N, C]. */
+  mask: tf.Tensor2D;
+}
+
+/**
+ * Differentiable per-token log-probs of the packed completions: call inside tf.variableGrads / tf.grads for the
+ * policy loss. Intermediates are freed; the returned tensors belong to the caller.
+ */
+export function tokenLogProbs(model: CausalLM, packed: PackedBatch, opts: TokenLogProbsOptions = {}): TokenLogProbsResult {
+  const { n: N, promptLength: P, completionLength: C } = packed;
+  const L = P + C - 1;
+  const V = model.config.vocab_size;
+  const inRange = (t: number) => Number.isInteger(t) && t >= 0 && t < V;
+  packed.targets.forEach((t, i) => {
+    if (packed.completionMask[i] && !inRange(t)) {
+      throw new ModelUsageError(`tokenLogProbs: completion id ${t} is outside the model's vocabulary [0, ${V})`);
+    }
+  });
+  // Padding slots are masked out; map their ids (the tokenizer's pad may exceed a small V) to 0.
+  const flatIds = new Int32Array(N * L);
+  packed.inputIds.forEach((row, i) =>
+    row.forEach((id, j) => {
+      if (packed.attentionMask[i][j] && !inRange(id)) {
+        throw new ModelUsageError(`tokenLogProbs: prompt/completion id ${id} is outside the model's vocabulary [0, ${V})`);
+      }
+      flatIds[i * L + j] = packed.attentionMask[i][j] ? id : 0;
+    }),
+  );
+  const { positions, bias } = attentionLayout(packed.attentionMask, L);
+  return tf.tidy(() => {
+    const ids = tf.tensor2d(flatIds, [N, L], 'int32');
+    const biasT = tf.tensor4d(bias, [N, 1, L, L]);
+    const { hidden } = model.hiddenStates({ ids, positions, bias: biasT }); // [N*L, E]
+    const E = hidden.shape[1];
+    const h = tf.reshape(tf.slice(tf.reshape(hidden, [N, L, E]), [0, P - 1, 0], [N, C, E]), [N * C, E]) as tf.Tensor2D;
+    const logits = model.logits(h); // [N*C, V]
+    const lse = tf.logSumExp(logits, 1); // [N*C]
+    const flat = new Int32Array(N * C);
+    for (let i = 0; i < N * C; i++) flat[i] = i * V + (packed.completionMask[i] ? packed.targets[i] : 0);
+    const picked = tf.gather(tf.reshape(logits, [-1]), tf.tensor1d(flat, 'int32')); // [N*C]
+    const mask = tf.tensor2d(packed.completionMask, [N, C]);
+    const logprobs = tf.mul(tf.reshape(tf.sub(picked, lse), [N, C]), mask) as tf.Tensor2D;
+    const out: TokenLogProbsResult = { logprobs, mask };
+    if (opts.entropy) {
+      // H = logsumexp(l) - sum softmax(l) * l
+      const ent = tf.sub(lse, tf.sum(tf.mul(tf.softmax(logits), logits), 1));
+      out.entropy = tf.mul(tf.reshape(ent, [N, C]), mask) as tf.Tensor2D;
+    }
+    return out as unknown as tf.TensorContainer;
+  }) as unknown as TokenLogProbsResult;
+}
+
+/**
+ * The same numbers as {@link tokenLogProbs} with no link to any gradient tape (fresh tensors built from the
+ * values), for the reference model and for log pi_old. The caller owns the returned tensors.
+ */
+export function tokenLogProbsNoGrad(
+  model: CausalLM,
+  packed: PackedBatch,
+  opts: TokenLogProbsOptions = {},
+): TokenLogProbsResult {
+  const r = tokenLogProbs(model, packed, opts);
+  const detach = (t: tf.Tensor2D) => {
+    const d = tf.tensor2d(t.dataSync() as Float32Array, t.shape);
+    t.dispose();
+    return d;
+  };
+  return {
+    logprobs: detach(r.logprobs),
+    mask: detach(r.mask),
+    ...(r.entropy ? { entropy: detach(r.entropy) } : {}),
+  };
+}
+
+/** Reads a [N, C] tensor into per-row arrays trimmed to each row's real completion length (mask). Does not dispose. */
+export function unpackRows(values: tf.Tensor2D, packed: PackedBatch): number[][] {
+  const d = values.dataSync();
+  const C = packed.completionLength;
+  const out: number[][] = [];
+  for (let i = 0; i < packed.n; i++) {
+    const row: number[] = [];
+    for (let j = 0; j < C; j++) if (packed.completionMask[i * C + j]) row.push(d[i * C + j]);
+    out.push(row);
+  }
+  return out;
+}
