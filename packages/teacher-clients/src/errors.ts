@@ -72,9 +72,15 @@ export class AuthenticationError extends TeacherError {
 export class ProviderError extends TeacherError {
   /** HTTP status, when there was a response. */
   readonly status?: number;
-  constructor(message: string, opts: { provider?: string; model?: string; status?: number; retryable?: boolean; cause?: unknown }) {
+  /** Seconds the server asked to wait (Retry-After on a 503, say), when it said. */
+  readonly retryAfterSeconds?: number;
+  constructor(
+    message: string,
+    opts: { provider?: string; model?: string; status?: number; retryable?: boolean; retryAfterSeconds?: number; cause?: unknown },
+  ) {
     super(message, opts);
     this.status = opts.status;
+    this.retryAfterSeconds = opts.retryAfterSeconds;
   }
 }
 

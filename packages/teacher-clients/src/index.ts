@@ -2,7 +2,9 @@
 import { OfflineTeacher } from './offline';
 import { readApiKey, resolveTeacherOptions, type TeacherOptions } from './options';
 import type { Teacher } from './teacher';
-import { UnsupportedError } from './errors';
+import { OpenAITeacher } from './openai';
+import { AnthropicTeacher } from './anthropic';
+import { OpenAICompatibleTeacher } from './openai-compatible';
 
 export type {
   TeacherProvider,
@@ -38,6 +40,12 @@ export type { TeacherOptions, TeacherLogger } from './options';
 export { DEFAULT_MODELS } from './options';
 export type { ModelPrice } from './usage';
 export { OfflineTeacher, OFFLINE_MODEL } from './offline';
+export { LlmTeacher } from './llm-teacher';
+export { OpenAITeacher, OPENAI_BASE_URL } from './openai';
+export { AnthropicTeacher, ANTHROPIC_BASE_URL } from './anthropic';
+export { OpenAICompatibleTeacher } from './openai-compatible';
+export { RUBRIC_VERSION } from './rubric';
+export { shouldRetry } from './retry';
 export type { OfflineGrade, OfflineSignals } from './offline/grade';
 export { OFFLINE_RUBRIC_VERSION } from './offline/grade';
 export { PARSEABLE_LANGUAGES, canonicalLanguage } from './offline/grammars';
@@ -49,9 +57,16 @@ export { PARSEABLE_LANGUAGES, canonicalLanguage } from './offline/grammars';
  */
 export function createTeacher(options: TeacherOptions): Teacher {
   const o = resolveTeacherOptions(options);
-  if (o.provider === 'offline') return new OfflineTeacher();
-  readApiKey(o);
-  throw new UnsupportedError(`provider '${o.provider}' is not available in this build`, { provider: o.provider, model: o.model });
+  switch (o.provider) {
+    case 'offline':
+      return new OfflineTeacher();
+    case 'openai':
+      return new OpenAITeacher(o);
+    case 'anthropic':
+      return new AnthropicTeacher(o);
+    case 'openai-compatible':
+      return new OpenAICompatibleTeacher(o);
+  }
 }
 
 /**
