@@ -1,0 +1,122 @@
+// AdamW with PyTorch semantics (torch.optim.AdamW, single-tensor path).
+import { tf } from './tf';
+import { InvalidOptionError, OptimizerStateError } from './errors';
+import { Optimizer, ownedVariable, type Float32TensorData, type NamedVariables, type OptimizerBaseOptions } from './optimizer';
+import type { ResolvedGroup } from './param-groups';
+
+/** Options of AdamW. */
+export interface AdamWOptions extends OptimizerBaseOptions {
+  /** Coefficients of the running means of the gradient and its square. Default [0.9, 0.999]. */
+  betas?: [number, number];
+  /** Added to the bias-corrected sqrt(v) (outside the square root). Default 1e-8. */
+  eps?: number;
+  /** Decoupled weight decay (param *= 1 - lr * weightDecay). Default 0.01, as torch. */
+  weightDecay?: number;
+}
+
+interface AdamState {
+  step: number;
+  expAvg: tf.Variable;
+  expAvgSq: tf.Variable;
+}
+
+/**
+ * AdamW (Loshchilov & Hutter) exactly as torch.optim.AdamW computes it, per parameter:
+ *
+ *   t += 1
+ *   p  *= 1 - lr * weight_decay                       (decoupled decay, skipped when 0)
+ *   m   = beta1 * m + (1 - beta1) * g
+ *   v   = beta2 * v + (1 - beta2) * g^2
+ *   p  -= (lr / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+ *
+ * lr is the step's learning rate times the parameter group's lrScale. No weight decay on
+ * biases and norm weights by default (see NO_DECAY_PATTERN). State keys: 'adamw.step',
+ * '<param>.step' (shape [], that parameter's t), '<param>.exp_avg', '<param>.exp_avg_sq'.
+ * Moments are created on a parameter's first gradient; dispose() frees them.
+ */
+export class AdamW extends Optimizer {
+  protected readonly kind = 'adamw';
+  protected readonly stateSuffixes = ['step', 'exp_avg', 'exp_avg_sq'] as const;
+  /** Beta coefficients. */
+  readonly betas: [number, number];
+  /** Epsilon added to the denominator. */
+  readonly eps: number;
+  /** Base weight decay (before groups / noDecay). */
+  readonly weightDecay: number;
+  private state = new Map<string, AdamState>();
+
+  /** @param params the trainable variables by name (e.g. model.params) */
+  constructor(params: NamedVariables, opts: AdamWOptions = {}) {
+    const betas = opts.betas ?? [0.9, 0.999];
+    if (!Array.isArray(betas) || betas.length !== 2 || !betas.every((b) => typeof b === 'number' && b >= 0 && b < 1)) {
+      throw new InvalidOptionError('AdamW.betas', 'two numbers in [0, 1)', betas);
+    }
+    const eps = opts.eps ?? 1e-8;
+    if (typeof eps !== 'number' || !Number.isFinite(eps) || eps < 0) throw new InvalidOptionError('AdamW.eps', 'a finite number >= 0', eps);
+    const weightDecay = opts.weightDecay ?? 0.01;
+    if (typeof weightDecay !== 'number' || !Number.isFinite(weightDecay) || weightDecay < 0) {
+      throw new InvalidOptionError('AdamW.weightDecay', 'a finite number >= 0', weightDecay);
+    }
+    super('AdamW', params, weightDecay, opts);
+    this.betas = [betas[0], betas[1]];
+    this.eps = eps;
+    this.weightDecay = weightDecay;
+  }
+
+  protected update(name: string, p: tf.Variable, g: tf.Tensor, baseLr: number, group: ResolvedGroup): void {
+    const [b1, b2] = this.betas;
+    let st = this.state.get(name);
+    if (st == null) {
+      st = { step: 0, expAvg: ownedVariable(tf.zerosLike(p)), expAvgSq: ownedVariable(tf.zerosLike(p)) };
+      this.state.set(name, st);
+    }
+    const lr = baseLr * group.lrScale;
+    const t = st.step + 1;
+    const stepSize = lr / (1 - b1 ** t);
+    const bc2Sqrt = Math.sqrt(1 - b2 ** t);
+    const { expAvg, expAvgSq } = st;
+    tf.tidy(() => {
+      const grad = tf.cast(g, 'float32');
+      if (group.weightDecay !== 0) p.assign(tf.mul(p, 1 - lr * group.weightDecay));
+      const m = tf.add(tf.mul(expAvg, b1), tf.mul(grad, 1 - b1));
+      const v = tf.add(tf.mul(expAvgSq, b2), tf.mul(tf.square(grad), 1 - b2));
+      const denom = tf.add(tf.div(tf.sqrt(v), bc2Sqrt), this.eps);
+      p.assign(tf.sub(p, tf.mul(tf.div(m, denom), stepSize)));
+      expAvg.assign(m);
+      expAvgSq.assign(v);
+    });
+    st.step = t;
+  }
+
+  protected paramState(name: string): Record<string, tf.Tensor | number> | undefined {
+    const st = this.state.get(name);
+    return st && { step: st.step, exp_avg: st.expAvg, exp_avg_sq: st.expAvgSq };
+  }
+
+  protected override stateShape(suffix: string, paramShape: number[]): number[] {
+    return suffix === 'step' ? [] : paramShape;
+  }
+
+  protected override validateParamState(name: string, rec: Record<string, Float32TensorData>): void {
+    const t = rec.step.data[0];
+    if (!Number.isInteger(t) || t < 1) {
+      throw new OptimizerStateError(`AdamW.loadStateDict: '${name}.step' must be an integer >= 1, found ${t}`, `${name}.step`);
+    }
+  }
+
+  protected setParamState(name: string, rec: Record<string, Float32TensorData>): void {
+    this.state.set(name, {
+      step: rec.step.data[0],
+      expAvg: ownedVariable(tf.tensor(rec.exp_avg.data, rec.exp_avg.shape, 'float32')),
+      expAvgSq: ownedVariable(tf.tensor(rec.exp_avg_sq.data, rec.exp_avg_sq.shape, 'float32')),
+    });
+  }
+
+  protected clearState(): void {
+    for (const st of this.state.values()) {
+      st.expAvg.dispose();
+      st.expAvgSq.dispose();
+    }
+    this.state.clear();
+  }
+}
