@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { TbArgumentError, TbCorruptRecordError, TbDecodeError, TbError } from './errors';
-import { isEventFileName, listRuns, readEventFile, readRun, readRunScalars } from './event-reader';
+import { compareEventFiles, isEventFileName, listRuns, readEventFile, readRun, readRunScalars } from './event-reader';
 import { dbl, f32, f64, flt, ld, record, str, vint } from './__fixtures__/spec';
 
 // Fixture built byte by byte from the protos, the way TensorFlow 2, PyTorch
@@ -243,6 +243,15 @@ describe('readRun / readRunScalars / listRuns', () => {
     const err = await listRuns(file).catch((e) => e);
     expect(err).toBeInstanceOf(TbError);
     expect(err.message).toBe(`${file}: not a folder; listRuns expects a log folder such as logs/tensorboard.`);
+  });
+
+  it('orders event files by creation, comparing numbers as numbers', () => {
+    const names = ['events.out.tfevents.1700000001.h.5.0', 'events.out.tfevents.1700000000.h.5.10', 'events.out.tfevents.1700000000.h.5.9'];
+    expect(names.sort(compareEventFiles)).toEqual([
+      'events.out.tfevents.1700000000.h.5.9',
+      'events.out.tfevents.1700000000.h.5.10',
+      'events.out.tfevents.1700000001.h.5.0',
+    ]);
   });
 
   it('recognises event file names', () => {

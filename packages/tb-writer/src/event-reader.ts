@@ -218,7 +218,7 @@ export interface ReadRunOptions extends ReadOptions {
 export interface RunData {
   /** The run folder. */
   dir: string;
-  /** Event files read, in name order (which is creation-time order). */
+  /** Event files read, in creation order (names compared with digit runs as numbers). */
   files: string[];
   scalars: Record<string, ScalarPoint[]>;
   histograms: Record<string, HistogramPoint[]>;
@@ -243,30 +243,37 @@ async function eventFilesIn(dir: string): Promise<string[]> {
   return entries
     .filter((e) => e.isFile() && isEventFileName(e.name))
     .map((e) => path.join(dir, e.name))
-    .sort();
+    .sort(compareEventFiles);
 }
 
-interface Seq<T> {
-  seq: number;
-  point: T;
+/**
+ * Orders event files by creation: names compared with digit runs as numbers,
+ * so `...1700000000.host.123.10` comes after `...1700000000.host.123.9`.
+ */
+export function compareEventFiles(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
 }
 
-function finish<T extends { step: number }>(map: Map<string, Seq<T>[]>, mode: 'last' | 'all'): Record<string, T[]> {
+/** Sorts each tag's points by step (stable: ties keep write order) and applies the duplicate-step rule. */
+function finish<T extends { step: number }>(map: Map<string, T[]>, mode: 'last' | 'all'): Record<string, T[]> {
   const out: Record<string, T[]> = {};
   for (const [tag, arr] of map) {
-    arr.sort((a, b) => a.point.step - b.point.step || a.seq - b.seq);
-    let points = arr.map((s) => s.point);
-    if (mode === 'last') {
-      points = points.filter((p, i) => i === points.length - 1 || points[i + 1].step !== p.step);
+    let sorted = true;
+    for (let i = 1; i < arr.length && sorted; i++) sorted = arr[i - 1].step < arr[i].step;
+    if (sorted) {
+      out[tag] = arr; // the common case: strictly increasing steps, nothing to do
+      continue;
     }
-    out[tag] = points;
+    const points = arr.slice().sort((a, b) => a.step - b.step); // Array#sort is stable
+    out[tag] = mode === 'last' ? points.filter((p, i) => i === points.length - 1 || points[i + 1].step !== p.step) : points;
   }
   return out;
 }
 
 /**
  * Reads every event file directly in `dir` (not sub-folders: those are
- * separate runs) and merges them into per-tag series sorted by step.
+ * separate runs), in creation order (see {@link compareEventFiles}), and
+ * merges them into per-tag series sorted by step.
  */
 export async function readRun(dir: string, options: ReadRunOptions = {}): Promise<RunData> {
   const mode = options.duplicateSteps ?? 'last';
@@ -274,22 +281,21 @@ export async function readRun(dir: string, options: ReadRunOptions = {}): Promis
     throw new TbArgumentError('options.duplicateSteps', "'last' or 'all'", String(mode));
   }
   const files = await eventFilesIn(dir);
-  const scalars = new Map<string, Seq<ScalarPoint>[]>();
-  const histograms = new Map<string, Seq<HistogramPoint>[]>();
-  const tensorHistograms = new Map<string, Seq<TensorHistogramPoint>[]>();
-  const texts = new Map<string, Seq<TextPoint>[]>();
+  const scalars = new Map<string, ScalarPoint[]>();
+  const histograms = new Map<string, HistogramPoint[]>();
+  const tensorHistograms = new Map<string, TensorHistogramPoint[]>();
+  const texts = new Map<string, TextPoint[]>();
   const truncated: TruncatedRecord[] = [];
   const corrupt: TbCorruptRecordError[] = [];
   let hparams: RunHParams | null = null;
   let metricTags: string[] = [];
   let end: { status: SessionStatus; endTimeSecs: number } | null = null;
-  let seq = 0;
   let eventCount = 0;
   const pluginByTag = new Map<string, string>();
-  const push = <T>(map: Map<string, Seq<T>[]>, tag: string, point: T) => {
+  const push = <T>(map: Map<string, T[]>, tag: string, point: T) => {
     let arr = map.get(tag);
     if (!arr) map.set(tag, (arr = []));
-    arr.push({ seq: seq++, point });
+    arr.push(point);
   };
   for (const file of files) {
     const state: ReadState = { truncated: null, corrupt: null, pluginByTag };
@@ -359,7 +365,7 @@ export interface RunInfo {
   name: string;
   /** Absolute path of the run folder. */
   dir: string;
-  /** Its event files, sorted. */
+  /** Its event files, in creation order. */
   files: string[];
   /** Latest modification time of its event files, in ms since the epoch. */
   lastModifiedMs: number;
@@ -391,7 +397,7 @@ export async function listRuns(logdir: string): Promise<RunInfo[]> {
       else if (e.isFile() && isEventFileName(e.name)) files.push(p);
     }
     if (files.length > 0) {
-      files.sort();
+      files.sort(compareEventFiles);
       let lastModifiedMs = 0;
       let bytes = 0;
       for (const f of files) {

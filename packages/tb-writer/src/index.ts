@@ -22,6 +22,7 @@ export {
   readRunScalars,
   listRuns,
   isEventFileName,
+  compareEventFiles,
   type EventRecord,
   type EventFileContents,
   type TruncatedRecord,

@@ -154,6 +154,23 @@ describe('SummaryWriter', () => {
     ]);
   });
 
+  it('writes the SessionEndInfo for a resumed run when asked, and not otherwise', async () => {
+    const dir = dirFor('resume');
+    const first = new SummaryWriter(dir, { flushIntervalMs: 0 });
+    first.hparams({ lr: 0.1 }, ['eval/score_mean']);
+    first.scalar('eval/score_mean', 0.5, 10, 1);
+    await first.close({ status: 'running' });
+    const plain = new SummaryWriter(dir, { flushIntervalMs: 0 });
+    await plain.close({ status: 'failure' }); // no hparams here and not asked: nothing written
+    expect((await readEventFile(plain.file)).events).toHaveLength(1);
+    const resumed = new SummaryWriter(dir, { flushIntervalMs: 0 });
+    resumed.scalar('eval/score_mean', 0.7, 20, 2);
+    await resumed.close({ status: 'success', sessionEnd: true });
+    const run = await readRun(dir);
+    expect(run.hparams).toMatchObject({ values: { lr: 0.1 }, metricTags: ['eval/score_mean'], status: 'success' });
+    expect(run.scalars['eval/score_mean'].map((p) => p.value)).toEqual([0.5, Math.fround(0.7)]);
+  });
+
   it('validates constructor options', () => {
     expect(() => new SummaryWriter('')).toThrow('logdir: expected a non-empty folder path, found "".');
     expect(() => new SummaryWriter(dirFor('o'), { flushIntervalMs: -1 })).toThrow(

@@ -56,6 +56,12 @@ interface Chunk {
   offset: number;
 }
 
+/** Writes `data[0, length)` at `position`, looping over partial writes. */
+function writeFullySync(fd: number, data: Uint8Array, length: number, position: number): void {
+  let done = 0;
+  while (done < length) done += fs.writeSync(fd, data, done, length - done, position + done);
+}
+
 function describe(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${String(v)} (${typeof v})`;
@@ -263,10 +269,10 @@ export class SummaryWriter implements SyncFlushable {
    */
   flushSync(): void {
     if (this.fdClosed) return;
-    for (const c of this.inflight) fs.writeSync(this.fd, c.data, 0, c.data.length, c.offset);
+    for (const c of this.inflight) writeFullySync(this.fd, c.data, c.data.length, c.offset);
     const n = this.pending.pos;
     if (n > 0) {
-      fs.writeSync(this.fd, this.pending.buf, 0, n, this.nextOffset);
+      writeFullySync(this.fd, this.pending.buf, n, this.nextOffset);
       this.nextOffset += n;
       this.pending.reset();
     }
@@ -278,10 +284,14 @@ export class SummaryWriter implements SyncFlushable {
    * log throw after close.
    *
    * @param options.status the run's outcome for the HParams tab; default `success`.
+   * @param options.sessionEnd write the SessionEndInfo; default: only if this
+   *   writer logged hparams. Pass `true` when resuming a run whose hparams an
+   *   earlier writer logged into the same folder.
    */
-  close(options: { status?: SessionStatus } = {}): Promise<void> {
+  close(options: { status?: SessionStatus; sessionEnd?: boolean } = {}): Promise<void> {
     if (this.closing) return this.closing;
-    if (this.hparamsWritten && !this.failure) {
+    const sessionEnd = options.sessionEnd ?? this.hparamsWritten;
+    if (sessionEnd && !this.failure) {
       const status = options.status ?? 'success';
       if (!['unknown', 'success', 'failure', 'running'].includes(status)) {
         throw new TbArgumentError('options.status', "'success', 'failure', 'running' or 'unknown'", describe(status));
@@ -347,7 +357,7 @@ export class SummaryWriter implements SyncFlushable {
   private writeChunk(chunk: Chunk): Promise<void> {
     if (this.failure || this.fdClosed) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      fs.write(this.fd, chunk.data, 0, chunk.data.length, chunk.offset, (err) => {
+      const done = (err: Error | null) => {
         this.inflight = this.inflight.filter((c) => c !== chunk);
         if (err && !this.failure) {
           this.failure = new TbWriterError(
@@ -363,7 +373,16 @@ export class SummaryWriter implements SyncFlushable {
           }
         }
         resolve();
-      });
+      };
+      // fs.write may write less than asked; continue from where it stopped.
+      const writeFrom = (done0: number) => {
+        fs.write(this.fd, chunk.data, done0, chunk.data.length - done0, chunk.offset + done0, (err, written) => {
+          if (err) done(err);
+          else if (done0 + written < chunk.data.length) writeFrom(done0 + written);
+          else done(null);
+        });
+      };
+      writeFrom(0);
     });
   }
 
