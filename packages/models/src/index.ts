@@ -58,3 +58,15 @@ export {
   type LoadModelOptions,
   type SaveModelOptions,
 } from './io';
+export {
+  applyLora,
+  withAdaptersDisabled,
+  mergeLora,
+  saveAdapter,
+  loadAdapter,
+  adapterTensors,
+  adapterConfig,
+  LORA_TARGETS,
+  type LoraOptions,
+  type AdapterConfig,
+} from './lora';
