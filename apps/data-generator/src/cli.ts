@@ -51,13 +51,13 @@ function languageList(value: string): string[] {
  */
 export async function defaultLoadTeacher(configFile: string): Promise<{ writer: PromptWriter; concurrency: number; describe: string }> {
   const { loadConfig } = await import('@rfai/config');
-  const { createTeacher } = await import('@rfai/teacher-clients');
   const t = loadConfig(configFile).config.teacher;
   if (t.provider === 'offline') {
     throw new UsageError(
       `${configFile}: teacher.provider is 'offline', which cannot write prompts; set teacher.provider to openai, anthropic or openai-compatible for --teacher`,
     );
   }
+  const { createTeacher } = await import('@rfai/teacher-clients');
   const writer = createTeacher({
     provider: t.provider,
     model: t.model_name ?? undefined,

@@ -115,15 +115,14 @@ export async function generateWithTeacher(writer: PromptWriter, opts: TeacherGen
 
   const fill = async (slotIndex: number) => {
     const { language, index } = slots[slotIndex];
+    let lastRequestError: string | undefined;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       let answer: unknown;
       try {
         answer = await writer.generate({ prompt: teacherInstruction(language, index + attempt * 7), language });
       } catch (err) {
         reject('request-failed');
-        if (attempt === maxAttempts - 1) {
-          throw new DatasetGenerationError(`teacher request for a ${language} prompt failed ${maxAttempts} times: ${(err as Error).message}`);
-        }
+        lastRequestError = (err as Error)?.message ?? String(err);
         continue;
       }
       let value: unknown;
@@ -151,8 +150,9 @@ export async function generateWithTeacher(writer: PromptWriter, opts: TeacherGen
       return;
     }
     throw new DatasetGenerationError(
-      `the teacher gave no valid new ${language} prompt in ${maxAttempts} attempts (rejected so far: ${JSON.stringify(rejected)}); ` +
-        'check the teacher model, or raise the attempts',
+      `the teacher gave no valid new ${language} prompt in ${maxAttempts} attempts (rejected so far: ${JSON.stringify(rejected)}` +
+        (lastRequestError ? `; last request error: ${lastRequestError}` : '') +
+        '); check the teacher model and its settings in the config',
     );
   };
 

@@ -145,7 +145,7 @@ export function fromJsonArray(input: string | readonly unknown[], opts: ConvertO
 
 /**
  * Converts CSV text with a header row into records (quoted fields, embedded
- * newlines and a byte-order mark are handled). Row numbers in problems are the
+ * newlines and a byte-order mark are handled; an empty cell is an absent field). Row numbers in problems are the
  * file's line numbers where the row ends.
  * @throws DatasetConversionError when the CSV cannot be parsed (e.g. an unclosed quote), with its line.
  */
@@ -162,8 +162,10 @@ export function fromCsv(text: string, opts: ConvertOptions = {}): ConversionResu
       cause: err,
     });
   }
+  // An empty cell means the field is absent.
+  const withoutEmpty = (row: Record<string, string>) => Object.fromEntries(Object.entries(row).filter(([, v]) => v !== ''));
   return collect(
-    parsed.map((p) => [p.info.lines, p.record] as [number, unknown]),
+    parsed.map((p) => [p.info.lines, withoutEmpty(p.record)] as [number, unknown]),
     file,
     (r) => mapRow(r, opts),
   );
