@@ -70,7 +70,7 @@ describe('presets', () => {
     const b = createModel(PRESETS.tiny, 1);
     const c = createModel(PRESETS.tiny, 2);
     const key = 'model.layers.2.mlp.gate_proj.weight';
-    const wa = a.weight(key).dataSync();
+    const wa = Array.from(a.weight(key).dataSync());
     expect(Array.from(b.weight(key).dataSync())).toEqual(Array.from(wa));
     expect(Array.from(c.weight(key).dataSync())).not.toEqual(Array.from(wa));
     const mean = wa.reduce((s, v) => s + v, 0) / wa.length;

@@ -128,7 +128,7 @@ describe('LoRA', () => {
     await loadAdapter(other, dir);
     const back = adapterTensors(other);
     expect(Object.keys(back).sort()).toEqual(Object.keys(saved).sort());
-    for (const k of Object.keys(saved)) expect(Array.from(back[k].data)).toEqual(Array.from(saved[k].data));
+    for (const k of Object.keys(saved)) expect(Array.from(back[k].data as Float32Array)).toEqual(Array.from(saved[k].data as Float32Array));
     expect(Array.from(logits(other))).toEqual(Array.from(logits(model)));
     model.dispose();
     other.dispose();

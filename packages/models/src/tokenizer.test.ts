@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tokenizer as HfImpl } from '@huggingface/tokenizers';
@@ -42,7 +42,7 @@ describe('ByteTokenizer', () => {
     expect(impl.encode(text, { add_special_tokens: false }).ids).toEqual(tok.encode(text));
     expect(impl.decode(tok.encode(text))).toBe(text);
     const dir = join(root, 'byte');
-    require('node:fs').mkdirSync(dir);
+    mkdirSync(dir);
     for (const [n, t] of Object.entries(files)) writeFileSync(join(dir, n), t);
     expect(loadTokenizer(dir)).toBeInstanceOf(ByteTokenizer);
   });
@@ -65,7 +65,7 @@ describe('Hugging Face tokenizers', () => {
 
   it('loadTokenizer: missing tokenizer.json, bad JSON, no eos token', () => {
     const dir = join(root, 'hf');
-    require('node:fs').mkdirSync(dir);
+    mkdirSync(dir);
     expect(() => loadTokenizer(dir)).toThrow(/no tokenizer.json; rfai needs the fast-tokenizer file/);
     writeFileSync(join(dir, 'tokenizer.json'), '{nope');
     expect(() => loadTokenizer(dir)).toThrow(/tokenizer.json: invalid JSON/);
