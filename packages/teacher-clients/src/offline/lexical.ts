@@ -87,7 +87,8 @@ export function plausibleName(identifier: string): boolean {
   if (words.length === 0) return false;
   if (/[a-z][A-Z][a-z]?[A-Z]/.test(identifier) && words.some((w) => w.length === 1)) return false; // 'aBcD' noise
   for (const w of words) {
-    if (w.length <= 2) continue;
+    if (w.length <= 4) continue; // short words and abbreviations: i, len, idx, http
+
     if (!VOWEL.test(w) || CONSONANT_RUN.test(w)) return false;
   }
   return true;

@@ -82,11 +82,19 @@ export function nameSimilarity(a: string, b: string): number {
   return (2 * common) / (x.length + y.length);
 }
 
-/** Whether a prompt word appears among the code's words (exact, or sharing a 5-letter stem: 'sorted' ~ 'sorting'). */
+/**
+ * Whether a prompt word appears among the code's words: exactly, or sharing a prefix of at least 4 letters that
+ * covers all but the last 3 letters of the shorter word ('sorting' ~ 'sorted', 'intervals' ~ 'interval').
+ */
 export function wordPresent(word: string, codeWords: Set<string>): boolean {
   if (codeWords.has(word)) return true;
-  if (word.length < 5) return false;
-  const stem = word.slice(0, 5);
-  for (const w of codeWords) if (w.length >= 5 && w.startsWith(stem)) return true;
+  if (word.length < 4) return false;
+  for (const w of codeWords) {
+    if (w.length < 4 || w[0] !== word[0]) continue;
+    const n = Math.min(w.length, word.length);
+    let common = 0;
+    while (common < n && w.charCodeAt(common) === word.charCodeAt(common)) common++;
+    if (common >= Math.max(4, n - 3)) return true;
+  }
   return false;
 }
