@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -174,8 +174,12 @@ describe('SummaryWriter', () => {
   it('validates constructor options', () => {
     expect(() => new SummaryWriter('')).toThrow('logdir: expected a non-empty folder path, found "".');
     expect(() => new SummaryWriter(dirFor('o'), { flushIntervalMs: -1 })).toThrow(
-      'options.flushIntervalMs: expected a finite number of milliseconds >= 0, found -1 (number).',
+      'options.flushIntervalMs: expected milliseconds in [0, 2147483647], found -1 (number).',
     );
+    expect(() => new SummaryWriter(dirFor('o'), { flushIntervalMs: 2 ** 31 })).toThrow(
+      'options.flushIntervalMs: expected milliseconds in [0, 2147483647], found 2147483648 (number).',
+    );
+    expect(() => new SummaryWriter(dirFor('o'), { flushIntervalMs: NaN })).toThrow('found NaN (number).');
     expect(() => new SummaryWriter(dirFor('o'), { filenameSuffix: 'a/b' })).toThrow(
       'options.filenameSuffix: expected a string without path separators, found "a/b".',
     );
@@ -208,10 +212,18 @@ describe('SummaryWriter', () => {
 });
 
 // Child processes: the exit hooks must flush buffered events however the
-// process ends, and must not change how it ends.
+// process ends, and must not change how it ends. The four children run in
+// parallel (started in beforeAll) to keep the suite fast.
 describe('flush at process exit', () => {
   const indexPath = path.join(__dirname, 'index.ts');
-  function runChild(name: string, body: string): { dir: string; status: number | null; signal: string | null; stdout: string } {
+  interface ChildResult {
+    dir: string;
+    status: number | null;
+    signal: string | null;
+    stdout: string;
+  }
+
+  function runChild(name: string, body: string): Promise<ChildResult> {
     const dir = dirFor(`exit-${name}`);
     const script = path.join(tmp, `${name}.ts`);
     fs.writeFileSync(
@@ -220,10 +232,34 @@ describe('flush at process exit', () => {
         `const w = new SummaryWriter(${JSON.stringify(dir)}, { flushIntervalMs: 60000 });\n` +
         `for (let i = 0; i < 1000; i++) w.scalar('loss', i, i, 1);\n${body}\n`,
     );
-    const res = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: __dirname, encoding: 'utf8', timeout: 30000 });
-    if (res.error) throw res.error;
-    return { dir, status: res.status, signal: res.signal, stdout: res.stdout + res.stderr };
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: __dirname });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 40000);
+      child.on('error', reject);
+      child.on('close', (status, signal) => {
+        clearTimeout(timer);
+        resolve({ dir, status, signal, stdout: out });
+      });
+    });
   }
+
+  const children: Record<string, Promise<ChildResult>> = {};
+  beforeAll(() => {
+    children.natural = runChild('natural', '');
+    children.exit = runChild('exit', 'process.exit(3);');
+    children.sigterm = runChild(
+      'sigterm',
+      "process.kill(process.pid, 'SIGTERM'); setTimeout(() => console.log('survived'), 2000);",
+    );
+    children.sigint = runChild(
+      'sigint',
+      "process.on('SIGINT', () => { console.log('app handler'); setTimeout(() => process.exit(7), 10); });\n" +
+        "process.kill(process.pid, 'SIGINT'); setTimeout(() => {}, 5000);",
+    );
+  });
 
   async function steps(dir: string): Promise<number> {
     const run = await readRun(dir);
@@ -232,30 +268,26 @@ describe('flush at process exit', () => {
   }
 
   it('flushes when the event loop drains (beforeExit) and does not keep the process alive', async () => {
-    const r = runChild('natural', '');
+    const r = await children.natural;
     expect(r.status).toBe(0);
     expect(await steps(r.dir)).toBe(1000);
   });
 
   it('flushes on process.exit()', async () => {
-    const r = runChild('exit', 'process.exit(3);');
+    const r = await children.exit;
     expect(r.status).toBe(3);
     expect(await steps(r.dir)).toBe(1000);
   });
 
   it('flushes on SIGTERM and still dies by the signal when the app has no handler', async () => {
-    const r = runChild('sigterm', "process.kill(process.pid, 'SIGTERM'); setTimeout(() => console.log('survived'), 2000);");
+    const r = await children.sigterm;
     expect(r.signal).toBe('SIGTERM');
     expect(r.stdout).not.toContain('survived');
     expect(await steps(r.dir)).toBe(1000);
   });
 
   it("flushes on SIGINT and leaves the decision to the app's own handler", async () => {
-    const r = runChild(
-      'sigint',
-      "process.on('SIGINT', () => { console.log('app handler'); setTimeout(() => process.exit(7), 10); });\n" +
-        "process.kill(process.pid, 'SIGINT'); setTimeout(() => {}, 5000);",
-    );
+    const r = await children.sigint;
     expect(r.stdout).toContain('app handler');
     expect(r.status).toBe(7);
     expect(await steps(r.dir)).toBe(1000);

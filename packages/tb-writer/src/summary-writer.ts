@@ -112,8 +112,9 @@ export class SummaryWriter implements SyncFlushable {
       throw new TbArgumentError('logdir', 'a non-empty folder path', describe(logdir));
     }
     const flushIntervalMs = options.flushIntervalMs ?? 2000;
-    if (typeof flushIntervalMs !== 'number' || !Number.isFinite(flushIntervalMs) || flushIntervalMs < 0) {
-      throw new TbArgumentError('options.flushIntervalMs', 'a finite number of milliseconds >= 0', describe(flushIntervalMs));
+    // setInterval caps delays at 2^31-1 ms (about 24.8 days) and turns larger ones into 1 ms.
+    if (typeof flushIntervalMs !== 'number' || !(flushIntervalMs >= 0 && flushIntervalMs <= 2147483647)) {
+      throw new TbArgumentError('options.flushIntervalMs', 'milliseconds in [0, 2147483647]', describe(flushIntervalMs));
     }
     const suffix = options.filenameSuffix ?? '';
     if (typeof suffix !== 'string' || /[/\\\0]/.test(suffix)) {
