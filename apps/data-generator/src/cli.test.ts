@@ -1,4 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateTasks } from '@rfai/datasets';
@@ -126,6 +128,23 @@ describe('validate', () => {
   });
 });
 
+describe('convert', () => {
+  test('converts a CSV file, and fails on bad rows unless --skip-bad', async () => {
+    writeFileSync(join(dir, 'in.csv'), 'question,solution,lang\nReverse a list.,xs[::-1],\nSum it.,sum(xs),klingon\n');
+    const t = io();
+    expect(await runCli(['convert', 'in.csv', '--output', 'conv.jsonl', '--language', 'py'], t.io)).toBe(1);
+    expect(t.err.join('')).toContain('in.csv:3: unknown language "klingon"');
+    const t2 = io();
+    expect(await runCli(['convert', 'in.csv', '--output', 'conv.jsonl', '--language', 'py', '--skip-bad'], t2.io)).toBe(0);
+    expect(t2.err.join('')).toContain('in.csv:3: unknown-language: unknown language "klingon"');
+    expect(t2.out.join('')).toBe('1 records -> conv.jsonl (1 bad rows skipped)\n');
+    expect(readJsonl(join(dir, 'conv.jsonl'))).toEqual([{ prompt: 'Reverse a list.', reference: 'xs[::-1]', language: 'python' }]);
+    const t3 = io();
+    expect(await runCli(['convert', 'in.csv', '--output', 'x.jsonl', '--format', 'yaml'], t3.io)).toBe(2);
+    expect(t3.err.join('')).toContain("argument 'yaml' is invalid. Allowed choices are auto, json, csv, chat, jsonl.");
+  });
+});
+
 describe('generate --teacher', () => {
   function fakeTeacher(answers: (string | Error)[]): { writer: PromptWriter; calls: { prompt: string; language: string }[] } {
     const calls: { prompt: string; language: string }[] = [];
@@ -189,5 +208,50 @@ describe('generate --teacher', () => {
     const t = io();
     expect(await runCli(['generate', '--teacher', '--config', 'offline.yaml'], t.io)).toBe(2);
     expect(t.err.join('')).toContain("teacher.provider is 'offline'");
+  });
+
+  test('end to end through @rfai/config and an OpenAI-compatible teacher on 127.0.0.1', async () => {
+    const bodies: { model: string; messages: { role: string; content: string }[] }[] = [];
+    const server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c) => (raw += c));
+      req.on('end', () => {
+        const body = JSON.parse(raw);
+        bodies.push(body);
+        const n = bodies.length;
+        const content = 'Here is the task:\n```json\n' + task(`task_${n}`, { prompt: `Write a Python function \`task_${n}(x)\` that returns x plus ${n}.` }) + '\n```';
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            id: `c${n}`,
+            object: 'chat.completion',
+            created: 0,
+            model: body.model,
+            choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+            usage: { prompt_tokens: 10, completion_tokens: 20, total_tokens: 30 },
+          }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      writeFileSync(
+        join(dir, 'compat.yaml'),
+        `teacher:\n  provider: openai-compatible\n  model_name: tiny-test\n  base_url: http://127.0.0.1:${port}/v1\n  max_retries: 0\n  concurrency: 2\n`,
+      );
+      const t = io();
+      const code = await runCli(['generate', '--teacher', '--config', 'compat.yaml', '--out', 'compat', '--train', '2', '--eval', '1', '--languages', 'python'], t.io);
+      expect(t.err.join('')).toBe('asking the openai-compatible/tiny-test teacher for 3 prompts\n');
+      expect(code).toBe(0);
+      expect(bodies).toHaveLength(3);
+      expect(bodies[0].model).toBe('tiny-test');
+      expect(bodies[0].messages.map((m) => m.content).join('\n')).toContain('Invent one new, self-contained');
+      const rows = [...readJsonl(join(dir, 'compat', 'eval.jsonl')), ...readJsonl(join(dir, 'compat', 'train.jsonl'))];
+      expect(rows.map((r) => r.entry_point).sort()).toEqual(['task_1', 'task_2', 'task_3']);
+      expect(rows.every((r) => r.language === 'python' && r.source === 'teacher')).toBe(true);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

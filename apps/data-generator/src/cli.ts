@@ -4,7 +4,7 @@
  */
 import { relative } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DatasetError, LANGUAGES, normalizeLanguage } from '@rfai/datasets';
+import { convertFile, DatasetError, LANGUAGES, normalizeLanguage } from '@rfai/datasets';
 import { formatGenerateSummary, runGenerate } from './generate-command';
 import { resolveUserPath, userCwd } from './paths';
 import type { PromptWriter } from './teacher-prompts';
@@ -137,6 +137,25 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
       if (text.problems) io.stderr(text.problems + '\n');
       if (text.summary) io.stdout(text.summary + '\n');
       setCode(result.ok ? 0 : 1);
+    });
+  program
+    .command('convert')
+    .description('convert a JSON array, CSV or chat-format (messages) file into the dataset JSONL schema')
+    .argument('<input>', 'input file, relative to where you run the command')
+    .requiredOption('--output <file>', 'JSONL file to write')
+    .addOption(new Option('--format <format>', 'input format').choices(['auto', 'json', 'csv', 'chat', 'jsonl']).default('auto'))
+    .addOption(new Option('--language <name>', 'language for rows that name none').argParser((v: string) => languageList(v)[0]))
+    .addOption(new Option('--skip-bad', 'write the good rows and list the bad ones instead of failing').default(false))
+    .action(async (input: string, opts) => {
+      const result = await convertFile(resolveUserPath(input, io.env), resolveUserPath(opts.output, io.env), {
+        format: opts.format,
+        language: opts.language,
+        onBadRow: opts.skipBad ? 'skip' : 'error',
+      });
+      for (const p of result.problems) io.stderr(`${display(p.file)}:${p.line}: ${p.kind}: ${p.message}\n`);
+      io.stdout(`${result.written} records -> ${display(resolveUserPath(opts.output, io.env))}` +
+        (result.problems.length ? ` (${result.problems.length} bad rows skipped)` : '') + '\n');
+      setCode(0);
     });
   return program;
 }
