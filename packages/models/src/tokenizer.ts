@@ -309,6 +309,7 @@ function readJson(file: string): Record<string, unknown> {
  * @throws TokenizerError naming the folder when tokenizer.json is missing or invalid, or no eos token is known
  */
 export function loadTokenizer(dir: string): Tokenizer {
+  if (!existsSync(dir)) throw new TokenizerError(`${dir}: folder not found`, dir);
   const cfgFile = join(dir, 'tokenizer_config.json');
   const config = existsSync(cfgFile) ? readJson(cfgFile) : {};
   if (config.rfai_tokenizer === 'byte') return new ByteTokenizer();

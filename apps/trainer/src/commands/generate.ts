@@ -1,0 +1,132 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { CheckpointError } from '@rfai/checkpoint-io';
+import { initBackend, Rng } from '@rfai/core';
+import { generate, loadModel, loadTokenizer, ModelError } from '@rfai/models';
+import { resolveUserPath } from '../paths';
+
+/**
+ * `nx run trainer:generate -- --model DIR --prompt TEXT [--max-new-tokens N] [--temperature T] [--seed S]
+ *   [--top-k K] [--top-p P] [--stop STR ...] [--template auto|chat|raw] [--json] [--backend auto|wasm|cpu]`
+ *
+ * Prints the completion of one prompt (to stdout; speed and finish reason to stderr).
+ * Exit 0 ok, 1 runtime failure (unreadable checkpoint or tokenizer), 2 bad usage.
+ */
+export async function runGenerate(argv: string[]): Promise<number> {
+  const program = new Command('generate')
+    .description('Generate a completion for one prompt with a model folder (config.json + weights + tokenizer files).')
+    .requiredOption('--model <dir>', 'model folder (Hugging Face layout or an rfai checkpoint)')
+    .requiredOption('--prompt <text>', 'the prompt text')
+    .option('--max-new-tokens <n>', 'most new tokens, integer >= 1 (default 128)', intArg(1), 128)
+    .option('--temperature <t>', 'sampling temperature >= 0; 0 = greedy (default 0.7)', floatArg(0, Infinity), 0.7)
+    .option('--top-k <k>', 'keep the k most likely tokens; 0 = off (default 0)', intArg(0), 0)
+    .option('--top-p <p>', 'nucleus sampling mass in (0, 1]; 1 = off (default 1)', floatArg(0, 1, true), 1)
+    .option('--seed <s>', 'sampling seed, integer (default 0)', intArg(0), 0)
+    .option('--stop <str>', 'stop string (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--template <mode>', 'auto (chat template for Hugging Face tokenizers, raw for byte), chat or raw', 'auto')
+    .option('--json', 'print the full result as JSON: ids, text, logprobs, finish_reason, timing')
+    .option('--backend <name>', 'tensor backend: auto | wasm | cpu (default auto)', 'auto')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (e) {
+    return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
+  }
+  const o = program.opts<{
+    model: string;
+    prompt: string;
+    maxNewTokens: number;
+    temperature: number;
+    topK: number;
+    topP: number;
+    seed: number;
+    stop: string[];
+    template: string;
+    json?: boolean;
+    backend: string;
+  }>();
+  if (!['auto', 'chat', 'raw'].includes(o.template)) {
+    process.stderr.write(`generate: --template must be auto, chat or raw, found "${o.template}"\n`);
+    return 2;
+  }
+  if (!['auto', 'wasm', 'cpu'].includes(o.backend)) {
+    process.stderr.write(`generate: --backend must be auto, wasm or cpu, found "${o.backend}"\n`);
+    return 2;
+  }
+  const dir = resolveUserPath(o.model);
+  try {
+    const backend = await initBackend({ backend: o.backend as 'auto' | 'wasm' | 'cpu' });
+    const model = await loadModel(dir);
+    let tokenizer;
+    try {
+      tokenizer = loadTokenizer(dir);
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+    try {
+      const chat = o.template === 'chat' || (o.template === 'auto' && tokenizer.kind === 'huggingface');
+      const text = chat ? tokenizer.applyChatTemplate([{ role: 'user', content: o.prompt }], { addGenerationPrompt: true }) : o.prompt;
+      const promptIds = tokenizer.encode(text);
+      const t0 = performance.now();
+      const [r] = generate(model, [promptIds], {
+        maxNewTokens: o.maxNewTokens,
+        temperature: o.temperature,
+        topK: o.topK,
+        topP: o.topP,
+        greedy: o.temperature === 0,
+        stopStrings: o.stop,
+        tokenizer,
+        rng: new Rng(o.seed),
+      });
+      const seconds = (performance.now() - t0) / 1000;
+      const tps = r.ids.length / seconds;
+      if (o.json) {
+        process.stdout.write(
+          JSON.stringify({
+            prompt_ids: promptIds,
+            ids: r.ids,
+            text: r.text,
+            logprobs: r.logprobs,
+            finish_reason: r.finishReason,
+            seconds,
+            tokens_per_s: tps,
+            backend: backend.name,
+          }) + '\n',
+        );
+      } else {
+        process.stdout.write(r.text + '\n');
+        process.stderr.write(
+          `[${r.ids.length} tokens, ${r.finishReason}, ${tps.toFixed(1)} tok/s on ${backend.name}, prompt ${promptIds.length} tokens${chat ? ' (chat template)' : ''}]\n`,
+        );
+      }
+    } finally {
+      model.dispose();
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof ModelError || e instanceof CheckpointError) {
+      process.stderr.write(`generate: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+function intArg(min: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}`);
+    return n;
+  };
+}
+
+function floatArg(min: number, max: number, exclusiveMin = false) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || (exclusiveMin ? n <= min : n < min) || n > max) {
+      throw new InvalidArgumentError(`expected a number in ${exclusiveMin ? '(' : '['}${min}, ${max === Infinity ? 'inf)' : `${max}]`}`);
+    }
+    return n;
+  };
+}
