@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
-import { f32, runCli, writeFixtureRun, type FixtureSeries } from './test-helpers';
+import { f32, runCli, runInProcess, writeFixtureRun, type FixtureSeries } from './test-helpers';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const CHART_IDS = ['reward', 'kl', 'loss', 'eval', 'teacher', 'optimizer'];
@@ -129,10 +129,10 @@ test('a run without teacher or eval tags: those charts are skipped and named', a
 });
 
 test('bad usage exits 2 with the reason', async () => {
-  const both = await runCli(['plot', '--logdir', 'logs', '--run', 'run-a', '--compare', 'run-a,run-b'], ws);
+  const both = await runInProcess(['plot', '--logdir', 'logs', '--run', 'run-a', '--compare', 'run-a,run-b'], ws);
   expect(both.code).toBe(2);
   expect(both.stderr).toContain('--run and --compare both given');
-  const scale = await runCli(['plot', '--logdir', 'logs', '--scale', '9'], ws);
+  const scale = await runInProcess(['plot', '--logdir', 'logs', '--scale', '9'], ws);
   expect(scale.code).toBe(2);
   expect(scale.stderr).toContain('--scale must be a number in (0, 8], got "9".');
 });

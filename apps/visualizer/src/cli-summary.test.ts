@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { f32, runCli, writeFixtureRun, type FixtureSeries } from './test-helpers';
+import { f32, runCli, runInProcess, writeFixtureRun, type FixtureSeries } from './test-helpers';
 
 let ws: string;
 let a: FixtureSeries;
@@ -82,14 +82,14 @@ test('a live run: a partial last record is a note, not an error; the complete re
   const file = join(dir, readdirSync(dir)[0]);
   // drop the last 5 bytes: the final record (the text sample) is cut short, as while the trainer writes it
   truncateSync(file, statSync(file).size - 5);
-  const r = await runCli(['summary', '--logdir', 'live', '--checkpoints', 'ck', '--json'], ws);
+  const r = await runInProcess(['summary', '--logdir', 'live', '--checkpoints', 'ck', '--json'], ws);
   expect(r.code).toBe(0);
   expect(r.stderr).toBe('');
   const rep = JSON.parse(r.stdout);
   expect(rep.runs[0].notes).toHaveLength(1);
   expect(rep.runs[0].notes[0]).toMatch(/ends inside a record .* the run is being written/);
   expect(rep.runs[0].metrics.reward.last).toEqual({ step: 10, value: f32(logged['train/reward_mean'][9][1]) });
-  const text = await runCli(['summary', '--logdir', 'live', '--checkpoints', 'ck'], ws);
+  const text = await runInProcess(['summary', '--logdir', 'live', '--checkpoints', 'ck'], ws);
   expect(text.code).toBe(0);
   expect(text.stdout).toContain('note: events.out.tfevents.');
 });
@@ -102,7 +102,7 @@ test('unreadable event files are named, the rest is still summarised, exit code 
   const bytes = readFileSync(file);
   bytes[200] ^= 0xff; // inside an early record: its CRC no longer matches
   writeFileSync(file, bytes);
-  const r = await runCli(['summary', '--logdir', 'bad', '--checkpoints', 'ck', '--json'], ws);
+  const r = await runInProcess(['summary', '--logdir', 'bad', '--checkpoints', 'ck', '--json'], ws);
   expect(r.code).toBe(1);
   const rep = JSON.parse(r.stdout);
   expect(rep.runs.map((x: any) => x.name)).toEqual(['broken', 'good']);
@@ -114,12 +114,12 @@ test('unreadable event files are named, the rest is still summarised, exit code 
 
 test('no runs: says where it looked and how to start one, exit 0', async () => {
   mkdirSync(join(ws, 'empty'));
-  const r = await runCli(['summary', '--logdir', 'empty', '--checkpoints', 'empty'], ws);
+  const r = await runInProcess(['summary', '--logdir', 'empty', '--checkpoints', 'empty'], ws);
   expect(r.code).toBe(0);
   expect(r.stdout).toContain(`No runs found in ${join(ws, 'empty')} (looked for events.out.tfevents.* files in it and its subfolders).`);
   expect(r.stdout).toContain('Start a run with `npx nx run trainer:train`');
   expect(r.stdout).toContain(`No checkpoints found in ${join(ws, 'empty')} (looked for checkpoint-<step> folders).`);
-  const missing = await runCli(['summary', '--logdir', 'nowhere', '--checkpoints', 'nowhere', '--json'], ws);
+  const missing = await runInProcess(['summary', '--logdir', 'nowhere', '--checkpoints', 'nowhere', '--json'], ws);
   expect(missing.code).toBe(0);
   expect(JSON.parse(missing.stdout)).toMatchObject({ logdirExists: false, runs: [], checkpointsDirExists: false, checkpoints: [] });
 });
@@ -128,7 +128,7 @@ test('defaults come from the config file: paths relative to the file; bad usage 
   const cfgDir = join(ws, 'cfg');
   mkdirSync(cfgDir);
   writeFileSync(join(cfgDir, 'rfai.yaml'), 'logging:\n  tensorboard_dir: ../logs\ntraining:\n  output_dir: ckpts\n');
-  const r = await runCli(['summary', '--config', 'cfg/rfai.yaml', '--json'], ws);
+  const r = await runInProcess(['summary', '--config', 'cfg/rfai.yaml', '--json'], ws);
   expect(r.code).toBe(0);
   const rep = JSON.parse(r.stdout);
   expect(rep.logdir).toBe(join(ws, 'logs'));
@@ -136,12 +136,26 @@ test('defaults come from the config file: paths relative to the file; bad usage 
   expect(rep.runs).toHaveLength(2);
 
   writeFileSync(join(cfgDir, 'bad.yaml'), 'logging:\n  tensorbord_dir: x\n');
-  const bad = await runCli(['summary', '--config', 'cfg/bad.yaml'], ws);
+  const bad = await runInProcess(['summary', '--config', 'cfg/bad.yaml'], ws);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('tensorbord_dir');
   expect(bad.stderr).toContain('tensorboard_dir'); // did-you-mean from @rfai/config
 
-  const unknown = await runCli(['summary', '--logdir', 'logs', '--checkpoints', 'ck', '--run', 'run-a,zz'], ws);
+  const unknown = await runInProcess(['summary', '--logdir', 'logs', '--checkpoints', 'ck', '--run', 'run-a,zz'], ws);
   expect(unknown.code).toBe(2);
   expect(unknown.stderr).toBe('visualizer: --run: no run named "zz". Runs found: group/run-b, run-a. Run names are folder paths relative to the log directory.\n');
+
+  const width = await runInProcess(['summary', '--logdir', 'logs', '--width', '5'], ws);
+  expect(width.code).toBe(2);
+  expect(width.stderr).toContain('--width must be an integer in [10, 400], got "5".');
+  const opt = await runInProcess(['summary', '--bogus'], ws);
+  expect(opt.code).toBe(2);
+  expect(opt.stderr).toContain("error: unknown option '--bogus'");
+});
+
+test('--help lists every option with its default', async () => {
+  const r = await runInProcess(['summary', '--help'], ws);
+  expect(r.code).toBe(0);
+  for (const o of ['--logdir <dir>', '--checkpoints <dir>', '--run <names>', '--config <file>', '--json', '--width <columns>']) expect(r.stdout).toContain(o);
+  expect(r.stdout).toContain('(default: 60)');
 });

@@ -12,14 +12,15 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '@rfai/config';
 import { VisualizerError } from './errors';
+import { processIo, type Io } from './io';
 import { summaryCommand } from './summary-command';
 import { checkpointCommand } from './checkpoint-command';
 import { plotCommand } from './plot-command';
 
-function positiveInt(name: string, max: number) {
+function intInRange(name: string, min: number, max: number) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name} must be an integer in [1, ${max}], got ${JSON.stringify(v)}.`);
+    if (v.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}.`);
     return n;
   };
 }
@@ -27,16 +28,17 @@ function positiveInt(name: string, max: number) {
 function positiveNumber(name: string, max: number) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0 || n > max) throw new InvalidArgumentError(`${name} must be a number in (0, ${max}], got ${JSON.stringify(v)}.`);
+    if (v.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max) throw new InvalidArgumentError(`${name} must be a number in (0, ${max}], got ${JSON.stringify(v)}.`);
     return n;
   };
 }
 
-/** Builds the command-line program. Actions set process.exitCode; nothing here calls process.exit. */
-export function buildProgram(): Command {
+/** Builds the command-line program writing to `io`; each action reports its exit code through `done`. */
+export function buildProgram(io: Io, done: (code: number) => void): Command {
   const program = new Command('visualizer')
     .description('Summaries, checkpoint statistics and plots of rfai training runs.')
     .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();
   const configOpt = () => new Option('--config <file>', 'config.yaml giving the default folders').default(undefined, 'config.yaml at the workspace root');
 
@@ -48,10 +50,10 @@ export function buildProgram(): Command {
     .option('--run <names>', 'only these runs, comma-separated (default: all runs)')
     .addOption(configOpt())
     .option('--json', 'print the report as JSON instead of text', false)
-    .option('--width <columns>', 'terminal chart width in columns, integer in [10, 400]', positiveInt('--width', 400), 60)
+    .option('--width <columns>', 'terminal chart width in columns, integer in [10, 400]', intInRange('--width', 10, 400), 60)
     .exitOverride()
     .action(async (opts) => {
-      process.exitCode = await summaryCommand(opts);
+      done(await summaryCommand(opts, io));
     });
 
   program
@@ -59,11 +61,11 @@ export function buildProgram(): Command {
     .description('One checkpoint: config summary, parameter count, per-tensor (or LoRA adapter) norms, optimizer step, training_stats highlights, manifest verification.')
     .argument('<dir>', 'checkpoint folder, e.g. checkpoints/checkpoint-60')
     .option('--json', 'print the statistics as JSON instead of text', false)
-    .option('--top <n>', 'tensors listed in the text output, largest norm first, integer in [1, 100000] (JSON lists all)', positiveInt('--top', 100000), 20)
+    .option('--top <n>', 'tensors listed in the text output, largest norm first, integer in [1, 100000] (JSON lists all)', intInRange('--top', 1, 100000), 20)
     .option('--no-verify', 'skip the sha256 check of the manifest (sizes are still checked)')
     .exitOverride()
     .action(async (dir: string, opts) => {
-      process.exitCode = await checkpointCommand(dir, opts);
+      done(await checkpointCommand(dir, opts, io));
     });
 
   program
@@ -74,39 +76,45 @@ export function buildProgram(): Command {
     .option('--run <name>', 'the run to plot (default: the most recently written run)')
     .option('--compare <names>', 'overlay these runs, comma-separated, with a legend')
     .addOption(configOpt())
-    .option('--width <px>', 'panel width in pixels, integer in [1, 4000]', positiveInt('--width', 4000), 640)
-    .option('--height <px>', 'panel height in pixels, integer in [1, 4000]', positiveInt('--height', 4000), 220)
+    .option('--width <px>', 'panel width in pixels, integer in [1, 4000]', intInRange('--width', 1, 4000), 640)
+    .option('--height <px>', 'panel height in pixels, integer in [1, 4000]', intInRange('--height', 1, 4000), 220)
     .option('--scale <factor>', 'PNG pixel density, number in (0, 8]', positiveNumber('--scale', 8), 2)
     .option('--json', 'print what was written as JSON', false)
     .exitOverride()
     .action(async (opts) => {
-      process.exitCode = await plotCommand(opts);
+      done(await plotCommand(opts, io));
     });
   return program;
 }
 
-async function main(): Promise<void> {
+/**
+ * Runs the CLI on `args` (without the node and script paths) and returns the exit code:
+ * 0 ok, 1 runtime failure, 2 bad usage or config. Errors are written to `io.err`; nothing calls process.exit.
+ */
+export async function runMain(args: string[], io: Io = processIo): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => (code = c));
   try {
-    await buildProgram().parseAsync(process.argv);
+    await program.parseAsync(args, { from: 'user' });
+    return code;
   } catch (err) {
-    if (err instanceof CommanderError) {
-      // Help and version exit 0; everything else commander rejects is bad usage.
-      process.exitCode = err.exitCode === 0 ? 0 : 2;
-      return;
-    }
+    // Help and version exit 0; everything else commander rejects is bad usage.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     if (err instanceof ConfigError) {
-      process.stderr.write(`visualizer: ${err.message}\n`);
-      process.exitCode = 2;
-      return;
+      io.err(`visualizer: ${err.message}\n`);
+      return 2;
     }
     if (err instanceof VisualizerError) {
-      process.stderr.write(`visualizer: ${err.message}\n`);
-      process.exitCode = err.exitCode;
-      return;
+      io.err(`visualizer: ${err.message}\n`);
+      return err.exitCode;
     }
-    process.stderr.write(`visualizer: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 1;
+    io.err(`visualizer: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
   }
 }
 
-if (require.main === module) void main();
+if (require.main === module) {
+  void runMain(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

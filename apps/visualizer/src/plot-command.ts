@@ -1,4 +1,5 @@
 // `visualizer plot`: charts of one run, or several overlaid, to SVG + PNG + index.html.
+import { processIo, type Io } from './io';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UsageError } from './errors';
@@ -22,7 +23,7 @@ export interface PlotCommandOptions {
 }
 
 /** Runs the plot command; returns the exit code. */
-export async function plotCommand(opts: PlotCommandOptions): Promise<number> {
+export async function plotCommand(opts: PlotCommandOptions, io: Io = processIo): Promise<number> {
   if (opts.run !== undefined && opts.compare !== undefined) {
     throw new UsageError('--compare', '--run and --compare both given: use --run NAME for one run or --compare a,b to overlay several.');
   }
@@ -31,13 +32,13 @@ export async function plotCommand(opts: PlotCommandOptions): Promise<number> {
   const logdir = opts.logdir !== undefined ? resolveUserPath(opts.logdir) : dirs!.logdir;
   const outDir = opts.out !== undefined ? resolveUserPath(opts.out) : join(dirname(logdir), 'plots');
   if (!existsSync(logdir)) {
-    process.stdout.write(`No runs: the log directory ${logdir} does not exist. Start a run with \`npx nx run trainer:train\`, or pass --logdir.\n`);
+    io.out(`No runs: the log directory ${logdir} does not exist. Start a run with \`npx nx run trainer:train\`, or pass --logdir.\n`);
     return 0;
   }
   const { runs, unreadable } = await loadRuns(logdir);
-  for (const u of unreadable) process.stderr.write(`visualizer: cannot read ${u.path}: ${u.reason}\n`);
+  for (const u of unreadable) io.err(`visualizer: cannot read ${u.path}: ${u.reason}\n`);
   if (runs.length === 0) {
-    process.stdout.write(`No runs found in ${logdir} (looked for events.out.tfevents.* files in it and its subfolders). Start one with \`npx nx run trainer:train\`.\n`);
+    io.out(`No runs found in ${logdir} (looked for events.out.tfevents.* files in it and its subfolders). Start one with \`npx nx run trainer:train\`.\n`);
     return unreadable.length > 0 ? 1 : 0;
   }
   let chosen: RunData[];
@@ -57,7 +58,7 @@ export async function plotCommand(opts: PlotCommandOptions): Promise<number> {
   }
   const result = await writePlots(chosen, { outDir, logdir, width: opts.width, height: opts.height, scale: opts.scale });
   if (opts.json) {
-    process.stdout.write(JSON.stringify({ logdir, ...result, unreadable }, null, 2) + '\n');
+    io.out(JSON.stringify({ logdir, ...result, unreadable }, null, 2) + '\n');
   } else {
     const out: string[] = [];
     out.push(`Plotted ${chosen.map((r) => r.name).join(', ')} (${why}) from ${logdir}`);
@@ -65,7 +66,7 @@ export async function plotCommand(opts: PlotCommandOptions): Promise<number> {
     for (const s of result.skipped) out.push(`  skipped ${s}`);
     for (const n of result.notes) out.push(`  note: ${n}`);
     out.push(`Open ${result.indexPath}`);
-    process.stdout.write(out.join('\n') + '\n');
+    io.out(out.join('\n') + '\n');
   }
   return unreadable.length > 0 ? 1 : 0;
 }

@@ -1,7 +1,8 @@
 // `visualizer summary`: runs, headline metrics, terminal charts and the checkpoint table.
+import { processIo, type Io } from './io';
 import { existsSync } from 'node:fs';
 import { UsageError } from './errors';
-import { listCheckpoints } from './checkpoint-list';
+import { checkpointTable } from './checkpoint-list';
 import { configuredDirs, resolveUserPath } from './paths';
 import { parseNameList, selectRuns } from './run-select';
 import { loadRuns } from './runs';
@@ -19,7 +20,7 @@ export interface SummaryCommandOptions {
 }
 
 /** Runs the summary command; returns the exit code (1 when some file could not be read). */
-export async function summaryCommand(opts: SummaryCommandOptions): Promise<number> {
+export async function summaryCommand(opts: SummaryCommandOptions, io: Io = processIo): Promise<number> {
   const dirs = opts.logdir === undefined || opts.checkpoints === undefined ? configuredDirs(opts.config) : null;
   const logdir = opts.logdir !== undefined ? resolveUserPath(opts.logdir) : dirs!.logdir;
   const checkpointsDir = opts.checkpoints !== undefined ? resolveUserPath(opts.checkpoints) : dirs!.checkpointsDir;
@@ -32,7 +33,7 @@ export async function summaryCommand(opts: SummaryCommandOptions): Promise<numbe
     runs = selectRuns(runs, names, '--run');
   }
   const checkpointsDirExists = existsSync(checkpointsDir);
-  const ckpts = checkpointsDirExists ? await listCheckpoints(checkpointsDir) : { rows: [], unreadable: [] };
+  const ckpts = checkpointsDirExists ? await checkpointTable(checkpointsDir) : { rows: [], unreadable: [] };
   const report: SummaryReport = {
     logdir,
     logdirExists,
@@ -42,8 +43,8 @@ export async function summaryCommand(opts: SummaryCommandOptions): Promise<numbe
     checkpoints: ckpts.rows,
     unreadable: [...loaded.unreadable, ...ckpts.unreadable],
   };
-  if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-  else process.stdout.write(summaryText(report, runs, opts.width));
-  for (const u of report.unreadable) process.stderr.write(`visualizer: cannot read ${u.path}: ${u.reason}\n`);
+  if (opts.json) io.out(JSON.stringify(report, null, 2) + '\n');
+  else io.out(summaryText(report, runs, opts.width));
+  for (const u of report.unreadable) io.err(`visualizer: cannot read ${u.path}: ${u.reason}\n`);
   return report.unreadable.length > 0 ? 1 : 0;
 }

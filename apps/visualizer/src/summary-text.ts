@@ -89,7 +89,7 @@ export function summaryText(report: SummaryReport, runData: readonly RunData[], 
         c.step === null ? '-' : String(c.step),
         formatBytes(c.sizeBytes),
         c.evalScore === null ? '-' : formatValue(c.evalScore),
-        c.complete ? 'yes' : `no: ${c.problems.join('; ')}`,
+        c.complete ? 'yes' : `no: ${c.problems.map((p) => p.split('; ')[0]).join('; ')}`,
         c.latest ? 'latest' : '',
         c.best ? 'best' : '',
       ]);
