@@ -29,6 +29,18 @@ const NONE_WORD: Partial<Record<Language, string>> = {
   haskell: 'Nothing',
   lua: 'nil',
 };
+const NULL_WORD: Partial<Record<Language, string>> = {
+  python: 'None',
+  rust: 'None',
+  scala: 'None',
+  cpp: 'nullptr',
+  c: 'NULL',
+  go: 'nil',
+  swift: 'nil',
+  ruby: 'nil',
+  haskell: 'Nothing',
+  lua: 'nil',
+};
 const LIST_WORD: Partial<Record<Language, string>> = {
   python: 'list',
   rust: 'Vec',
@@ -64,7 +76,7 @@ const SUFFIXES = [
   '',
   ' Include a short comment explaining the approach.',
   ' Document the parameters and the return value in a doc comment.',
-  ' Handle edge cases such as empty input.',
+  ' Handle the edge cases explicitly.',
 ];
 const LANGUAGE_NOTES: Partial<Record<Language, string>> = {
   rust: ' Use only the standard library.',
@@ -86,9 +98,10 @@ function languageText(text: string, language: Language, variant: TaskVariant): s
   const style = LANGUAGE_NAMING[language];
   return substituteSlots(text, variant)
     .replace(/\{none\}/g, NONE_WORD[language] ?? 'null')
+    .replace(/\{null\}/g, NULL_WORD[language] ?? 'null')
     .replace(/\{list\}/g, LIST_WORD[language] ?? 'list')
     .replace(/\{map\}/g, MAP_WORD[language] ?? 'map')
-    .replace(/\[\[([^\]]+)\]\]/g, (_m, words: string) => '`' + formatIdentifier(words.trim().split(/\s+/), style) + '`');
+    .replace(/\[\[([^\]]+)\]\]/g, (_m, text: string) => '`' + formatIdentifier(words(text), style) + '`');
 }
 
 function words(text: string): string[] {

@@ -33,7 +33,7 @@ def $name(base_url, path, params):
     kind: 'function',
     name: 'fetch all pages',
     params: ['fetch page', 'max pages'],
-    task: 'collects every item from a paginated API: [[fetch page]] takes a {token} ({none} for the first page) and returns a page with `items` and `{next}` ({none} after the last page); stop after [[max pages]] pages and fail with an error if more remain.',
+    task: 'collects every item from a paginated API: [[fetch page]] takes a {token} ({none} for the first page) and returns a page with [[items]] and [[{next}]] ({none} after the last page); stop after [[max pages]] pages and fail with an error if more remain.',
     variants: [
       { token: 'cursor', next: 'next_cursor' },
       { token: 'page number starting at 1', next: 'next_page' },
@@ -105,9 +105,9 @@ def $name(url, timeout_ms):
     params: [],
     methods: [
       { name: 'add route', params: ['method', 'pattern', 'handler'] },
-      { name: 'match', params: ['method', 'path'] },
+      { name: 'match route', params: ['method', 'path'] },
     ],
-    task: 'is an HTTP router: patterns like "/users/:id/posts" have {params}; `match` returns the handler and the extracted parameters for the first matching route, or {none}{status}.',
+    task: 'is an HTTP router: patterns like "/users/:id/posts" have {params}; [[match route]] returns the handler and the extracted parameters for the first matching route, or {none}{status}.',
     variants: [
       { params: 'named segments introduced by ":"', status: '' },
       { params: 'named segments introduced by ":" and an optional trailing "*" that captures the rest of the path', status: ', distinguishing "no route" from "route exists for another method" (405)' },
@@ -122,7 +122,7 @@ def $name(url, timeout_ms):
     name: '{what} limiter',
     params: ['capacity', 'refill per second'],
     methods: [{ name: 'try acquire', params: ['now'] }],
-    task: 'implements a {desc} rate limiter: `try acquire` takes the current time [[now]] in seconds (so tests control the clock) and returns whether one request may proceed.',
+    task: 'implements a {desc} rate limiter: [[try acquire]] takes the current time [[now]] in seconds (so tests control the clock) and returns whether one request may proceed.',
     variants: [
       {
         what: 'token bucket',
@@ -183,7 +183,7 @@ def $name(url, timeout_ms):
       { name: 'off', params: ['event', 'handler'] },
       { name: 'emit', params: ['event', 'payload'] },
     ],
-    task: 'lets handlers subscribe to named events; `emit` calls the handlers of an event in subscription order with the payload and returns how many ran{once}, and `off` removes a handler.',
+    task: 'lets handlers subscribe to named events; [[emit]] calls the handlers of an event in subscription order with the payload and returns how many ran{once}, and [[off]] removes a handler.',
     variants: [
       { once: '' },
       { once: '; a handler that fails does not stop the others, and the failures are returned together after all handlers ran' },

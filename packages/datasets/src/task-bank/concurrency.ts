@@ -91,7 +91,7 @@ def $name(operation, max_attempts, base_delay_ms):
       { name: 'put', params: ['item', 'timeout ms'] },
       { name: 'take', params: ['timeout ms'] },
     ],
-    task: 'implements a thread-safe FIFO queue of at most [[capacity]] items for producers and consumers: `put` blocks while the queue is full and `take` blocks while it is empty, each giving up {giveup} after [[timeout ms]] milliseconds.',
+    task: 'implements a thread-safe FIFO queue of at most [[capacity]] items for producers and consumers: [[put]] blocks while the queue is full and [[take]] blocks while it is empty, each giving up {giveup} after [[timeout ms]] milliseconds.',
     variants: [
       { giveup: 'with a timeout error', fail: 'raise TimeoutError("queue operation timed out")', ok: 'return None' },
       { giveup: 'by returning false (put) or {none} (take)', fail: 'return False if is_put else None', ok: 'return True' },
@@ -201,7 +201,7 @@ def $name(action, wait_ms):
       { name: 'acquire', params: [] },
       { name: 'release', params: ['resource'] },
     ],
-    task: 'manages at most [[size]] {what}s created lazily by [[factory]]; `acquire` waits until one is free, and `release` returns it (releasing an object that was not acquired is an error).',
+    task: 'manages at most [[size]] {what}s created lazily by [[factory]]; [[acquire]] waits until one is free, and [[release]] returns it (releasing an object that was not acquired is an error).',
     variants: [{ what: 'connection' }, { what: 'worker' }],
   },
 ];

@@ -14,7 +14,7 @@ export const DATA_STRUCTURE_TASKS: readonly TaskTemplate[] = [
       { name: 'get', params: ['key'] },
       { name: 'put', params: ['key', 'value'] },
     ],
-    task: 'implements a least-recently-used cache holding at most [[capacity]] entries; both operations run in O(1), `get` returns {missing} for a missing key, and `put` evicts the least recently used entry when full.',
+    task: 'implements a least-recently-used cache holding at most [[capacity]] entries; both operations run in O(1), [[get]] returns {missing} for a missing key, and [[put]] evicts the least recently used entry when full.',
     variants: [
       { missing: '{none}', miss: 'None' },
       { missing: '-1', miss: '-1' },
@@ -101,7 +101,7 @@ class $name:
       { name: 'contains', params: ['word'] },
       { name: '{query}', params: ['prefix'] },
     ],
-    task: 'implements a prefix tree of words where `{query}` {qdesc}.',
+    task: 'implements a prefix tree of words where [[{query}]] {qdesc}.',
     variants: [
       { query: 'starts with', qdesc: 'returns whether any inserted word starts with the prefix', ret: 'True' },
       { query: 'count prefix', qdesc: 'returns how many inserted words (counting repeats) start with the prefix', ret: 'node["#count"]' },
@@ -117,10 +117,10 @@ class $name:
     params: ['size'],
     methods: [
       { name: 'find', params: ['x'] },
-      { name: 'union', params: ['a', 'b'] },
+      { name: 'union sets', params: ['a', 'b'] },
       { name: '{extra}', params: [] },
     ],
-    task: 'implements a disjoint-set forest over the elements 0..[[size]]-1 with path compression and union by {rank}; `{extra}` returns {edesc}.',
+    task: 'implements a disjoint-set forest over the elements 0..[[size]]-1 with path compression and union by {rank}; [[{extra}]] returns {edesc}.',
     variants: [
       { extra: 'component count', rank: 'rank', edesc: 'the number of disjoint sets' },
       { extra: 'largest component', rank: 'size', edesc: 'the size of the largest set' },
@@ -139,7 +139,7 @@ class $name:
       { name: 'pop', params: [] },
       { name: 'size', params: [] },
     ],
-    task: 'implements a fixed-size FIFO queue on a preallocated array of [[capacity]] slots; when full, `push` {full}; `pop` on an empty buffer is an error.',
+    task: 'implements a fixed-size FIFO queue on a preallocated array of [[capacity]] slots; when full, [[push]] {full}; [[pop]] on an empty buffer is an error.',
     variants: [
       { full: 'overwrites the oldest item', overwrite: 'True' },
       { full: 'fails with an error and leaves the buffer unchanged', overwrite: 'False' },
@@ -192,7 +192,7 @@ class $name:
       { name: 'peek', params: [] },
       { name: 'size', params: [] },
     ],
-    task: 'implements a binary {kind}-heap on an array without using a library priority queue; `pop` removes and returns the {ext} value, and `pop` or `peek` on an empty heap is an error.',
+    task: 'implements a binary {kind}-heap on an array without using a library priority queue; [[pop]] removes and returns the {ext} value, and [[pop]] or [[peek]] on an empty heap is an error.',
     variants: [
       { kind: 'min', ext: 'smallest', before: '<' },
       { kind: 'max', ext: 'largest', before: '>' },
@@ -249,7 +249,7 @@ class $name:
     kind: 'function',
     name: '{fname}',
     params: ['head'],
-    task: 'takes the first node [[head]] of a singly linked list (nodes with `value` and `next` fields, `next` is {none} at the end) and {what}, using O(1) extra memory.',
+    task: 'takes the first node [[head]] of a singly linked list (nodes with [[value]] and [[next]] fields, [[next]] is {null} at the end) and {what}, using O(1) extra memory.',
     variants: [
       {
         fname: 'reverse list',
@@ -288,7 +288,7 @@ class $name:
       { name: 'contains', params: ['value'] },
       { name: '{walk}', params: [] },
     ],
-    task: 'implements an unbalanced binary search tree of comparable values that ignores duplicates; `{walk}` returns {wdesc}. Use iteration, not recursion, for insert and lookup.',
+    task: 'implements an unbalanced binary search tree of comparable values that ignores duplicates; [[{walk}]] returns {wdesc}. Use iteration, not recursion, for insert and lookup.',
     variants: [
       { walk: 'in order', wdesc: 'the values in ascending order' },
       { walk: 'height', wdesc: 'the number of nodes on the longest root-to-leaf path (0 when empty)' },
@@ -308,7 +308,7 @@ class $name:
       { name: 'test', params: ['index'] },
       { name: 'count', params: [] },
     ],
-    task: 'stores [[size]] bits packed into {word}-bit words; an index outside 0..[[size]]-1 is an error, and `count` returns the number of set bits.',
+    task: 'stores [[size]] bits packed into {word}-bit words; an index outside 0..[[size]]-1 is an error, and [[count]] returns the number of set bits.',
     variants: [{ word: '32' }, { word: '64' }],
     python: `class $name:
     """Bits packed into $word-bit integers."""
@@ -352,7 +352,7 @@ class $name:
       { name: 'dequeue', params: [] },
       { name: 'size', params: [] },
     ],
-    task: 'implements a FIFO queue with two stacks so that each operation runs in amortized O(1); `dequeue` on an empty queue {empty}.',
+    task: 'implements a FIFO queue with two stacks so that each operation runs in amortized O(1); [[dequeue]] on an empty queue {empty}.',
     variants: [
       { empty: 'returns {none}', emptyPy: 'return None' },
       { empty: 'is an error', emptyPy: 'raise IndexError("dequeue from an empty queue")' },
@@ -391,7 +391,7 @@ class $name:
       { name: 'get', params: ['index'] },
       { name: '{op}', params: ['other'] },
     ],
-    task: 'stores only the non-zero entries of the dense {list} [[values]]; `get` returns the entry at an index (0 when not stored) and `{op}` returns {odesc} with another sparse vector of the same length.',
+    task: 'stores only the non-zero entries of the dense {list} [[values]]; [[get]] returns the entry at an index (0 when not stored) and [[{op}]] returns {odesc} with another sparse vector of the same length.',
     variants: [
       { op: 'dot', odesc: 'the dot product' },
       { op: 'add', odesc: 'a new sparse vector holding the element-wise sum' },

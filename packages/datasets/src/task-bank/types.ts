@@ -22,7 +22,8 @@ export type TaskVariant = Readonly<Record<string, string>>;
 
 /**
  * A programming task phrased for any language. Text conventions:
- * - `{slot}`: a variant value; `{none}`, `{list}`, `{map}`: the language's words for these;
+ * - `{slot}`: a variant value; `{none}` (an absent optional value), `{null}` (a null pointer or reference),
+ *   `{list}`, `{map}`: the language's words for these;
  * - `[[some words]]`: an identifier in the language's naming style, in backticks.
  */
 export interface TaskTemplate {
