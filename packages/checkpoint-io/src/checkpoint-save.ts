@@ -7,7 +7,7 @@ import { hashConfig } from './config-hash';
 import type { TensorData } from './dtypes';
 import { CheckpointError, CheckpointExistsError } from './errors';
 import { fsyncDir, writeFileAtomic, writeFileSynced } from './fs-io';
-import { buildManifest } from './manifest';
+import { buildManifest, type Manifest } from './manifest';
 import {
   CHECKPOINT_FORMAT,
   CHECKPOINT_FORMAT_VERSION,
@@ -222,17 +222,28 @@ export async function saveCheckpoint(root: string, input: CheckpointSaveInput, o
   try {
     await progress('temp-created');
     const files: string[] = [];
+    // Large files are hashed while they are written; the small ones are hashed afterwards.
+    const known: Manifest = {};
     if (input.model) {
-      const w = await writeWeights(tmp, input.model, { castFloatTo: opts.castFloatTo, maxShardBytes: opts.maxShardBytes, fsync: true });
+      const w = await writeWeights(tmp, input.model, { castFloatTo: opts.castFloatTo, maxShardBytes: opts.maxShardBytes, fsync: true, sha256: true });
       files.push(...w.files);
+      Object.assign(known, w.hashes);
     } else {
       const a = input.adapter!;
-      await writeWeights(tmp, a.tensors, { castFloatTo: opts.castFloatTo, name: 'adapter_model', maxShardBytes: Number.MAX_SAFE_INTEGER, fsync: true });
+      const w = await writeWeights(tmp, a.tensors, {
+        castFloatTo: opts.castFloatTo,
+        name: 'adapter_model',
+        maxShardBytes: Number.MAX_SAFE_INTEGER,
+        fsync: true,
+        sha256: true,
+      });
+      Object.assign(known, w.hashes);
       await writeFileSynced(join(tmp, 'adapter_config.json'), json(a.config));
       files.push('adapter_model.safetensors', 'adapter_config.json');
     }
     if (input.optimizer) {
-      await writeSafetensors(join(tmp, 'optimizer.safetensors'), input.optimizer, { fsync: true, metadata: { step: String(step) } });
+      const o = await writeSafetensors(join(tmp, 'optimizer.safetensors'), input.optimizer, { fsync: true, sha256: true, metadata: { step: String(step) } });
+      known['optimizer.safetensors'] = { size: o.size, sha256: o.sha256! };
       files.push('optimizer.safetensors');
     }
     await progress('weights-written');
@@ -259,7 +270,11 @@ export async function saveCheckpoint(root: string, input: CheckpointSaveInput, o
     }
     await progress('files-written');
 
-    const manifest = await buildManifest(tmp, files);
+    const rest = await buildManifest(
+      tmp,
+      files.filter((f) => !(f in known)),
+    );
+    const manifest: Manifest = Object.fromEntries(Object.entries({ ...known, ...rest }).sort(([a], [b]) => (a < b ? -1 : 1)));
     const state: TrainerStateFile = {
       format: CHECKPOINT_FORMAT,
       format_version: CHECKPOINT_FORMAT_VERSION,

@@ -18,7 +18,7 @@ export { bf16ToFloat32, f16ToFloat32, float32ToBf16, float32ToF16, f32ToBf16Bits
 export { SafetensorsFile } from './safetensors-reader';
 export type { TensorInfo, WeightSource } from './safetensors-reader';
 export { writeSafetensors } from './safetensors-writer';
-export type { WriteSafetensorsOptions } from './safetensors-writer';
+export type { WriteSafetensorsOptions, WrittenFile } from './safetensors-writer';
 export { DEFAULT_MAX_SHARD_BYTES, ShardedWeights, openWeights, readAllTensors, writeWeights } from './weights';
 export type { OpenWeightsOptions, WriteWeightsOptions, WrittenWeights } from './weights';
 export { diffConfigs, hashConfig } from './config-hash';

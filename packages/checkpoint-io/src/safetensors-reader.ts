@@ -106,7 +106,11 @@ export class SafetensorsFile implements WeightSource {
   async readBytes(name: string): Promise<Uint8Array> {
     const e = this.entry(name);
     const fh = this.handle();
-    const bytes = new Uint8Array(new ArrayBuffer(e.byteLength));
+    // Not zero-filled (every byte is overwritten by the read, which throws if short): zeroing and
+    // faulting in a fresh zeroed buffer costs more than the copy from the page cache.
+    const slow = Buffer.allocUnsafeSlow(e.byteLength);
+    const bytes =
+      slow.byteOffset % 8 === 0 ? new Uint8Array(slow.buffer, slow.byteOffset, e.byteLength) : new Uint8Array(new ArrayBuffer(e.byteLength));
     await readExactly(fh, bytes, 0, e.byteLength, e.offset, this.path);
     return bytes;
   }
@@ -115,7 +119,7 @@ export class SafetensorsFile implements WeightSource {
   async read(name: string): Promise<TensorData> {
     const e = this.entry(name);
     const bytes = await this.readBytes(name);
-    return { dtype: e.dtype, shape: [...e.shape], data: viewAs(e.dtype, bytes.buffer as ArrayBuffer, 0, e.byteLength) };
+    return { dtype: e.dtype, shape: [...e.shape], data: viewAs(e.dtype, bytes.buffer as ArrayBuffer, bytes.byteOffset, e.byteLength) };
   }
 
   /** Reads a floating tensor converted to F32 (F16/BF16 widened exactly, F64 rounded). Integer dtypes throw. */

@@ -1,6 +1,7 @@
 // safetensors writer: validates the tensors, orders them like the official writer,
 // writes header + data to a temp sibling and renames it over the target.
 
+import { createHash, type Hash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -18,6 +19,18 @@ export interface WriteSafetensorsOptions {
   castFloatTo?: 'F32' | 'F16' | 'BF16';
   /** fsync the file and its folder before returning (crash-safe, slower). Default false. */
   fsync?: boolean;
+  /** Compute the file's sha256 while writing (no second read). Default false. */
+  sha256?: boolean;
+}
+
+/** What {@link writeSafetensors} wrote. */
+export interface WrittenFile {
+  /** Final path. */
+  path: string;
+  /** File size in bytes. */
+  size: number;
+  /** Hex sha256 of the file, when `sha256` was set. */
+  sha256?: string;
 }
 
 /** A tensor ready to be written: final dtype and a byte view of its little-endian data. */
@@ -101,9 +114,15 @@ export function prepareTensor(file: string, name: string, t: TensorData, castFlo
 class StagedWriter {
   private readonly stage = Buffer.allocUnsafe(4 << 20);
   private used = 0;
-  constructor(private readonly fh: FileHandle) {}
+  /** Bytes written so far. */
+  size = 0;
+  constructor(
+    private readonly fh: FileHandle,
+    private readonly hash?: Hash,
+  ) {}
 
   async write(bytes: Uint8Array): Promise<void> {
+    this.size += bytes.length;
     if (bytes.length <= this.stage.length - this.used) {
       this.stage.set(bytes, this.used);
       this.used += bytes.length;
@@ -114,13 +133,20 @@ class StagedWriter {
       this.stage.set(bytes, 0);
       this.used = bytes.length;
     } else {
-      await writeAll(this.fh, bytes);
+      await this.out(bytes);
     }
   }
 
   async flush(): Promise<void> {
-    if (this.used > 0) await writeAll(this.fh, this.stage.subarray(0, this.used));
+    if (this.used > 0) await this.out(this.stage.subarray(0, this.used));
     this.used = 0;
+  }
+
+  private async out(bytes: Uint8Array): Promise<void> {
+    // The write runs on libuv's thread pool while the hash runs here: both only read `bytes`.
+    const pending = writeAll(this.fh, bytes);
+    this.hash?.update(bytes);
+    await pending;
   }
 }
 
@@ -128,9 +154,10 @@ class StagedWriter {
  * Writes `tensors` to `file` in the safetensors format: tensors ordered as the official writer orders them
  * (dtype alignment descending, then name), header padded with spaces to 8 bytes, data little-endian.
  * The file is written to a temp sibling and renamed, so readers never see a half-written file.
- * Inputs are not modified; F16/BF16 may be given as Float32Array values. Throws TensorDataError.
+ * Inputs are not modified; F16/BF16 may be given as Float32Array values. Resolves to the path, size and
+ * (with `sha256: true`) the hash. Throws TensorDataError.
  */
-export async function writeSafetensors(file: string, tensors: Record<string, TensorData>, opts: WriteSafetensorsOptions = {}): Promise<void> {
+export async function writeSafetensors(file: string, tensors: Record<string, TensorData>, opts: WriteSafetensorsOptions = {}): Promise<WrittenFile> {
   if (opts.metadata !== undefined) {
     for (const [k, v] of Object.entries(opts.metadata)) {
       if (typeof v !== 'string') {
@@ -142,11 +169,14 @@ export async function writeSafetensors(file: string, tensors: Record<string, Ten
   const header = buildHeader(prepared, opts.metadata);
   const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const fh = await fsp.open(tmp, 'w');
+  const hash = opts.sha256 ? createHash('sha256') : undefined;
+  let size: number;
   try {
-    const out = new StagedWriter(fh);
+    const out = new StagedWriter(fh, hash);
     await out.write(header);
     for (const t of prepared) await out.write(t.bytes());
     await out.flush();
+    size = out.size;
     if (opts.fsync) await fh.sync();
     await fh.close();
     await fsp.rename(tmp, file);
@@ -156,4 +186,5 @@ export async function writeSafetensors(file: string, tensors: Record<string, Ten
     throw e;
   }
   if (opts.fsync) await fsyncDir(dirname(file));
+  return { path: file, size, ...(hash ? { sha256: hash.digest('hex') } : {}) };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,7 +158,13 @@ describe('round trip', () => {
     const file = join(dir, 'big.safetensors');
     const big = new Float32Array(4 << 20); // 16 MiB
     for (let i = 0; i < big.length; i += 4096) big[i] = i;
-    await writeSafetensors(file, { big: { dtype: 'F32', shape: [big.length], data: big }, small: { dtype: 'F32', shape: [2], data: new Float32Array([7, 8]) } });
+    const written = await writeSafetensors(
+      file,
+      { big: { dtype: 'F32', shape: [big.length], data: big }, small: { dtype: 'F32', shape: [2], data: new Float32Array([7, 8]) } },
+      { sha256: true, fsync: true },
+    );
+    const whole = readFileSync(file);
+    expect(written).toEqual({ path: file, size: whole.length, sha256: createHash('sha256').update(whole).digest('hex') });
     const f = await SafetensorsFile.open(file);
     expect(f.fileSize).toBeGreaterThan(16 << 20);
     expect(f.offsetOf('small')).toBe(f.offsetOf('big') + (16 << 20));

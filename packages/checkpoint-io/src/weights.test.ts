@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ describe('writeWeights / openWeights', () => {
   it('writes one model.safetensors with format=pt when under the shard limit', async () => {
     const dir = join(root, 'single');
     const res = await writeWeights(dir, fiveTensors());
-    expect(res).toEqual({ files: ['model.safetensors'], totalSize: 2000 });
+    expect(res).toEqual({ files: ['model.safetensors'], totalSize: 2000, hashes: {} });
     const w = await openWeights(dir);
     expect(w).toBeInstanceOf(SafetensorsFile);
     expect(w.metadata).toEqual({ format: 'pt' });
@@ -72,9 +73,11 @@ describe('writeWeights / openWeights', () => {
 
   it('casts to BF16 and counts stored bytes for the shard limit', async () => {
     const dir = join(root, 'bf16');
-    const res = await writeWeights(dir, fiveTensors(), { castFloatTo: 'BF16', maxShardBytes: 1000 });
+    const res = await writeWeights(dir, fiveTensors(), { castFloatTo: 'BF16', maxShardBytes: 1000, sha256: true });
     // 200 bytes each in BF16: all five fit in one 1000-byte shard.
-    expect(res).toEqual({ files: ['model.safetensors'], totalSize: 1000 });
+    const file = readFileSync(join(dir, 'model.safetensors'));
+    const sha256 = createHash('sha256').update(file).digest('hex');
+    expect(res).toEqual({ files: ['model.safetensors'], totalSize: 1000, hashes: { 'model.safetensors': { size: file.length, sha256 } } });
     const w = await openWeights(join(dir, 'model.safetensors'));
     expect(w.info('layer.1.weight').dtype).toBe('BF16');
     expect((await w.readFloat32('layer.1.weight'))[5]).toBe(1004); // BF16 spacing at 1005 is 4: the nearest value is 1004

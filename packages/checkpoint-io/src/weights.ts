@@ -176,6 +176,8 @@ export interface WriteWeightsOptions {
   metadata?: Record<string, string>;
   /** fsync every file and the folder. Default false. */
   fsync?: boolean;
+  /** Compute each file's sha256 while writing (see `hashes`). Default false. */
+  sha256?: boolean;
 }
 
 /** What {@link writeWeights} wrote. */
@@ -184,6 +186,8 @@ export interface WrittenWeights {
   files: string[];
   /** Sum of tensor bytes as stored (the index's total_size). */
   totalSize: number;
+  /** Size and hex sha256 per safetensors file written, when `sha256` was set. */
+  hashes: Record<string, { size: number; sha256: string }>;
 }
 
 /**
@@ -223,26 +227,29 @@ export async function writeWeights(dir: string, tensors: Record<string, TensorDa
   if (current.length > 0 || groups.length === 0) groups.push(current);
 
   const written: string[] = [];
-  const wopts = { metadata, castFloatTo: opts.castFloatTo, fsync: opts.fsync };
+  const hashes: Record<string, { size: number; sha256: string }> = {};
+  const wopts = { metadata, castFloatTo: opts.castFloatTo, fsync: opts.fsync, sha256: opts.sha256 };
+  const record = (file: string, w: { size: number; sha256?: string }) => {
+    written.push(file);
+    if (w.sha256) hashes[file] = { size: w.size, sha256: w.sha256 };
+  };
   if (groups.length === 1) {
     const file = `${name}.safetensors`;
-    await writeSafetensors(join(dir, file), tensors, wopts);
-    written.push(file);
+    record(file, await writeSafetensors(join(dir, file), tensors, wopts));
   } else {
     const pad = (k: number) => String(k).padStart(5, '0');
     const weightMap: Record<string, string> = {};
     for (let g = 0; g < groups.length; g++) {
       const file = `${name}-${pad(g + 1)}-of-${pad(groups.length)}.safetensors`;
-      await writeSafetensors(join(dir, file), Object.fromEntries(groups[g]), wopts);
+      record(file, await writeSafetensors(join(dir, file), Object.fromEntries(groups[g]), wopts));
       for (const [n] of groups[g]) weightMap[n] = file;
-      written.push(file);
     }
     const indexFile = `${name}.safetensors.index.json`;
     await writeFileAtomic(join(dir, indexFile), JSON.stringify({ metadata: { total_size: totalSize }, weight_map: weightMap }, null, 2) + '\n', opts.fsync ?? false);
     written.push(indexFile);
   }
   await removeStale(dir, name, new Set(written));
-  return { files: written, totalSize };
+  return { files: written, totalSize, hashes };
 }
 
 /** Removes weight files with this stem that the latest write did not produce. */
