@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
+import fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { TbArgumentError, TbHistogramValueError, TbWriterError } from './errors';
@@ -197,17 +197,48 @@ describe('SummaryWriter', () => {
     const errors: TbWriterError[] = [];
     const w = new SummaryWriter(dirFor('fail'), { flushIntervalMs: 0, onError: (e) => errors.push(e) });
     await w.flush();
-    // Simulate the disk going away: close the descriptor behind the writer's back.
-    fs.closeSync((w as unknown as { fd: number }).fd);
-    w.scalar('a', 1, 1, 1);
-    const err = await w.flush().catch((e) => e);
-    expect(err).toBeInstanceOf(TbWriterError);
-    expect(err.message).toMatch(
-      new RegExp(`^${w.file.replace(/\./g, '\\.')}: writing \\d+ bytes at offset 40 failed: EBADF.*Events logged from now on are refused; check free disk space and permissions\\.$`),
-    );
-    expect(errors).toEqual([err]);
-    expect(() => w.scalar('a', 2, 2)).toThrow(err);
-    await expect(w.close()).rejects.toBe(err);
+    // Simulate a full disk for the next write.
+    const enospc = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const spy = jest.spyOn(fs, 'write').mockImplementationOnce(((...args: unknown[]) => {
+      const cb = args[args.length - 1] as (err: Error) => void;
+      setImmediate(() => cb(enospc));
+    }) as never);
+    try {
+      w.scalar('a', 1, 1, 1);
+      const err = await w.flush().catch((e) => e);
+      expect(err).toBeInstanceOf(TbWriterError);
+      expect(err.message).toBe(
+        `${w.file}: writing 39 bytes at offset 40 failed: ENOSPC: no space left on device, write. ` +
+          'Events logged from now on are refused; check free disk space and permissions.',
+      );
+      expect(err.cause).toBe(enospc);
+      expect(errors).toEqual([err]);
+      expect(() => w.scalar('a', 2, 2)).toThrow(err);
+      await expect(w.close()).rejects.toBe(err);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('continues after a partial write', async () => {
+    const w = new SummaryWriter(dirFor('partial'), { flushIntervalMs: 0 });
+    await w.flush();
+    const real = fs.write;
+    // First call writes only 5 bytes; the writer must write the rest.
+    const spy = jest.spyOn(fs, 'write').mockImplementationOnce(((fd: number, buf: Uint8Array, off: number, _len: number, pos: number, cb: never) =>
+      real(fd, buf, off, 5, pos, cb)) as never);
+    try {
+      w.scalar('a', 1, 1, 1);
+      w.scalar('a', 2, 2, 1);
+      await w.flush();
+      expect(spy).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+    }
+    await w.close();
+    const run = await readRun(dirFor('partial'));
+    expect(run.scalars.a.map((p) => p.value)).toEqual([1, 2]);
+    expect(run.truncated).toEqual([]);
   });
 });
 

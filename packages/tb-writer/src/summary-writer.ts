@@ -1,5 +1,6 @@
 // SummaryWriter: buffered, asynchronous writer of TensorBoard event files.
-import * as fs from 'node:fs';
+// Default import: calls go through the module object, so tests can simulate write failures.
+import fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { maskedCrc32c } from './crc32c';
