@@ -4,7 +4,7 @@
 export { tf } from './tf';
 export { initBackend, getBackendInfo, wasmBinaryDir } from './backend';
 export type { BackendInfo, BackendName, InitBackendOptions } from './backend';
-export { WASM_FALLBACK_KERNELS } from './wasm-fallbacks';
+export { WASM_FALLBACK_KERNELS, WASM_KERNEL_OVERRIDES } from './wasm-fallbacks';
 export { EXTRA_GRADIENT_KERNELS, REPLACED_GRADIENT_KERNELS } from './extra-gradients';
 export { CoreError, BackendError, InvalidOptionError, TensorMismatchError, OptimizerStateError, RngStateError } from './errors';
 export { Rng } from './rng';

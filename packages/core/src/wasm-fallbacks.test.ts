@@ -91,12 +91,27 @@ describe('wasm fallback kernels', () => {
     }
   });
 
+  it.each([
+    ['[8,5,3]x[8,3,4]', [8, 5, 3], [8, 3, 4], false, false],
+    ['[8,5,3]x[8,4,3] transposeB', [8, 5, 3], [8, 4, 3], false, true],
+    ['[8,3,5]x[8,3,4] transposeA', [8, 3, 5], [8, 3, 4], true, false],
+    ['[2,3,3,5]x[2,3,4,3] both transposed, 4-D', [2, 3, 3, 5], [2, 3, 4, 3], true, true],
+    ['[1,5,3]x[6,3,4] broadcast a', [1, 5, 3], [6, 3, 4], false, false],
+    ['[6,5,3]x[4,3] broadcast b (rank 2)', [6, 5, 3], [4, 3], false, true],
+    ['[7,3]x[5,3] 2-D transposeB', [7, 3], [5, 3], false, true],
+  ] as const)('BatchMatMul override %s equals cpu', async (_name, sa, sb, ta, tb) => {
+    const { cpu, wasm } = await onBoth(() => tf.matMul(tf.sin(tf.range(0, (sa as readonly number[]).reduce((x, y) => x * y, 1)).reshape(sa as unknown as number[])), tf.cos(tf.range(0, (sb as readonly number[]).reduce((x, y) => x * y, 1)).reshape(sb as unknown as number[])), ta, tb));
+    expect(wasm[0].length).toBe(cpu[0].length);
+    wasm[0].forEach((v, i) => expect(Math.abs(v - cpu[0][i])).toBeLessThan(1e-5));
+  });
+
   it('frees every tensor a fallback creates', async () => {
     await initBackend({ backend: 'wasm', log: () => undefined });
     const before = tf.memory().numTensors;
     const beforeData = (tf.engine().backend as unknown as { numDataIds(): number }).numDataIds();
     tf.tidy(() => tf.unsortedSegmentSum(tf.ones([4, 2]), tf.tensor1d([0, 1, 0, 1], 'int32'), 2).dataSync());
     tf.tidy(() => tf.einsum('ij,jk->ik', tf.ones([2, 3]), tf.ones([3, 2])).dataSync());
+    tf.tidy(() => tf.matMul(tf.ones([4, 2, 3]), tf.ones([4, 5, 3]), false, true).dataSync());
     expect(tf.memory().numTensors).toBe(before);
     expect((tf.engine().backend as unknown as { numDataIds(): number }).numDataIds()).toBe(beforeData);
     await initBackend({ backend: 'cpu' });
