@@ -7,6 +7,7 @@ import { hashConfig } from './config-hash';
 import type { TensorData } from './dtypes';
 import { CheckpointError, CheckpointExistsError } from './errors';
 import { fsyncDir, writeFileAtomic, writeFileSynced } from './fs-io';
+import { findNonJson, nonFiniteAsString } from './json-check';
 import { buildManifest, type Manifest } from './manifest';
 import {
   CHECKPOINT_FORMAT,
@@ -36,9 +37,10 @@ export interface CheckpointSaveInput {
   tokenizerFiles?: string[];
   /** Optimizer state (e.g. AdamW moments as named F32 tensors) -> optimizer.safetensors. */
   optimizer?: Record<string, TensorData>;
-  /** The trainer's resume state: epoch, data cursor, RNG state, KL controller, ... (any JSON object). Default {}. */
+  /** The trainer's resume state: epoch, data cursor, RNG state, KL controller, ... (any JSON object; NaN, Infinity,
+   * bigint or typed arrays are rejected with their key path rather than silently written as null). Default {}. */
   trainerState?: Record<string, unknown>;
-  /** Metrics history -> training_stats.json. */
+  /** Metrics history -> training_stats.json (NaN/±Infinity are written as the strings "NaN", "Infinity", "-Infinity"). */
   trainingStats?: unknown;
   /** Eval score of this checkpoint, compared by `keepBest`. */
   evalScore?: number;
@@ -195,6 +197,32 @@ export async function saveCheckpoint(root: string, input: CheckpointSaveInput, o
     if (seen.has(name)) throw new CheckpointError(`saveCheckpoint(${root}): two files would be stored as "${name}"`, { path: root, key: name });
     seen.add(name);
   }
+  const strictJson: [string, unknown][] = [
+    ['modelConfig', input.modelConfig],
+    ['adapter.config', input.adapter?.config],
+    ['trainerState', input.trainerState],
+    ...Object.entries(input.extraFiles ?? {})
+      .filter(([, v]) => typeof v !== 'string' && !(v instanceof Uint8Array))
+      .map(([k, v]): [string, unknown] => [`extraFiles["${k}"]`, v]),
+  ];
+  for (const [what, value] of strictJson) {
+    const bad = findNonJson(value);
+    if (bad) {
+      throw new CheckpointError(
+        `saveCheckpoint(${root}): ${what} holds ${bad.found} at ${bad.path}, which JSON cannot store exactly; convert it (e.g. to a string) before saving`,
+        { path: root, key: `${what}.${bad.path}`, found: bad.found },
+      );
+    }
+  }
+  // Metrics may legitimately be NaN (a diverged loss): training_stats.json writes them as "NaN"/"Infinity" strings.
+  const badStats = findNonJson(input.trainingStats, '', true);
+  if (badStats) {
+    throw new CheckpointError(`saveCheckpoint(${root}): trainingStats holds ${badStats.found} at ${badStats.path}, which JSON cannot store; convert it before saving`, {
+      path: root,
+      key: `trainingStats.${badStats.path}`,
+      found: badStats.found,
+    });
+  }
   const configHash = input.config !== undefined ? hashConfig(input.config) : (input.configHash ?? null);
 
   await fsp.mkdir(root, { recursive: true });
@@ -260,7 +288,7 @@ export async function saveCheckpoint(root: string, input: CheckpointSaveInput, o
       files.push(tokNames[i]);
     }
     if (input.trainingStats !== undefined) {
-      await writeFileSynced(join(tmp, 'training_stats.json'), json(input.trainingStats));
+      await writeFileSynced(join(tmp, 'training_stats.json'), JSON.stringify(input.trainingStats, nonFiniteAsString, 2) + '\n');
       files.push('training_stats.json');
     }
     for (const [name, value] of Object.entries(input.extraFiles ?? {})) {

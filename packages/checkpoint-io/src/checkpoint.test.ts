@@ -168,12 +168,23 @@ describe('saveCheckpoint', () => {
       [{ extraFiles: { '../escape.json': 'x' } }, 'extra file name "../escape.json" must be a plain file name'],
       [{ extraFiles: { 'tokenizer.json': 'x' } }, 'two files would be stored as "tokenizer.json"'],
       [{ config: { lr: NaN } }, 'hashConfig: lr is NaN, which JSON cannot hold'],
+      [{ trainerState: { kl_controller: { value: NaN } } }, 'trainerState holds NaN at kl_controller.value, which JSON cannot store exactly'],
+      [{ trainerState: { rng: { s: [1n] } } }, 'trainerState holds bigint 1n at rng.s[0]'],
+      [{ modelConfig: { rope_theta: Infinity } }, 'modelConfig holds Infinity at rope_theta'],
+      [{ trainerState: { buf: new Float32Array(2) } }, 'trainerState holds a Float32Array (store tensors in safetensors files) at buf'],
+      [{ trainingStats: { f: () => 1 } }, 'trainingStats holds a function at f'],
     ];
     for (const [extra, msg] of cases) {
       await expect(save(root, 1, { ...input(1), ...extra })).rejects.toThrow(msg);
     }
     await expect(save(root, 1, {}, { saveTotalLimit: 0 })).rejects.toThrow('saveTotalLimit must be an integer >= 1, got 0');
     expect(existsSync(root) ? readdirSync(root) : []).toEqual([]);
+  });
+
+  it('writes non-finite metrics in training_stats.json as strings', async () => {
+    const root = freshRoot();
+    await save(root, 1, { trainingStats: { history: [{ loss: NaN, kl: Infinity, adv: -Infinity, reward: 0.5 }] } });
+    expect(readFileSync(join(root, 'checkpoint-1', 'training_stats.json'), 'utf8')).toContain('"loss": "NaN",\n      "kl": "Infinity",\n      "adv": "-Infinity",\n      "reward": 0.5');
   });
 
   it('cleans up its temp folder when a file cannot be copied', async () => {
