@@ -328,17 +328,22 @@ export function decodeEvent(
     else if (f === 2 && w === WIRE_VARINT) ev.step = r.int64();
     else if (f === 3 && w === WIRE_LEN) ev.fileVersion = r.string();
     else if (f === 5 && w === WIRE_LEN) {
-      const s = sub(r);
+      // Summary and its Values are decoded in place (enter/leave), not with
+      // sub-readers: this is the hot path when reading large runs.
+      const summaryOuter = r.enter();
       const values: SummaryValue[] = ev.values ?? [];
-      while (s.more()) {
-        const kf2 = s.varint();
+      while (r.more()) {
+        const kf2 = r.varint();
         const f2 = Math.floor(kf2 / 8);
         const w2 = kf2 & 7;
         if (f2 === 1 && w2 === WIRE_LEN) {
-          const v = decodeValue(sub(s), pluginByTag);
+          const valueOuter = r.enter();
+          const v = decodeValue(r, pluginByTag);
+          r.leave(valueOuter);
           if (v) values.push(v);
-        } else s.skip(w2);
+        } else r.skip(w2);
       }
+      r.leave(summaryOuter);
       ev.values = values;
     } else if (f === 7 && w === WIRE_LEN) {
       const s = sub(r);

@@ -180,7 +180,8 @@ export class ProtoDecodeError extends Error {}
 /** Cursor over protobuf bytes in `[pos, end)`. */
 export class ProtoReader {
   pos: number;
-  readonly end: number;
+  /** End of the current message; {@link enter} narrows it, {@link leave} restores it. */
+  end: number;
   private readonly view: DataView;
 
   constructor(
@@ -192,6 +193,24 @@ export class ProtoReader {
     this.pos = start;
     this.end = end;
     this.view = view ?? new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  /**
+   * Narrows this reader to the next length-delimited field (a sub-message)
+   * without allocating; returns the outer end for {@link leave}.
+   */
+  enter(): number {
+    const len = this.varint();
+    this.need(len);
+    const outer = this.end;
+    this.end = this.pos + len;
+    return outer;
+  }
+
+  /** Skips what is left of the sub-message entered with {@link enter} and restores the outer end. */
+  leave(outer: number): void {
+    this.pos = this.end;
+    this.end = outer;
   }
 
   /** A reader over the next length-delimited field, sharing this reader's buffer. */
