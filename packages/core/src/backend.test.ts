@@ -1,4 +1,6 @@
 import { tf, initBackend, getBackendInfo, BackendError, InvalidOptionError, wasmBinaryDir } from './index';
+import * as os from 'node:os';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { setModuleLoaderForTests } from './backend';
 
 describe('backend selection', () => {
@@ -34,6 +36,27 @@ describe('backend selection', () => {
       await expect(initBackend({ backend: 'node', log })).rejects.toThrow(/registered no 'tensorflow' backend/);
     } finally {
       setModuleLoaderForTests(previous);
+    }
+  });
+
+  it('uses tfjs-node when it loads and registers its backend (stand-in module)', async () => {
+    // A stand-in for @tensorflow/tfjs-node: registers a backend named 'tensorflow' as the real one does.
+    const previous = setModuleLoaderForTests(() => {
+      if (!tf.findBackendFactory('tensorflow')) tf.registerBackend('tensorflow', () => new MathBackendCPU(), 0);
+      return { version: { 'tfjs-node': '9.9.9' } };
+    });
+    try {
+      const auto = await initBackend({ log });
+      expect(auto).toEqual({ name: 'tensorflow', version: '9.9.9', threads: os.availableParallelism(), simd: true, reason: 'auto: @tensorflow/tfjs-node loaded' });
+      expect(tf.getBackend()).toBe('tensorflow');
+      const named = await initBackend({ backend: 'node', threads: 4, log });
+      expect(named.reason).toBe("node asked for explicitly; threads=4 ignored: @tensorflow/tfjs-node sizes libtensorflow's thread pool itself");
+      expect(lines).toEqual(["@rfai/core: threads=4 ignored: @tensorflow/tfjs-node sizes libtensorflow's thread pool itself"]);
+      expect(getBackendInfo()).toBe(named);
+    } finally {
+      setModuleLoaderForTests(previous);
+      await initBackend({ backend: 'cpu' });
+      tf.removeBackend('tensorflow');
     }
   });
 

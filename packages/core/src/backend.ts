@@ -62,11 +62,18 @@ export function setModuleLoaderForTests(loader: ModuleLoader): ModuleLoader {
   return previous;
 }
 
+let wasmDirOverride: string | null = null;
+
+/** @internal Makes wasmBinaryDir() look in `dir` instead of node_modules (tests only; null restores). */
+export function setWasmDirForTests(dir: string | null): void {
+  wasmDirOverride = dir;
+}
+
 /** Directory holding the .wasm binaries inside node_modules (absolute, with a trailing separator). */
 export function wasmBinaryDir(): string {
   let dir: string;
   try {
-    dir = path.dirname(require.resolve(`${WASM_PACKAGE}/dist/tfjs-backend-wasm.wasm`));
+    dir = wasmDirOverride ?? path.dirname(require.resolve(`${WASM_PACKAGE}/dist/tfjs-backend-wasm.wasm`));
   } catch (e) {
     throw new BackendError(
       `wasm backend: cannot locate ${WASM_PACKAGE}/dist/tfjs-backend-wasm.wasm (${(e as Error).message}); ` +
@@ -113,6 +120,8 @@ async function useNode(reasonPrefix: string, opts: InitBackendOptions, log: (l: 
     log(`@rfai/core: ${note}`);
     reason += `; ${note}`;
   }
+  // libtensorflow sizes its intra-op pool from the machine's cores, and its prebuilt CPU
+  // binaries that tfjs-node downloads are compiled with AVX (SIMD).
   return { name: 'tensorflow', version, threads: os.availableParallelism(), simd: true, reason };
 }
 
