@@ -16,6 +16,7 @@ import {
 import { mixSeed, SeededRandom } from './random';
 import type { DatasetRecord } from './schema';
 import { TASK_BANK, type TaskTemplate, type TaskVariant } from './task-bank';
+import { PYTHON_TESTS } from './task-bank/python-tests';
 
 const NONE_WORD: Partial<Record<Language, string>> = {
   python: 'None',
@@ -152,6 +153,14 @@ export function taskReference(template: TaskTemplate, variantIndex: number): str
   });
 }
 
+/** Python assertions for a template variant (names filled in), or undefined when the bank has none. */
+export function taskTests(template: TaskTemplate, variantIndex: number): string[] | undefined {
+  const tests = PYTHON_TESTS[`${template.id}-${variantIndex}`];
+  if (!tests) return undefined;
+  const name = taskEntryPoint(template, variantIndex, 'python');
+  return tests.map((t) => t.replace(/\$name\b/g, name));
+}
+
 /** Options of {@link renderTask}. */
 export interface RenderTaskOptions {
   /** Seed that picks the phrasing (opener and closing sentence). Default 0. */
@@ -163,7 +172,8 @@ export interface RenderTaskOptions {
  * `id` (`<template>-<variant+1>-<language>`), `prompt`, `language`,
  * `difficulty`, `tags` (category first), and the extra keys `template`,
  * `variant` and `entry_point` (the function or class name the prompt asks
- * for); `reference` is set for Python when the bank has one.
+ * for); for Python, `reference` (a solution) and `tests` (assert statements)
+ * are set when the bank has them.
  * @throws DatasetGenerationError for an unknown language or variant index.
  */
 export function renderTask(
@@ -223,6 +233,8 @@ export function renderTask(
   if (language === 'python') {
     const reference = taskReference(template, variantIndex);
     if (reference !== undefined) record.reference = reference;
+    const tests = taskTests(template, variantIndex);
+    if (tests !== undefined) record.tests = tests;
   }
   return record;
 }

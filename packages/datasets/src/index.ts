@@ -48,6 +48,7 @@ export {
   renderTask,
   taskEntryPoint,
   taskReference,
+  taskTests,
   generateTasks,
   summarizeRecords,
   type RenderTaskOptions,
