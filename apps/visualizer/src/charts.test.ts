@@ -1,4 +1,4 @@
-import { CHARTS, chartSpec, panelData, panelTags } from './charts';
+import { CHARTS, chartSpec, downsample, panelData, panelTags } from './charts';
 import type { RunData } from './run-data';
 
 function run(name: string, tags: Record<string, [number, number][]>): RunData {
@@ -56,5 +56,28 @@ describe('chartSpec', () => {
     expect(enc.color).toMatchObject({ field: 'run', scale: { domain: ['a', 'b'] } });
     expect(enc.strokeDash).toMatchObject({ field: 'series', scale: { domain: ['train/loss', 'train/policy_loss'] } });
     expect(spec.vconcat[0].layer[0].data.values).toHaveLength(3);
+  });
+});
+
+describe('downsample', () => {
+  const pts = (vals: number[]) => vals.map((value, step) => ({ step, value }));
+  test('short series and max <= 0 are kept whole', () => {
+    expect(downsample(pts([1, 2, 3]), 3)).toHaveLength(3);
+    expect(downsample(pts([1, 2, 3, 4, 5]), 0)).toHaveLength(5);
+  });
+  test('keeps first, last, and each bucket min and max in step order', () => {
+    // 12 points, max 6 -> 3 buckets of 4: [0..3], [4..7], [8..11]
+    const vals = [5, 9, 1, 4, 3, 3, 8, 2, 7, 0, 6, 6];
+    const out = downsample(pts(vals), 6).map((p) => p.step);
+    // bucket 0: first 0, min 2 (1), max 1 (9); bucket 1: min 7 (2), max 6 (8); bucket 2: min 9 (0), max 8 (7), last 11
+    expect(out).toEqual([0, 1, 2, 6, 7, 8, 9, 11]);
+  });
+  test('panelData thins long series and counts them', () => {
+    const long = run('a', { 'train/kl': Array.from({ length: 5000 }, (_, i) => [i, Math.sin(i)] as [number, number]) });
+    const d = panelData(chart('kl').panels[0], [long], 1000);
+    expect(d.downsampled).toBe(1);
+    expect(d.lines.length).toBeLessThanOrEqual(1002);
+    expect(d.lines.length).toBeGreaterThanOrEqual(1000);
+    expect(panelData(chart('kl').panels[0], [long], 0).lines).toHaveLength(5000);
   });
 });

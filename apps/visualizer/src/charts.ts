@@ -96,6 +96,8 @@ export interface PanelData {
   bands: BandRow[];
   /** Points dropped because their value was NaN or infinite. */
   droppedNonFinite: number;
+  /** Number of (run, tag) series thinned to the point limit. */
+  downsampled: number;
 }
 
 /** Tags a panel draws for the given runs: its exact tags first, then prefixed tags sorted. */
@@ -109,33 +111,65 @@ export function panelTags(panel: PanelDef, runs: readonly RunData[]): string[] {
   return [...exact, ...prefixed];
 }
 
-/** Collects the rows of one panel. Non-finite values are dropped and counted. */
-export function panelData(panel: PanelDef, runs: readonly RunData[]): PanelData {
+/**
+ * Keeps at most about `max` points of a step-sorted series for drawing: the series is cut into max/2 buckets of
+ * equal count and each keeps its lowest and highest value (in step order), so spikes stay visible. First and last
+ * points are always kept. `max` <= 0 or a short series: returned as is.
+ */
+export function downsample<T extends { value: number }>(points: readonly T[], max: number): T[] {
+  if (max <= 0 || points.length <= max) return [...points];
+  const buckets = Math.max(1, Math.floor(max / 2));
+  const out: T[] = [];
+  for (let b = 0; b < buckets; b++) {
+    const lo = Math.floor((b * points.length) / buckets);
+    const hi = Math.floor(((b + 1) * points.length) / buckets);
+    let iMin = lo;
+    let iMax = lo;
+    for (let i = lo; i < hi; i++) {
+      if (points[i].value < points[iMin].value) iMin = i;
+      if (points[i].value > points[iMax].value) iMax = i;
+    }
+    const keep = [...new Set([b === 0 ? lo : -1, Math.min(iMin, iMax), Math.max(iMin, iMax), b === buckets - 1 ? hi - 1 : -1])].filter((i) => i >= 0).sort((x, y) => x - y);
+    for (const i of keep) out.push(points[i]);
+  }
+  return out;
+}
+
+/**
+ * Collects the rows of one panel. Non-finite values are dropped and counted. Series longer than `maxPoints`
+ * (default 1000; 0 keeps all) are thinned with {@link downsample}; their count goes to `downsampled`.
+ */
+export function panelData(panel: PanelDef, runs: readonly RunData[], maxPoints = 1000): PanelData {
   const tags = panelTags(panel, runs);
   const lines: LineRow[] = [];
   const bands: BandRow[] = [];
   let dropped = 0;
+  let downsampled = 0;
   for (const run of runs) {
     for (const tag of tags) {
-      for (const p of run.scalars.get(tag) ?? []) {
-        if (!Number.isFinite(p.value) || (panel.logScale && p.value <= 0)) {
-          dropped++;
-          continue;
-        }
+      const all = (run.scalars.get(tag) ?? []).filter((p) => {
+        const ok = Number.isFinite(p.value) && !(panel.logScale && p.value <= 0);
+        if (!ok) dropped++;
+        return ok;
+      });
+      const kept = downsample(all, maxPoints);
+      if (kept.length < all.length) downsampled++;
+      for (const p of kept) {
         lines.push({ run: run.name, series: tag, step: p.step, value: p.value });
       }
     }
     if (panel.stdTag && tags.length > 0) {
       const std = new Map<number, number>();
       for (const p of run.scalars.get(panel.stdTag) ?? []) std.set(p.step, p.value);
-      for (const p of run.scalars.get(panel.tags[0]) ?? []) {
+      const mean = (run.scalars.get(panel.tags[0]) ?? []).filter((p) => Number.isFinite(p.value));
+      for (const p of downsample(mean, maxPoints)) {
         const s = std.get(p.step);
         if (s === undefined || !Number.isFinite(s) || !Number.isFinite(p.value)) continue;
         bands.push({ run: run.name, step: p.step, lo: p.value - s, hi: p.value + s });
       }
     }
   }
-  return { panel, tags, lines, bands, droppedNonFinite: dropped };
+  return { panel, tags, lines, bands, droppedNonFinite: dropped, downsampled };
 }
 
 /** Options of {@link chartSpec}. */

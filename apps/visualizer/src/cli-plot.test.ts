@@ -135,6 +135,12 @@ test('bad usage exits 2 with the reason', async () => {
   const scale = await runInProcess(['plot', '--logdir', 'logs', '--scale', '9'], ws);
   expect(scale.code).toBe(2);
   expect(scale.stderr).toContain('--scale must be a number in (0, 8], got "9".');
+  const empty = await runInProcess(['plot', '--logdir', 'logs', '--compare', ','], ws);
+  expect(empty.code).toBe(2);
+  expect(empty.stderr).toBe('visualizer: --compare needs run names separated by commas, got ",".\n');
+  const none = await runInProcess(['plot', '--logdir', 'nowhere'], ws);
+  expect(none.code).toBe(0);
+  expect(none.stdout).toContain(`No runs: the log directory ${join(ws, 'nowhere')} does not exist.`);
 });
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -159,3 +159,9 @@ test('--help lists every option with its default', async () => {
   for (const o of ['--logdir <dir>', '--checkpoints <dir>', '--run <names>', '--config <file>', '--json', '--width <columns>']) expect(r.stdout).toContain(o);
   expect(r.stdout).toContain('(default: 60)');
 });
+
+test('--run with an empty list is bad usage', async () => {
+  const r = await runInProcess(['summary', '--logdir', 'logs', '--run', ' , '], ws);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toBe('visualizer: --run needs run names separated by commas, got " , ".\n');
+});

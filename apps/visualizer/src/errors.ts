@@ -21,19 +21,6 @@ export class UsageError extends VisualizerError {
   }
 }
 
-/** A file or folder that exists but could not be read or parsed. */
-export class UnreadableFileError extends VisualizerError {
-  /** Absolute path of the file. */
-  readonly path: string;
-  /** The underlying reason, as reported by the reader. */
-  readonly reason: string;
-  constructor(path: string, reason: string) {
-    super(`cannot read ${path}: ${reason}`, 1);
-    this.path = path;
-    this.reason = reason;
-  }
-}
-
 /** A path given on the command line that does not exist or is of the wrong kind. */
 export class MissingPathError extends VisualizerError {
   /** Absolute path that was looked at. */

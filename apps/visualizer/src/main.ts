@@ -79,6 +79,7 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .option('--width <px>', 'panel width in pixels, integer in [1, 4000]', intInRange('--width', 1, 4000), 640)
     .option('--height <px>', 'panel height in pixels, integer in [1, 4000]', intInRange('--height', 1, 4000), 220)
     .option('--scale <factor>', 'PNG pixel density, number in (0, 8]', positiveNumber('--scale', 8), 2)
+    .option('--max-points <n>', 'most points drawn per series, integer in [0, 1000000]; longer series keep per-bucket min and max; 0 draws all', intInRange('--max-points', 0, 1_000_000), 1000)
     .option('--json', 'print what was written as JSON', false)
     .exitOverride()
     .action(async (opts) => {

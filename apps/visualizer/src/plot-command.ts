@@ -19,6 +19,7 @@ export interface PlotCommandOptions {
   width: number;
   height: number;
   scale: number;
+  maxPoints: number;
   json: boolean;
 }
 
@@ -56,7 +57,7 @@ export async function plotCommand(opts: PlotCommandOptions, io: Io = processIo):
     chosen = [latest];
     why = runs.length === 1 ? 'the only run' : `the most recently written of ${runs.length} runs (${runs.map((r) => r.name).join(', ')}); choose with --run or overlay with --compare`;
   }
-  const result = await writePlots(chosen, { outDir, logdir, width: opts.width, height: opts.height, scale: opts.scale });
+  const result = await writePlots(chosen, { outDir, logdir, width: opts.width, height: opts.height, scale: opts.scale, maxPoints: opts.maxPoints });
   if (opts.json) {
     io.out(JSON.stringify({ logdir, ...result, unreadable }, null, 2) + '\n');
   } else {

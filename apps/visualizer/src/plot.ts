@@ -18,6 +18,8 @@ export interface PlotOptions {
   height?: number;
   /** PNG pixel density. Default 2. */
   scale?: number;
+  /** Most points drawn per series (longer ones keep per-bucket min and max). Default 1000; 0 draws all. */
+  maxPoints?: number;
   /** Charts to draw. Default {@link CHARTS}. */
   charts?: readonly ChartDef[];
 }
@@ -46,7 +48,7 @@ export async function writePlots(runs: readonly RunData[], opts: PlotOptions): P
     notes.push('no system font found (looked under /usr/share/fonts and /usr/local/share/fonts): PNG files have no text; the SVG files do. Install one, e.g. `apt-get install fonts-dejavu-core`.');
   }
   for (const def of opts.charts ?? CHARTS) {
-    const data = def.panels.map((p) => panelData(p, runs));
+    const data = def.panels.map((p) => panelData(p, runs, opts.maxPoints ?? 1000));
     const spec = chartSpec(def, data, runNames, { width: opts.width, height: opts.height });
     if (spec === null) {
       const tags = def.panels.flatMap((p) => [...p.tags, ...(p.prefixes ?? []).map((x) => `${x}*`)]);
@@ -54,6 +56,7 @@ export async function writePlots(runs: readonly RunData[], opts: PlotOptions): P
       continue;
     }
     for (const d of data) {
+      if (d.downsampled > 0) notes.push(`${def.id}: ${d.downsampled} series of ${d.tags.join(', ')} thinned to about ${opts.maxPoints ?? 1000} points (per-bucket min and max kept; --max-points 0 draws all)`);
       if (d.droppedNonFinite > 0) notes.push(`${def.id}: ${d.droppedNonFinite} NaN/infinite point(s) of ${d.tags.join(', ')} not drawn`);
     }
     const svg = await renderSvg(spec);
