@@ -31,14 +31,33 @@ const MIN_PRINTABLE_TO_PARSE = 0.85;
 /** Texts longer than this are first parsed on a prefix of about this length. */
 const PREFIX_CHARS = 512;
 
+/**
+ * Share of punctuation among non-space characters above which a text may be noise and is tried on a prefix first
+ * (code has about 10-25%, uniformly random printable ASCII about 35%).
+ */
+const NOISY_SYMBOL_SHARE = 0.28;
+
+function symbolShare(text: string): number {
+  let symbols = 0;
+  let nonSpace = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 9 || c === 13) continue;
+    nonSpace++;
+    const lower = c | 32;
+    if (!((lower >= 97 && lower <= 122) || (c >= 48 && c <= 57) || c === 95 || c > 127)) symbols++;
+  }
+  return nonSpace === 0 ? 0 : symbols / nonSpace;
+}
+
 /** A prefix scoring below this syntax score is extrapolated instead of parsing the whole text. */
 const PREFIX_NOISE_SYNTAX = 0.2;
 
 /**
  * Parses `code`, with two shortcuts that keep noise cheap (tree-sitter's error recovery on noise is 3-5x slower than
- * parsing code): text with under 85% printable characters is not parsed at all (all one error region), and a long
- * text whose first ~512 characters are mostly unparseable is judged by that prefix, its counts scaled to the full
- * length. Both depend only on the text, so grading stays deterministic.
+ * parsing code): text with under 85% printable characters is not parsed at all (all one error region), and a long,
+ * punctuation-heavy text whose first ~512 characters are mostly unparseable is judged by that prefix, its counts
+ * scaled to the full length. Both depend only on the text, so grading stays deterministic.
  */
 function parseWithShortcuts(grammar: LoadedGrammar, code: string): SyntaxFacts {
   const nonSpace = code.replace(/\s+/g, '').length;
@@ -47,7 +66,7 @@ function parseWithShortcuts(grammar: LoadedGrammar, code: string): SyntaxFacts {
     return { errorBytes: nonSpace, errorRegions: Math.max(1, lines), missingNodes: 0, commentBytes: 0, comments: 0, commentProse: 0, definitions: [], documentedDefinitions: 0, nodes: 1 };
   }
   const text = code.length > MAX_PARSE_CHARS ? code.slice(0, MAX_PARSE_CHARS) : code;
-  if (text.length > PREFIX_CHARS * 1.5) {
+  if (text.length > PREFIX_CHARS * 1.5 && symbolShare(text) > NOISY_SYMBOL_SHARE) {
     const nl = text.indexOf('\n', PREFIX_CHARS);
     const cut = nl === -1 || nl > PREFIX_CHARS * 1.25 ? PREFIX_CHARS : nl;
     const prefix = text.slice(0, cut);

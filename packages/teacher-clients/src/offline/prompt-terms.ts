@@ -27,8 +27,23 @@ function looksLikeCodeName(w: string): boolean {
   return w.includes('_') || /[a-z][A-Z]/.test(w) || /^[A-Z][a-z]+[A-Z]/.test(w);
 }
 
-/** Extracts requested names and content words from a prompt. Deterministic; order of first appearance. */
+const termsCache = new Map<string, PromptTerms>();
+
+/**
+ * Extracts requested names and content words from a prompt. Deterministic; order of first appearance. Memoised
+ * (up to 4,096 prompts: a training run grades many samples per prompt).
+ */
 export function promptTerms(prompt: string): PromptTerms {
+  let t = termsCache.get(prompt);
+  if (t === undefined) {
+    if (termsCache.size >= 4096) termsCache.clear();
+    t = extractTerms(prompt);
+    termsCache.set(prompt, t);
+  }
+  return t;
+}
+
+function extractTerms(prompt: string): PromptTerms {
   const names: string[] = [];
   const add = (n: string) => {
     if (IDENT.test(n) && n.length >= 2 && !names.includes(n)) names.push(n);

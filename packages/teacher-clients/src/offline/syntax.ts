@@ -24,8 +24,6 @@ export interface SyntaxFacts {
   nodes: number;
 }
 
-const ERROR_TYPE_ID = 65535; // tree-sitter's builtin ts_builtin_sym_error
-
 /** Node types that define a named thing, across the supported grammars. */
 const DEFINITION_TYPES = new Set([
   'function_definition', 'class_definition', 'decorated_definition',
@@ -36,25 +34,33 @@ const DEFINITION_TYPES = new Set([
   'function_signature', 'type_alias_declaration', 'variable_declarator', 'local_function_statement',
 ]);
 
-interface TypeIds {
-  definitions: Set<number>;
-  comments: Set<number>;
+/** Names of the comment and definition node types a grammar has (looked up once per grammar). */
+interface TypeNames {
+  definitions: string[];
+  comments: string[];
+  commentIds: Set<number>;
 }
-const typeIdCache = new WeakMap<Parser.Language, TypeIds>();
+const typeNameCache = new WeakMap<Parser.Language, TypeNames>();
 
-function typeIds(lang: Parser.Language): TypeIds {
-  let ids = typeIdCache.get(lang);
-  if (ids === undefined) {
-    ids = { definitions: new Set(), comments: new Set() };
+function typeNames(lang: Parser.Language): TypeNames {
+  let t = typeNameCache.get(lang);
+  if (t === undefined) {
+    const definitions = new Set<string>();
+    const comments = new Set<string>();
+    const commentIds = new Set<number>();
     for (let id = 0; id < lang.nodeTypeCount; id++) {
-      const t = lang.nodeTypeForId(id);
-      if (t === null) continue;
-      if (DEFINITION_TYPES.has(t) && t !== 'decorated_definition') ids.definitions.add(id);
-      if (t.includes('comment')) ids.comments.add(id);
+      const name = lang.nodeTypeForId(id);
+      if (name === null || !lang.nodeTypeIsNamed(id)) continue;
+      if (DEFINITION_TYPES.has(name) && name !== 'decorated_definition') definitions.add(name);
+      if (name.includes('comment')) {
+        comments.add(name);
+        commentIds.add(id);
+      }
     }
-    typeIdCache.set(lang, ids);
+    t = { definitions: [...definitions], comments: [...comments], commentIds };
+    typeNameCache.set(lang, t);
   }
-  return ids;
+  return t;
 }
 
 const FUNCTION_VALUES = new Set(['arrow_function', 'function_expression', 'function', 'generator_function']);
@@ -104,9 +110,53 @@ function hasDocstring(node: Parser.SyntaxNode, commentIds: Set<number>): boolean
   return false;
 }
 
-/** Parses `code` and walks the tree once (ERROR subtrees are skipped as one region). */
+const ERROR_TYPE_ID = 65535; // tree-sitter's builtin ts_builtin_sym_error
+
+/**
+ * Adds the error facts of a tree that has errors, in one cursor walk (cheaper than node objects): ERROR nodes count
+ * as regions; tokens the parser could not attach (leaf children of an ERROR node, childless ERROR nodes) count as
+ * error characters; subtrees that parsed inside an error region are fine; MISSING tokens are counted.
+ */
+function collectErrors(tree: Parser.Tree, facts: SyntaxFacts, commentIds: Set<number>): void {
+  const cursor = tree.walk();
+  // errorParent[d]: the parent of the node at depth d + 1 is an ERROR node
+  const errorParent: boolean[] = [];
+  try {
+    for (;;) {
+      const typeId = cursor.nodeTypeId;
+      const isError = typeId === ERROR_TYPE_ID;
+      if (isError) facts.errorRegions++;
+      if (!commentIds.has(typeId) && cursor.gotoFirstChild()) {
+        errorParent.push(isError);
+        continue;
+      }
+      // a leaf (or a comment, never an error)
+      if (cursor.nodeIsMissing) facts.missingNodes++;
+      else if (!commentIds.has(typeId) && (isError || (errorParent.length > 0 && errorParent[errorParent.length - 1]))) {
+        facts.errorBytes += cursor.endIndex - cursor.startIndex;
+      }
+      if (cursor.gotoNextSibling()) continue;
+      let more = false;
+      while (cursor.gotoParent()) {
+        errorParent.pop();
+        if (cursor.gotoNextSibling()) {
+          more = true;
+          break;
+        }
+      }
+      if (!more) break;
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+/**
+ * Parses `code` and gathers its facts with a few bulk queries (comments, definitions) plus a walk that only enters
+ * subtrees containing errors, so valid code costs little more than the parse.
+ */
 export function analyzeSyntax(grammar: LoadedGrammar, code: string): SyntaxFacts {
-  const ids = typeIds(grammar.lang);
+  const names = typeNames(grammar.lang);
   const tree = grammar.parser.parse(code);
   const facts: SyntaxFacts = {
     errorBytes: 0,
@@ -119,65 +169,36 @@ export function analyzeSyntax(grammar: LoadedGrammar, code: string): SyntaxFacts
     documentedDefinitions: 0,
     nodes: 0,
   };
-  const cursor = tree.walk();
-  // errorParents[d] is true when the node at depth d + 1 has an ERROR parent. Inside an ERROR region, subtrees that
-  // parsed are fine; only tokens the parser could not attach to anything (direct leaf children of ERROR, and
-  // childless ERROR nodes) count as error bytes. This keeps the measure graded on half-broken code.
-  const errorParents: boolean[] = [];
-  let proseChars = 0;
   try {
-    for (;;) {
-      facts.nodes++;
-      const typeId = cursor.nodeTypeId;
-      const isError = typeId === ERROR_TYPE_ID;
-      let descend = true;
-      if (isError) {
-        facts.errorRegions++;
-      } else if (cursor.nodeIsMissing) {
-        facts.missingNodes++;
-      } else if (ids.comments.has(typeId)) {
-        const start = cursor.startIndex;
-        const end = cursor.endIndex;
+    const root = tree.rootNode;
+    facts.nodes = root.descendantCount;
+    if (root.hasError) collectErrors(tree, facts, names.commentIds);
+    let proseChars = 0;
+    if (names.comments.length > 0) {
+      for (const c of root.descendantsOfType(names.comments)) {
+        const start = c.startIndex;
+        const end = c.endIndex;
         facts.commentBytes += end - start;
         facts.comments++;
         for (let i = start; i < end; i++) {
-          const c = code.charCodeAt(i) | 32;
-          if ((c >= 97 && c <= 122) || c === 32) proseChars++;
+          const ch = code.charCodeAt(i) | 32;
+          if ((ch >= 97 && ch <= 122) || ch === 32) proseChars++;
         }
-        descend = false;
-      } else if (ids.definitions.has(typeId)) {
-        const node = cursor.currentNode;
+      }
+    }
+    facts.commentProse = facts.commentBytes === 0 ? 0 : proseChars / facts.commentBytes;
+    if (names.definitions.length > 0) {
+      for (const node of root.descendantsOfType(names.definitions)) {
         const name = definitionName(node);
-        if (name !== undefined) {
-          facts.definitions.push(name);
-          const outer = node.parent?.type === 'decorated_definition' ? node.parent : node;
-          if (hasDocstring(outer, ids.comments) || hasDocstring(node, ids.comments)) facts.documentedDefinitions++;
-        }
+        if (name === undefined) continue;
+        facts.definitions.push(name);
+        const outer = node.parent?.type === 'decorated_definition' ? node.parent : node;
+        if (hasDocstring(outer, names.commentIds) || hasDocstring(node, names.commentIds)) facts.documentedDefinitions++;
       }
-      if (descend && cursor.gotoFirstChild()) {
-        errorParents.push(isError);
-        continue;
-      }
-      // a leaf (or a skipped comment)
-      if (descend && (isError || (errorParents.length > 0 && errorParents[errorParents.length - 1]))) {
-        facts.errorBytes += cursor.endIndex - cursor.startIndex;
-      }
-      if (cursor.gotoNextSibling()) continue;
-      let more = false;
-      while (cursor.gotoParent()) {
-        errorParents.pop();
-        if (cursor.gotoNextSibling()) {
-          more = true;
-          break;
-        }
-      }
-      if (!more) break;
     }
   } finally {
-    cursor.delete();
     tree.delete();
   }
-  facts.commentProse = facts.commentBytes === 0 ? 0 : proseChars / facts.commentBytes;
   return facts;
 }
 
