@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { generateTasks } from '@rfai/datasets';
 import { defaultLoadTeacher, runCli, type CliIo } from './cli';
 import { resolveUserPath } from './paths';
-import type { PromptWriter } from './teacher-prompts';
+import { namedEntryPoint, type PromptWriter } from './teacher-prompts';
 
 let dir: string;
 beforeAll(() => {
@@ -145,6 +145,17 @@ describe('convert', () => {
   });
 });
 
+describe('namedEntryPoint', () => {
+  test('prefers the declared entry point when the prompt shows it, else the first backticked call or class name', () => {
+    expect(namedEntryPoint('Write `a(x)` and `b(y)`.', 'b')).toBe('b');
+    expect(namedEntryPoint('Write `a(x)` and `b(y)`.', 'c')).toBe('a');
+    expect(namedEntryPoint('Write a class `LruCache` with `get(k)`.')).toBe('LruCache');
+    expect(namedEntryPoint('Write `parse(text)` returning a `Token` list.')).toBe('parse');
+    expect(namedEntryPoint('Write a class `LruCache` for `capacity` items.')).toBe('LruCache');
+    expect(namedEntryPoint('Write something that sorts `items`.')).toBeUndefined();
+  });
+});
+
 describe('generate --teacher', () => {
   function fakeTeacher(answers: (string | Error)[]): { writer: PromptWriter; calls: { prompt: string; language: string }[] } {
     const calls: { prompt: string; language: string }[] = [];
@@ -172,10 +183,15 @@ describe('generate --teacher', () => {
       task('alpha'), // duplicate of the first
       task('delta'),
       task('gamma', { prompt: '   ' }),
+      task('zeta', { prompt: 'Write some function that sorts things.', entry_point: undefined }),
       task('epsilon'),
     ]);
     const t = io({ loadTeacher: async () => ({ writer: fake.writer, concurrency: 1, describe: 'fake/model' }) });
-    const code = await runCli(['generate', '--teacher', '--out', 'teach', '--train', '3', '--eval', '1', '--languages', 'python'], t.io);
+    const progress: string[] = [];
+    const code = await runCli(
+      ['generate', '--teacher', '--out', 'teach', '--train', '3', '--eval', '1', '--languages', 'python'],
+      { ...t.io, onProgress: (done, total) => progress.push(`${done}/${total}`) },
+    );
     expect(t.err.join('')).toBe('asking the fake/model teacher for 4 prompts\n');
     expect(code).toBe(0);
     const evalRows = readJsonl(join(dir, 'teach', 'eval.jsonl'));
@@ -184,7 +200,8 @@ describe('generate --teacher', () => {
       ['teacher-eval-python-1', 'Write a function `alpha(x)` that returns x.', 'python', 'teacher'],
     ]);
     expect(trainRows.map((r) => r.entry_point)).toEqual(['beta', 'delta', 'epsilon']);
-    expect(t.out.join('')).toContain('teacher answers rejected: duplicate 1, empty-prompt 1, invalid-json 1\n');
+    expect(t.out.join('')).toContain('teacher answers rejected: duplicate 1, empty-prompt 1, invalid-json 1, no-named-function 1\n');
+    expect(progress).toEqual(['1/1', '1/3', '2/3', '3/3']);
     expect(fake.calls[0].language).toBe('python');
     expect(fake.calls[0].prompt).toContain('Write a Python function `name(param1, param2)` that ...');
     expect(fake.calls[0].prompt).toContain('snake_case');

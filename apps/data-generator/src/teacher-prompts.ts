@@ -83,9 +83,23 @@ export function parseTeacherAnswer(text: string): unknown {
 }
 
 /**
+ * The function or class name a prompt asks for: `entryPoint` when the prompt
+ * shows it in backticks, else the first backticked `Name` of a prompt that
+ * asks for a class or struct, else the first backticked `name(`, else
+ * undefined (the prompt names nothing, so the grader could not check it).
+ */
+export function namedEntryPoint(prompt: string, entryPoint?: unknown): string | undefined {
+  const named = [...prompt.matchAll(/`([A-Za-z_][A-Za-z0-9_]*)(\(|`)/g)].map((m) => ({ name: m[1], call: m[2] === '(' }));
+  if (typeof entryPoint === 'string' && named.some((n) => n.name === entryPoint)) return entryPoint;
+  const typeName = named.find((n) => !n.call && /^[A-Z]/.test(n.name))?.name;
+  if (typeName && /\b(class|struct|type|interface)\b/i.test(prompt)) return typeName;
+  return named.find((n) => n.call)?.name ?? typeName;
+}
+
+/**
  * Asks `writer` for `count` new prompts spread over `languages`. Each answer
- * is parsed, validated like a dataset line and checked against the prompts
- * already seen; a rejected answer is retried up to `maxAttemptsPerRecord`
+ * is parsed, validated like a dataset line, must name the function or class
+ * to write in backticks, and is checked against the prompts already seen; a rejected answer is retried up to `maxAttemptsPerRecord`
  * times and counted in `rejected`.
  * @throws DatasetGenerationError when a record could not be obtained within its attempts.
  */
@@ -138,13 +152,18 @@ export async function generateWithTeacher(writer: PromptWriter, opts: TeacherGen
         reject(check.kind);
         continue;
       }
+      const entryPoint = namedEntryPoint(check.record.prompt, check.record.entry_point);
+      if (entryPoint === undefined) {
+        reject('no-named-function');
+        continue;
+      }
       const key = normalizedPromptKey(check.record.prompt, check.record.language);
       if (seen.has(key)) {
         reject('duplicate');
         continue;
       }
       seen.add(key);
-      results[slotIndex] = { ...check.record, id: `${prefix}-${language}-${index + 1}`, source: 'teacher' };
+      results[slotIndex] = { ...check.record, entry_point: entryPoint, id: `${prefix}-${language}-${index + 1}`, source: 'teacher' };
       done++;
       opts.onProgress?.(done, slots.length);
       return;
