@@ -165,3 +165,21 @@ test('--run with an empty list is bad usage', async () => {
   expect(r.code).toBe(2);
   expect(r.stderr).toBe('visualizer: --run needs run names separated by commas, got " , ".\n');
 });
+
+test('reads a run while its writer is still open, and reports the HParams outcome', async () => {
+  const { SummaryWriter } = await import('@rfai/tb-writer');
+  const w = new SummaryWriter(join(ws, 'open', 'live'), { flushIntervalMs: 0 });
+  w.hparams({ 'training.learning_rate': 1e-4 }, ['train/reward_mean']);
+  for (let s = 1; s <= 5; s++) w.scalar('train/reward_mean', s / 10, s, 2000 + s);
+  await w.flush();
+  const first = JSON.parse((await runInProcess(['summary', '--logdir', 'open', '--checkpoints', 'ck', '--json'], ws)).stdout);
+  expect(first.runs[0]).toMatchObject({ steps: 5, lastStep: 5, status: 'no end record' });
+  for (let s = 6; s <= 8; s++) w.scalar('train/reward_mean', s / 10, s, 2000 + s);
+  await w.flush();
+  const second = await runInProcess(['summary', '--logdir', 'open', '--checkpoints', 'ck', '--json'], ws);
+  expect(JSON.parse(second.stdout).runs[0]).toMatchObject({ steps: 8, metrics: { reward: { best: { step: 8, value: f32(0.8) } } } });
+  await w.close();
+  const done = await runInProcess(['summary', '--logdir', 'open', '--checkpoints', 'ck'], ws);
+  expect(done.code).toBe(0);
+  expect(done.stdout).toContain('  status: success\n');
+});

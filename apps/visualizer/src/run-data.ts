@@ -19,6 +19,12 @@ export interface RunData {
   scalars: Map<string, ScalarPoint[]>;
   /** Non-fatal findings worth telling the user, e.g. a live run's partial last record. */
   notes: string[];
+  /**
+   * The run's outcome from its HParams session records: `success`, `failure`, `running`, `unknown`, or
+   * `no end record` (session started, never ended: still training, or the trainer was killed); null when the run
+   * logged no hparams. Optional for runs built in memory.
+   */
+  status?: string | null;
 }
 
 /** Sorts points by step and keeps the last-written value of a repeated step (resume after a crash re-logs steps). */

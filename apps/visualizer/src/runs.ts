@@ -50,7 +50,8 @@ export async function loadRuns(logdir: string): Promise<LoadedRuns> {
       unreadable.push({ path: c.file, reason: `corrupt record at byte ${c.offset} (${c.check} mismatch); the ${c.offset > 0 ? 'records before it were used' : 'file has no readable record'}` });
     }
     const scalars = new Map(Object.entries(data.scalars).map(([tag, pts]) => [tag, pts.map((p) => ({ step: p.step, wallTime: p.wallTime, value: p.value }))]));
-    runs.push({ name: info.name, dir: info.dir, files: data.files, scalars, notes });
+    const status = data.hparams ? (data.hparams.status ?? 'no end record') : null;
+    runs.push({ name: info.name, dir: info.dir, files: data.files, scalars, notes, status });
   }
   return { runs, unreadable };
 }

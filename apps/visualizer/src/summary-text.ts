@@ -46,6 +46,9 @@ export function summaryText(report: SummaryReport, runData: readonly RunData[], 
     const span = run.firstStep === null ? 'no steps' : `${run.steps} steps (step ${run.firstStep} to ${run.lastStep})`;
     const wall = run.wallTimeS === null ? 'no records' : `wall time ${formatDuration(run.wallTimeS)}, ${isoTime(run.startTime)} to ${isoTime(run.endTime)}`;
     out.push(`  ${span}, ${wall}, ${run.eventFiles} event file${run.eventFiles === 1 ? '' : 's'}`);
+    if (run.status !== null) {
+      out.push(`  status: ${run.status === 'no end record' ? 'no end record (still training, or the trainer was stopped without closing its log)' : run.status}`);
+    }
     for (const n of run.notes) out.push(`  note: ${n}`);
     const t = plainTable(['metric', 'tag', 'first', 'last', 'best', 'best step']);
     for (const m of SUMMARY_METRICS) {

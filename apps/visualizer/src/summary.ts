@@ -56,6 +56,8 @@ export interface RunSummary {
   /** endTime - startTime over every scalar record, in seconds. */
   wallTimeS: number | null;
   metrics: Record<string, MetricSummary | null>;
+  /** Outcome from the run's HParams records (see RunData.status); null when it logged none. */
+  status: string | null;
   /** Every scalar tag in the run, sorted. */
   tags: string[];
   notes: string[];
@@ -115,6 +117,7 @@ export function summariseRun(run: RunData): RunSummary {
     endTime: hasTime ? end : null,
     wallTimeS: hasTime ? end - start : null,
     metrics,
+    status: run.status ?? null,
     tags,
     notes: [...run.notes],
   };
