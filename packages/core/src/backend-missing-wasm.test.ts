@@ -3,12 +3,20 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { tf, initBackend, BackendError } from './index';
-import { setWasmDirForTests } from './backend';
+import { setModuleLoaderForTests, setWasmDirForTests } from './backend';
 
 describe('wasm binaries missing', () => {
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'rfai-core-nowasm-'));
-  beforeAll(() => setWasmDirForTests(empty));
+  let realLoader: (name: string) => unknown;
+  beforeAll(() => {
+    setWasmDirForTests(empty);
+    // As if @tensorflow/tfjs-node were not installed, whatever this machine has.
+    realLoader = setModuleLoaderForTests((name) => {
+      throw new Error(`Cannot find module '${name}'`);
+    });
+  });
   afterAll(() => {
+    setModuleLoaderForTests(realLoader);
     setWasmDirForTests(null);
     fs.rmSync(empty, { recursive: true, force: true });
   });

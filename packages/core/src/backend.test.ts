@@ -3,9 +3,20 @@ import * as os from 'node:os';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { setModuleLoaderForTests } from './backend';
 
+// These tests must not depend on whether @tensorflow/tfjs-node happens to be installed:
+// by default they see it as absent, exactly as require() reports a missing package.
+const absentTfjsNode = (name: string): never => {
+  const e = new Error(`Cannot find module '${name}'\nRequire stack:\n- ${__filename}`) as Error & { code: string };
+  e.code = 'MODULE_NOT_FOUND';
+  throw e;
+};
+
 describe('backend selection', () => {
   const lines: string[] = [];
   const log = (l: string) => lines.push(l);
+  let realLoader: (name: string) => unknown;
+  beforeAll(() => (realLoader = setModuleLoaderForTests(absentTfjsNode)));
+  afterAll(() => setModuleLoaderForTests(realLoader));
   beforeEach(() => (lines.length = 0));
 
   it('is cpu before initBackend() and computes synchronously', () => {
@@ -31,17 +42,17 @@ describe('backend selection', () => {
   });
 
   it('reports a tfjs-node that loads without registering a backend', async () => {
-    const previous = setModuleLoaderForTests(() => ({ version: { 'tfjs-node': '4.22.0' } }));
+    setModuleLoaderForTests(() => ({ version: { 'tfjs-node': '4.22.0' } }));
     try {
       await expect(initBackend({ backend: 'node', log })).rejects.toThrow(/registered no 'tensorflow' backend/);
     } finally {
-      setModuleLoaderForTests(previous);
+      setModuleLoaderForTests(absentTfjsNode);
     }
   });
 
   it('uses tfjs-node when it loads and registers its backend (stand-in module)', async () => {
     // A stand-in for @tensorflow/tfjs-node: registers a backend named 'tensorflow' as the real one does.
-    const previous = setModuleLoaderForTests(() => {
+    setModuleLoaderForTests(() => {
       if (!tf.findBackendFactory('tensorflow')) tf.registerBackend('tensorflow', () => new MathBackendCPU(), 0);
       return { version: { 'tfjs-node': '9.9.9' } };
     });
@@ -54,7 +65,7 @@ describe('backend selection', () => {
       expect(lines).toEqual(["@rfai/core: threads=4 ignored: @tensorflow/tfjs-node sizes libtensorflow's thread pool itself"]);
       expect(getBackendInfo()).toBe(named);
     } finally {
-      setModuleLoaderForTests(previous);
+      setModuleLoaderForTests(absentTfjsNode);
       await initBackend({ backend: 'cpu' });
       tf.removeBackend('tensorflow');
     }
@@ -89,5 +100,22 @@ describe('backend selection', () => {
     const w = await initBackend({ backend: 'wasm', log });
     expect(w.reason).toMatch(/^wasm asked for explicitly; SIMD binary/);
     expect(tf.getBackend()).toBe('wasm');
+  });
+
+  it('loads the real @tensorflow/tfjs-node only if it is installed', async () => {
+    setModuleLoaderForTests(realLoader);
+    try {
+      let installed = true;
+      try {
+        require.resolve('@tensorflow/tfjs-node');
+      } catch {
+        installed = false;
+      }
+      const r = await initBackend({ backend: 'node', log }).then((info) => info.name, (e: Error) => e.message);
+      expect(r).toEqual(installed ? 'tensorflow' : expect.stringContaining('`npm install @tensorflow/tfjs-node`'));
+    } finally {
+      setModuleLoaderForTests(absentTfjsNode);
+      await initBackend({ backend: 'cpu' });
+    }
   });
 });
