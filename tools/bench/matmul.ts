@@ -9,19 +9,11 @@
 import * as os from 'node:os';
 import { tf, initBackend, type BackendInfo } from '../../packages/core/src/index';
 
-type Shape = { name: string; a: number[]; b: number[]; flops: number; run?: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor };
+type Shape = { name: string; a: number[]; b: number[]; flops: number };
 
 const SHAPES: Shape[] = [
   ...[256, 512, 1024].map((n) => ({ name: `square_${n}`, a: [n, n], b: [n, n], flops: 2 * n * n * n })),
   { name: 'batched_8x128x64_8x64x128', a: [8, 128, 64], b: [8, 64, 128], flops: 2 * 8 * 128 * 64 * 128 },
-  // The same product as 8 separate 2-D matMuls + stack: shows whether a backend's batched kernel is slower than its 2-D one.
-  {
-    name: 'batched_as_8_2d_matmuls',
-    a: [8, 128, 64],
-    b: [8, 64, 128],
-    flops: 2 * 8 * 128 * 64 * 128,
-    run: (a, b) => tf.tidy(() => tf.stack(tf.unstack(a).map((ai, i) => tf.matMul(ai as tf.Tensor2D, tf.unstack(b)[i] as tf.Tensor2D)))),
-  },
 ];
 
 function arg(name: string): string | undefined {
@@ -34,7 +26,7 @@ function timeShape(shape: Shape, minMs: number): { gflops: number; runs: number;
   const b = tf.randomUniform(shape.b, -1, 1, 'float32', 2);
   const once = () => {
     const t0 = performance.now();
-    const c = shape.run ? shape.run(a, b) : tf.matMul(a, b);
+    const c = tf.matMul(a, b);
     c.dataSync(); // wait for the result
     const ms = performance.now() - t0;
     c.dispose();
