@@ -69,6 +69,7 @@ describe('generate', () => {
     [['generate', '--bogus'], "error: unknown option '--bogus'"],
     [['frobnicate'], "error: unknown command 'frobnicate'"],
     [['validate'], "error: missing required argument 'files'"],
+    [[], 'Usage: data-generator [options] [command]'],
   ])('bad usage %j exits 2 with a message', async (args, message) => {
     const t = io();
     expect(await runCli(args, t.io)).toBe(2);

@@ -174,8 +174,8 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-      return 2;
+      // --help and --version exit 0; a missing command (help shown on stderr) and every parse error are usage errors.
+      return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof UsageError) {
       io.stderr(`error: ${err.message}\n`);
