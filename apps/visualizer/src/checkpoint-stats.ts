@@ -7,7 +7,9 @@ import {
   CheckpointError,
   SafetensorsFile,
   TRAINER_STATE_FILE,
+  findLatestCheckpoint,
   hashFile,
+  listCheckpoints,
   readTrainerState,
   validateCheckpoint,
   type TrainerStateFile,
@@ -129,6 +131,16 @@ export async function checkpointStats(dir: string, opts: { verify: boolean }): P
   const st = await stat(dir).catch(() => null);
   if (!st || !st.isDirectory()) {
     throw new MissingPathError(dir, `${dir} is not a checkpoint folder (${st ? 'it is a file' : 'no such folder'}). Pass a checkpoint-<step> folder, e.g. checkpoints/checkpoint-60; \`npx nx run visualizer:summary\` lists them.`);
+  }
+  if (!existsSync(join(dir, TRAINER_STATE_FILE))) {
+    const inside = await listCheckpoints(dir);
+    if (inside.length > 0) {
+      const latest = await findLatestCheckpoint(dir, { logger: { warn: () => {} } });
+      throw new MissingPathError(
+        dir,
+        `${dir} holds checkpoints, not one: pass one of its folders (${inside.map((c) => c.name).join(', ')})${latest ? `, e.g. the latest complete one, ${latest.path}` : ''}.`,
+      );
+    }
   }
   const problems: string[] = [];
   const names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();

@@ -163,6 +163,12 @@ test('not a folder: exit 2 naming the path and how to find checkpoints', async (
   );
 });
 
+test('the checkpoints root instead of one checkpoint: exit 2 listing them and the latest', async () => {
+  const r = await runInProcess(['checkpoint', 'lora'], ws);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toBe(`visualizer: ${join(ws, 'lora')} holds checkpoints, not one: pass one of its folders (checkpoint-5), e.g. the latest complete one, ${join(ws, 'lora', 'checkpoint-5')}.\n`);
+});
+
 test('summary: checkpoint table with size, eval score, completeness, latest and best', async () => {
   // checkpoint-30 loses bytes (incomplete); an unfinished save leaves a temporary folder
   truncateSync(join(root(), 'checkpoint-30', 'model.safetensors'), 100);
@@ -213,4 +219,4 @@ test('through nx: relative paths resolve against the folder nx was run from', as
   expect(r.code).toBe(0);
   const json = r.stdout.slice(r.stdout.indexOf('\n{') + 1, r.stdout.lastIndexOf('\n}') + 2);
   expect(JSON.parse(json).dir).toBe(join(root(), 'checkpoint-20'));
-});
+}, 120_000);
