@@ -116,9 +116,14 @@ class StagedWriter {
   private used = 0;
   /** Bytes written so far. */
   size = 0;
+  private unsynced = 0;
+  private syncing: Promise<void> | undefined;
+  private syncError: unknown;
   constructor(
     private readonly fh: FileHandle,
     private readonly hash?: Hash,
+    /** Start a background fdatasync every this many bytes (0: never), so the final fsync finds little left to flush. */
+    private readonly syncEvery = 0,
   ) {}
 
   async write(bytes: Uint8Array): Promise<void> {
@@ -147,6 +152,25 @@ class StagedWriter {
     const pending = writeAll(this.fh, bytes);
     this.hash?.update(bytes);
     await pending;
+    this.unsynced += bytes.length;
+    if (this.syncEvery > 0 && this.unsynced >= this.syncEvery && !this.syncing) {
+      // The disk writes back the data so far while the next tensors are copied and hashed.
+      this.unsynced = 0;
+      // Never left rejected: the error is kept and rethrown by settle().
+      this.syncing = this.fh.datasync().then(
+        () => void (this.syncing = undefined),
+        (e: unknown) => {
+          this.syncError = e;
+          this.syncing = undefined;
+        },
+      );
+    }
+  }
+
+  /** Waits for a background fdatasync, if one runs. */
+  async settle(): Promise<void> {
+    await this.syncing;
+    if (this.syncError) throw this.syncError;
   }
 }
 
@@ -171,16 +195,18 @@ export async function writeSafetensors(file: string, tensors: Record<string, Ten
   const fh = await fsp.open(tmp, 'w');
   const hash = opts.sha256 ? createHash('sha256') : undefined;
   let size: number;
+  const out = new StagedWriter(fh, hash, opts.fsync ? 16 << 20 : 0);
   try {
-    const out = new StagedWriter(fh, hash);
     await out.write(header);
     for (const t of prepared) await out.write(t.bytes());
     await out.flush();
+    await out.settle();
     size = out.size;
     if (opts.fsync) await fh.sync();
     await fh.close();
     await fsp.rename(tmp, file);
   } catch (e) {
+    await out.settle().catch(() => undefined);
     await fh.close().catch(() => undefined);
     await fsp.rm(tmp, { force: true });
     throw e;

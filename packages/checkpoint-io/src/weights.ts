@@ -2,7 +2,7 @@
 // model-00001-of-0000N.safetensors with model.safetensors.index.json.
 
 import { promises as fsp } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { TensorData } from './dtypes';
 import { CheckpointError, CheckpointIncompleteError, TensorNotFoundError } from './errors';
 import { writeFileAtomic } from './fs-io';
@@ -37,7 +37,7 @@ export class ShardedWeights implements WeightSource {
 
   /** Opens an index file and every shard it names; checks each listed tensor is in its shard. */
   static async open(indexFile: string): Promise<ShardedWeights> {
-    const dir = join(indexFile, '..');
+    const dir = dirname(indexFile);
     let index: unknown;
     try {
       index = JSON.parse(await fsp.readFile(indexFile, 'utf8'));
