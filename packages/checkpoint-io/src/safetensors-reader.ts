@@ -67,7 +67,13 @@ export class SafetensorsFile implements WeightSource {
       throw new CheckpointError(`cannot open safetensors file ${file}: ${(e as Error).message}`, { path: file }, { cause: e });
     }
     try {
-      const { size } = await fh.stat();
+      const st = await fh.stat();
+      if (!st.isFile()) {
+        throw new CheckpointError(`cannot open safetensors file ${file}: it is a ${st.isDirectory() ? 'directory' : 'special file'}; pass the .safetensors file, or use openWeights for a folder`, {
+          path: file,
+        });
+      }
+      const { size } = st;
       const lengthBytes = Buffer.alloc(8);
       if (size >= 8) await readExactly(fh, lengthBytes, 0, 8, 0, file);
       const n = checkHeaderLength(file, lengthBytes, size);

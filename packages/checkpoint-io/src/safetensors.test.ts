@@ -286,6 +286,8 @@ describe('reader errors', () => {
 
   it('reports a missing file, a missing tensor with suggestions, and reads after close', async () => {
     await expect(SafetensorsFile.open(join(dir, 'nope.safetensors'))).rejects.toThrow(/cannot open safetensors file .*nope\.safetensors: ENOENT/);
+    await expect(SafetensorsFile.open(dir)).rejects.toThrow(`cannot open safetensors file ${dir}: it is a directory; pass the .safetensors file, or use openWeights for a folder`);
+    await expect(SafetensorsFile.open(dir)).rejects.toThrow(`cannot open safetensors file ${dir}: it is a directory; pass the .safetensors file, or use openWeights for a folder`);
     const file = join(dir, 'names.safetensors');
     await writeSafetensors(file, {
       'model.layers.0.mlp.up_proj.weight': { dtype: 'F32', shape: [1], data: new Float32Array([1]) },

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TensorData } from './dtypes';
@@ -110,10 +110,11 @@ describe('writeWeights / openWeights', () => {
 
   it('reports a folder without weights, a missing shard and a wrong weight_map', async () => {
     const empty = join(root, 'empty');
-    await writeWeights(join(root, 'unused'), {});
+    mkdirSync(empty);
     await expect(openWeights(empty)).rejects.toThrow(CheckpointIncompleteError);
     await expect(openWeights(empty)).rejects.toThrow(`no weights in ${empty}: expected model.safetensors or model.safetensors.index.json`);
 
+    await expect(openWeights(join(root, 'missing-dir'))).rejects.toThrow(`no weights at ${join(root, 'missing-dir')}: no such folder`);
     const dir = join(root, 'broken');
     await writeWeights(dir, fiveTensors(), { maxShardBytes: 1000 });
     rmSync(join(dir, 'model-00002-of-00003.safetensors'));

@@ -154,6 +154,13 @@ export async function openWeights(dir: string, opts: OpenWeightsOptions = {}): P
   const name = opts.name ?? 'model';
   if (dir.endsWith('.safetensors')) return SafetensorsFile.open(dir);
   if (dir.endsWith('.safetensors.index.json')) return ShardedWeights.open(dir);
+  const st = await fsp.stat(dir).catch(() => undefined);
+  if (!st?.isDirectory()) {
+    throw new CheckpointIncompleteError(`no weights at ${dir}: ${st ? 'not a folder or a .safetensors file' : 'no such folder'}`, {
+      path: dir,
+      missing: [`${name}.safetensors`],
+    });
+  }
   const single = join(dir, `${name}.safetensors`);
   if (await exists(single)) return SafetensorsFile.open(single);
   const index = join(dir, `${name}.safetensors.index.json`);
