@@ -1,4 +1,5 @@
 import { tf, initBackend, WASM_FALLBACK_KERNELS } from './index';
+import { transposeCacheStats } from './wasm-fallbacks';
 
 // Runs fn on cpu and on wasm and returns both results as plain arrays.
 async function onBoth(fn: () => tf.Tensor | tf.Tensor[]): Promise<{ cpu: number[][]; wasm: number[][] }> {
@@ -99,10 +100,44 @@ describe('wasm fallback kernels', () => {
     ['[1,5,3]x[6,3,4] broadcast a', [1, 5, 3], [6, 3, 4], false, false],
     ['[6,5,3]x[4,3] broadcast b (rank 2)', [6, 5, 3], [4, 3], false, true],
     ['[7,3]x[5,3] 2-D transposeB', [7, 3], [5, 3], false, true],
-  ] as const)('BatchMatMul override %s equals cpu', async (_name, sa, sb, ta, tb) => {
-    const { cpu, wasm } = await onBoth(() => tf.matMul(tf.sin(tf.range(0, (sa as readonly number[]).reduce((x, y) => x * y, 1)).reshape(sa as unknown as number[])), tf.cos(tf.range(0, (sb as readonly number[]).reduce((x, y) => x * y, 1)).reshape(sb as unknown as number[])), ta, tb));
+    ['[3,7]x[3,5] 2-D transposeA', [3, 7], [3, 5], true, false],
+    ['[1,1,5,3]x[6,4,3] broadcast ranks', [1, 1, 5, 3], [6, 4, 3], false, true],
+  ] as const)('BatchMatMul override %s equals cpu, with the same shape', async (_name, sa, sb, ta, tb) => {
+    const shapes: number[][] = [];
+    const { cpu, wasm } = await onBoth(() => {
+      const y = tf.matMul(tf.sin(tf.range(0, (sa as readonly number[]).reduce((x, y) => x * y, 1)).reshape(sa as unknown as number[])), tf.cos(tf.range(0, (sb as readonly number[]).reduce((x, y) => x * y, 1)).reshape(sb as unknown as number[])), ta, tb);
+      shapes.push(y.shape);
+      return y;
+    });
+    expect(shapes[1]).toEqual(shapes[0]);
     expect(wasm[0].length).toBe(cpu[0].length);
     wasm[0].forEach((v, i) => expect(Math.abs(v - cpu[0][i])).toBeLessThan(1e-5));
+  });
+
+  it('transposes a weight once, reuses it, and frees the copy with the weight', async () => {
+    await initBackend({ backend: 'wasm', log: () => undefined });
+    const backend = tf.engine().backend as unknown as { numDataIds(): number };
+    const idsBefore = backend.numDataIds();
+    const init = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+    const w = tf.variable(init, true, 'cache.test.w'); // [out 2, in 3]
+    init.dispose();
+    const x = tf.tensor2d([[1, 0, -1], [2, 1, 0]]);
+    const run = () => tf.tidy(() => Array.from(tf.matMul(x, w, false, true).dataSync()));
+    expect(run()).toEqual([1 - 3, 4 - 6, 2 + 2, 8 + 5]);
+    expect(transposeCacheStats()).toEqual({ entries: 1, bytes: 4 * 6 });
+    expect(run()).toEqual([-2, -2, 4, 13]);
+    expect(transposeCacheStats().entries).toBe(1);
+    const next = tf.tensor2d([[0, 1, 0], [1, 0, 0]]);
+    w.assign(next); // new data: new dataId; the old data and its transposed copy are freed
+    next.dispose();
+    expect(transposeCacheStats().entries).toBe(0);
+    expect(run()).toEqual([0, 1, 1, 2]);
+    expect(transposeCacheStats().entries).toBe(1);
+    w.dispose();
+    x.dispose();
+    expect(transposeCacheStats()).toEqual({ entries: 0, bytes: 0 });
+    expect(backend.numDataIds()).toBe(idsBefore);
+    await initBackend({ backend: 'cpu' });
   });
 
   it('frees every tensor a fallback creates', async () => {

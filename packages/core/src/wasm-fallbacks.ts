@@ -116,19 +116,60 @@ function transpose2d(src: Float32Array, rows: number, cols: number): Float32Arra
   return out;
 }
 
+type WasmBackendLike = ReadWriteBackend & {
+  typedArrayFromHeap(t: TensorInfo): tf.TypedArray;
+  disposeData(id: object, force?: boolean): boolean;
+  __rfaiTransposeCacheHook?: boolean;
+};
+
+/**
+ * Transposed copies of batch-1 right operands (weights in Hugging Face [out, in] layout used
+ * as matMul(x, w, false, true)), keyed by the source's dataId. A tensor's data never changes
+ * while its dataId lives (Variable.assign switches dataIds), so a copy stays valid until the
+ * source is freed, when the hooked disposeData frees it too. Reusing the same transposed
+ * tensor lets XNNPACK reuse its packed weights. Bounded by TRANSPOSE_CACHE_LIMIT_BYTES.
+ */
+const transposeCache = new Map<object, { info: TensorInfo; bytes: number }>();
+let transposeCacheBytes = 0;
+/** Most wasm heap bytes the transposed-operand cache may hold (default 256 MiB). */
+export const TRANSPOSE_CACHE_LIMIT_BYTES = 256 * 1024 * 1024;
+
+/** Frees cached transposed copies together with their source tensors. */
+function hookDisposeData(backend: WasmBackendLike): void {
+  if (backend.__rfaiTransposeCacheHook) return;
+  const original = backend.disposeData.bind(backend);
+  backend.disposeData = (dataId: object, force?: boolean) => {
+    const freed = original(dataId, force);
+    const cached = freed ? transposeCache.get(dataId) : undefined;
+    if (cached) {
+      transposeCache.delete(dataId);
+      transposeCacheBytes -= cached.bytes;
+      original(cached.info.dataId, true);
+    }
+    return freed;
+  };
+  backend.__rfaiTransposeCacheHook = true;
+}
+
+/** Number of transposed operands cached and their bytes (for tests and diagnostics). */
+export function transposeCacheStats(): { entries: number; bytes: number } {
+  return { entries: transposeCache.size, bytes: transposeCacheBytes };
+}
+
 /**
  * BatchMatMul override for wasm. tfjs-backend-wasm 4.22 runs a product on XNNPACK only
  * when the batch is 1 and neither operand is transposed; anything else goes to a plain
  * C++ loop that is 10-50x slower (measured here: [1,128,64]x[1,64,128] 0.08 ms, the same
  * with transposeB 0.85 ms; [8,128,64]x[8,64,128] 22-46 ms). This kernel copies each batch
  * entry out of the wasm heap (transposing it in JavaScript when asked), runs it through
- * the native kernel as an untransposed batch-1 product and stacks the results.
+ * the native kernel as an untransposed batch-1 product and stacks the results. A
+ * transposed batch-1 right operand (a weight) is transposed once and cached (see above).
  * Broadcasts other than "equal batch dimensions or one side with batch 1" and non-float32
  * inputs go to the native kernel unchanged.
  */
 export function splitBatchMatMulKernel(native: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
-    const backend = args.backend as ReadWriteBackend & { typedArrayFromHeap(t: TensorInfo): tf.TypedArray; disposeData(id: object): boolean };
+    const backend = args.backend as WasmBackendLike;
     const a = args.inputs.a as TensorInfo;
     const b = args.inputs.b as TensorInfo;
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
@@ -146,26 +187,59 @@ export function splitBatchMatMulKernel(native: tf.KernelFunc): tf.KernelFunc {
     const k = transposeA ? ra : ca;
     const n = transposeB ? rb : cb;
     if ((transposeB ? cb : rb) !== k) return native(args); // let the native kernel report the mismatch
-    const outOuter = sameOuter ? outerA : batchA === 1 ? outerB : outerA;
-    const sizeA = ra * ca, sizeB = rb * cb, sizeO = m * n;
-    const out = new Float32Array(batch * sizeO);
+    hookDisposeData(backend);
     const attrs = { ...args.attrs, transposeA: false, transposeB: false };
-    for (let i = 0; i < batch; i++) {
-      // Copy each slice out first: allocating on the wasm heap may grow (and detach) it.
-      const ia = batchA === 1 ? 0 : i, ib = batchB === 1 ? 0 : i;
-      let av: Float32Array = (backend.typedArrayFromHeap(a) as Float32Array).slice(ia * sizeA, (ia + 1) * sizeA);
-      let bv: Float32Array = (backend.typedArrayFromHeap(b) as Float32Array).slice(ib * sizeB, (ib + 1) * sizeB);
-      if (transposeA) av = transpose2d(av, ra, ca);
-      if (transposeB) bv = transpose2d(bv, rb, cb);
-      const ai = makeOutput(backend, [1, m, k], 'float32', av);
-      const bi = makeOutput(backend, [1, k, n], 'float32', bv);
-      const oi = native({ inputs: { a: ai, b: bi }, backend: args.backend, attrs }) as TensorInfo;
-      out.set(backend.typedArrayFromHeap(oi), i * sizeO);
-      for (const t of [ai, bi, oi]) backend.disposeData(t.dataId);
+    const temps: TensorInfo[] = [];
+
+    // Right operand shared by every batch entry and transposed: transpose once, cache.
+    let sharedB: TensorInfo | null = null;
+    if (batchB === 1 && transposeB) {
+      const hit = transposeCache.get(b.dataId);
+      if (hit) sharedB = hit.info;
+      else {
+        sharedB = makeOutput(backend, [1, k, n], 'float32', transpose2d(backend.typedArrayFromHeap(b) as Float32Array, rb, cb));
+        const bytes = 4 * k * n;
+        if (transposeCacheBytes + bytes <= TRANSPOSE_CACHE_LIMIT_BYTES) {
+          transposeCache.set(b.dataId, { info: sharedB, bytes });
+          transposeCacheBytes += bytes;
+        } else temps.push(sharedB);
+      }
     }
-    return makeOutput(backend, [...outOuter, m, n], 'float32', out);
+    try {
+      if (batch <= 1 && !transposeA) {
+        // Only B was transposed: A goes in as it is.
+        // Same rank as b, so the output keeps the shape the op expects ([m, n] for 2-D inputs).
+        const bInfo: TensorInfo = { dataId: sharedB!.dataId, dtype: 'float32', shape: [...outerB, k, n] };
+        return native({ inputs: { a, b: bInfo }, backend: args.backend, attrs });
+      }
+      const outOuter = tf.backend_util.assertAndGetBroadcastShape(outerA, outerB);
+      const sizeA = ra * ca, sizeB = rb * cb, sizeO = m * n;
+      const out = new Float32Array(batch * sizeO);
+      for (let i = 0; i < batch; i++) {
+        // Copy each slice out first: allocating on the wasm heap may grow (and detach) it.
+        const ia = batchA === 1 ? 0 : i, ib = batchB === 1 ? 0 : i;
+        let av: Float32Array = (backend.typedArrayFromHeap(a) as Float32Array).slice(ia * sizeA, (ia + 1) * sizeA);
+        if (transposeA) av = transpose2d(av, ra, ca);
+        const ai = makeOutput(backend, [1, m, k], 'float32', av);
+        let bi = sharedB;
+        if (bi == null) {
+          let bv: Float32Array = (backend.typedArrayFromHeap(b) as Float32Array).slice(ib * sizeB, (ib + 1) * sizeB);
+          if (transposeB) bv = transpose2d(bv, rb, cb);
+          bi = makeOutput(backend, [1, k, n], 'float32', bv);
+        }
+        const oi = native({ inputs: { a: ai, b: bi }, backend: args.backend, attrs }) as TensorInfo;
+        out.set(backend.typedArrayFromHeap(oi), i * sizeO);
+        for (const t of bi === sharedB ? [ai, oi] : [ai, bi, oi]) backend.disposeData(t.dataId);
+      }
+      return makeOutput(backend, [...outOuter, m, n], 'float32', out);
+    } finally {
+      for (const t of temps) backend.disposeData(t.dataId);
+    }
   };
 }
+
+/** @internal tfjs-backend-wasm's own BatchMatMul kernel, kept for comparison (tests, benchmarks). */
+export let nativeWasmBatchMatMul: tf.KernelConfig | null = null;
 
 let registered = false;
 
@@ -183,6 +257,7 @@ export function registerWasmFallbacks(): void {
   }
   const nativeBmm = tf.getKernel('BatchMatMul', 'wasm');
   if (nativeBmm != null) {
+    nativeWasmBatchMatMul = nativeBmm;
     tf.unregisterKernel('BatchMatMul', 'wasm');
     tf.registerKernel({ ...nativeBmm, kernelFunc: splitBatchMatMulKernel(nativeBmm.kernelFunc) });
   }
