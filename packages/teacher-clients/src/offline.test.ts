@@ -122,6 +122,15 @@ describe('offline teacher scores', () => {
     expect(a.score).toBe(b.score);
   });
 
+  test('an absurdly long completion is graded (parse capped) and its length is penalised', async () => {
+    const long = PY_GOOD + '\n' + Array.from({ length: 600 }, (_, i) => `value_${i} = compute_${i}(${i})`).join('\n');
+    expect(long.length).toBeGreaterThan(15_000);
+    const g = await teacher.grade({ prompt: PY_PROMPT, language: 'python', completion: long });
+    // 1 − exp(−tokens/20) ≈ 1 for this many tokens, times exp(−(chars − 6000)/6000)
+    expect(g.signals.length).toBeCloseTo(Math.exp(-(long.length - 6000) / 6000), 6);
+    expect(g.signals.syntax).toBe(1);
+  });
+
   test('a reference solution adds similarity to correctness', async () => {
     const g = await teacher.grade({ prompt: PY_PROMPT, language: 'python', completion: PY_GOOD, reference: PY_GOOD });
     expect(g.signals.reference).toBe(1);
