@@ -26,4 +26,8 @@ if (tf.engine().backendName == null) void tf.setBackend('cpu');
 const cpuBackend = tf.engine().findBackend('cpu') as unknown as { firstUse?: boolean } | null;
 if (cpuBackend != null) cpuBackend.firstUse = false;
 
+/**
+ * The @tensorflow/tfjs-core namespace shared by every rfai package (one engine, one kernel
+ * and gradient registry), with the cpu and wasm backends registered.
+ */
 export { tf };
