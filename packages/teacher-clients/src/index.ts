@@ -38,6 +38,8 @@ export {
 } from './errors';
 export type { TeacherOptions, TeacherLogger } from './options';
 export { DEFAULT_MODELS } from './options';
+export type { TeacherConfigSection } from './config-section';
+export { teacherOptionsFromConfig } from './config-section';
 export type { ModelPrice } from './usage';
 export { OfflineTeacher, OFFLINE_MODEL } from './offline';
 export { LlmTeacher } from './llm-teacher';

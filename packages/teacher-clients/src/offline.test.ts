@@ -1,4 +1,4 @@
-import { createTeacher, checkTeacherCredentials, combineBreakdown, SCORE_WEIGHTS } from './index';
+import { createTeacher, checkTeacherCredentials, combineBreakdown, SCORE_WEIGHTS, teacherOptionsFromConfig } from './index';
 import { TeacherOptionsError, UnsupportedError, AuthenticationError } from './errors';
 import { OfflineTeacher, OFFLINE_MODEL } from './offline';
 import { MULTI, PY_GOOD, PY_PROMPT, randomAsciiText, randomBytesText } from './__fixtures__/solutions';
@@ -212,6 +212,46 @@ describe('createTeacher / checkTeacherCredentials', () => {
     expect(err).toBeInstanceOf(TeacherOptionsError);
     expect((err as TeacherOptionsError).option).toBe(option);
     expect((err as Error).message).toContain(message);
+  });
+
+  test('null options count as unset (config files write model_name: null)', () => {
+    const opts = { provider: 'openai', model: null, apiKeyEnv: null, baseURL: null, requestsPerMinute: null, env: { OPENAI_API_KEY: 'k' } };
+    expect(() => checkTeacherCredentials(opts as never)).not.toThrow();
+    expect(createTeacher(opts as never).model).toBe('gpt-4.1-mini');
+  });
+
+  test('teacherOptionsFromConfig maps the snake_case config section', () => {
+    const o = teacherOptionsFromConfig({
+      provider: 'openai-compatible',
+      model_name: 'qwen',
+      api_key_env: null,
+      base_url: 'http://127.0.0.1:8000/v1',
+      temperature: 0.1,
+      max_tokens: 256,
+      concurrency: 4,
+      timeout_ms: 1000,
+      max_retries: 2,
+      requests_per_minute: null,
+      tokens_per_minute: 9000,
+      max_consecutive_failures: 5,
+      cache: { enabled: true, path: 'c.jsonl' },
+      prices: { qwen: { input_per_mtok: 0.1, output_per_mtok: 0.2 } },
+    });
+    expect(o).toEqual({
+      provider: 'openai-compatible',
+      model: 'qwen',
+      baseURL: 'http://127.0.0.1:8000/v1',
+      temperature: 0.1,
+      maxTokens: 256,
+      concurrency: 4,
+      timeoutMs: 1000,
+      maxRetries: 2,
+      tokensPerMinute: 9000,
+      maxConsecutiveFailures: 5,
+      cache: { path: 'c.jsonl' },
+      prices: { qwen: { inputPerMTok: 0.1, outputPerMTok: 0.2 } },
+    });
+    expect(teacherOptionsFromConfig({ provider: 'offline', cache: { enabled: false, path: 'x' } })).toEqual({ provider: 'offline', cache: false });
   });
 
   test('a missing API key is reported with the variable name, without network', () => {

@@ -96,11 +96,13 @@ function checkNumber(name: string, value: unknown, min: number, max: number, int
   }
 }
 
-/** Validates options and fills defaults. Throws TeacherOptionsError naming the option; makes no network call. */
-export function resolveTeacherOptions(options: TeacherOptions): ResolvedTeacherOptions {
-  if (options === null || typeof options !== 'object') {
-    throw new TeacherOptionsError('options', `createTeacher expects an options object like { provider: 'offline' }, found ${options === null ? 'null' : typeof options}`);
+/** Validates options and fills defaults (null counts as unset). Throws TeacherOptionsError naming the option; makes no network call. */
+export function resolveTeacherOptions(input: TeacherOptions): ResolvedTeacherOptions {
+  if (input === null || typeof input !== 'object') {
+    throw new TeacherOptionsError('options', `createTeacher expects an options object like { provider: 'offline' }, found ${input === null ? 'null' : typeof input}`);
   }
+  // null means "not set" (config files write `model_name: null`), like undefined
+  const options = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null)) as unknown as TeacherOptions;
   const provider = options.provider;
   if (!PROVIDERS.includes(provider)) {
     throw new TeacherOptionsError('provider', `teacher option 'provider' must be one of ${PROVIDERS.map((p) => `'${p}'`).join(', ')}, found ${JSON.stringify(provider)}`);
