@@ -212,7 +212,7 @@ function panelSpec(d: PanelData, multiRun: boolean, runNames: readonly string[],
   const yScale = d.panel.logScale ? { type: 'log' } : { zero: false };
   const encoding: Record<string, unknown> = {
     x,
-    y: { field: 'value', type: 'quantitative', title: d.panel.title, scale: yScale },
+    y: { field: 'value', type: 'quantitative', title: d.panel.title, scale: yScale, axis: { format: '~r' } },
     tooltip: [
       { field: 'run', type: 'nominal' },
       { field: 'series', type: 'nominal' },

@@ -43,7 +43,7 @@ export function summaryText(report: SummaryReport, runData: readonly RunData[], 
   report.runs.forEach((run, i) => {
     out.push('');
     out.push(`Run ${run.name}  (${run.dir})`);
-    const span = run.firstStep === null ? 'no steps' : `${run.steps} steps (step ${run.firstStep} to ${run.lastStep})`;
+    const span = run.firstStep === null ? 'no steps' : `${run.steps} step${run.steps === 1 ? '' : 's'} (step ${run.firstStep} to ${run.lastStep})`;
     const wall = run.wallTimeS === null ? 'no records' : `wall time ${formatDuration(run.wallTimeS)}, ${isoTime(run.startTime)} to ${isoTime(run.endTime)}`;
     out.push(`  ${span}, ${wall}, ${run.eventFiles} event file${run.eventFiles === 1 ? '' : 's'}`);
     if (run.status !== null) {
