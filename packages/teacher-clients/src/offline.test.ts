@@ -81,6 +81,10 @@ describe('offline teacher scores', () => {
     const good = await teacher.grade({ prompt: PY_PROMPT, language: 'python', completion: PY_GOOD });
     expect(repeated.signals.repetition).toBeLessThan(0.2);
     expect(combineBreakdown(repeated.breakdown)).toBeLessThan(combineBreakdown(good.breakdown) - 0.3);
+    // a valid line repeated is no better than a broken but honest attempt
+    const xs = await teacher.grade({ prompt: PY_PROMPT, language: 'python', completion: 'x = 1\n'.repeat(50) });
+    const attempt = await teacher.grade({ prompt: PY_PROMPT, language: 'python', completion: 'merged = []\nfor start, end in sorted(intervals):\n    merged.append([start, end]\n' });
+    expect(combineBreakdown(xs.breakdown)).toBeLessThan(combineBreakdown(attempt.breakdown));
   });
 
   test('comments count only when they read like prose; docstrings count', async () => {

@@ -2,8 +2,8 @@
 //
 // Every signal is in [0, 1] and changes gradually, so a student that starts from random bytes earns more as it
 // learns ASCII, line structure, balanced brackets, keywords, the prompt's names and finally valid definitions.
-// A "code-likeness gate" (printable characters and parseability) multiplies all four fields: noise cannot score
-// well on documentation or efficiency by accident.
+// A "code-likeness gate" (printable characters, parseability, no degenerate repetition) multiplies all four fields:
+// noise cannot score well on documentation or efficiency by accident, nor a valid line repeated many times.
 import type { ScoreBreakdown } from '../teacher';
 import { analyzeLexical, extractCode, subWords, type LexicalFacts } from './lexical';
 import { nameSimilarity, promptTerms, wordPresent } from './prompt-terms';
@@ -187,7 +187,8 @@ export function gradeOffline(
   const nesting = lex.maxIndentDepth <= 4 ? 1 : Math.max(0.3, 1 - 0.15 * (lex.maxIndentDepth - 4));
   const docstrings = defined.length === 0 ? 0 : (syntax?.documentedDefinitions ?? 0) / defined.length;
   const docs = 1 - (1 - commentQuality * commentScore(commentShare)) * (1 - docstrings);
-  const gate = lex.charSanity * lex.charSanity * (0.3 + 0.7 * syntaxScore);
+  // Degenerate repetition also scales everything: a valid line repeated forever must not be a cheap local optimum.
+  const gate = lex.charSanity * lex.charSanity * (0.3 + 0.7 * syntaxScore) * (0.5 + 0.5 * repetition);
 
   let correctness = 0.3 * syntaxScore + 0.25 * def.score + 0.15 * relevance + 0.1 * brackets + 0.1 * keywords + 0.1 * length;
   if (referenceSim !== undefined) correctness = 0.8 * correctness + 0.2 * referenceSim;
