@@ -4,13 +4,12 @@
  * trainer_state.json (step, data cursor, RNG, KL controller, ...) and
  * training_stats.json, written crash-safely.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   findLatestCheckpoint,
   loadCheckpoint,
   saveCheckpoint,
-  SafetensorsFile,
   type TensorData,
 } from '@rfai/checkpoint-io';
 import { diffConfigs, type RfaiConfig } from '@rfai/config';
@@ -110,15 +109,16 @@ export async function findResumeDir(spec: string, outputDir: string, warn: (m: s
 /** Loads and verifies a checkpoint for resuming (every file present, sha256 manifest checked, config compatible). */
 export async function loadResumeState(dir: string, config: RfaiConfig): Promise<ResumeState> {
   const ck = await loadCheckpoint(dir, { verify: true });
-  const state = ck.trainerState.state as Record<string, any>;
+  const state = ck.trainerState as Record<string, any>;
   const mismatch = resumeMismatch(state.config, config);
   if (mismatch) {
     throw new ResumeError(
       `${dir} was trained with a different configuration (${mismatch}). Resume with the same config, or start a new run in another training.output_dir.`,
     );
   }
-  const stats = JSON.parse(readFileSync(path.join(dir, 'training_stats.json'), 'utf8'));
-  const optFile = await SafetensorsFile.open(path.join(dir, 'optimizer.safetensors'));
+  const stats = (ck.trainingStats ?? {}) as Record<string, any>;
+  const optFile = await ck.openOptimizer();
+  if (!optFile) throw new ResumeError(`${dir} has no optimizer.safetensors; it cannot be resumed exactly (it may be a model-only export).`);
   const optimizerState: Record<string, TensorData> = {};
   try {
     for (const name of optFile.names()) optimizerState[name] = await optFile.read(name);

@@ -30,8 +30,11 @@ export function formatPrompt(prompt: string, language: string, style: PromptStyl
 }
 
 /**
- * Token ids of a formatted prompt, keeping the last `maxPromptTokens` (the
- * end of a prompt, where the task and the answer cue are, matters most).
+ * Token ids of a formatted prompt of at most `maxPromptTokens`. A prompt too
+ * long for the budget keeps its beginning (where the task names what to
+ * write) and is cut at a word boundary with "...", so the format's answer cue
+ * at the end survives; a format that alone exceeds the budget keeps its last
+ * tokens.
  */
 export function encodePrompt(
   prompt: string,
@@ -40,6 +43,16 @@ export function encodePrompt(
   tokenizer: Tokenizer,
   maxPromptTokens: number,
 ): number[] {
-  const ids = tokenizer.encode(formatPrompt(prompt, language, style, tokenizer));
+  let text = prompt.trim();
+  let ids = tokenizer.encode(formatPrompt(text, language, style, tokenizer));
+  for (let attempt = 0; ids.length > maxPromptTokens && attempt < 8 && text.length > 0; attempt++) {
+    // Tokens are at least one character, so cutting the excess in characters (plus a margin) converges fast.
+    const excess = ids.length - maxPromptTokens;
+    let cut = Math.max(0, text.length - Math.max(excess, Math.ceil(excess * (text.length / Math.max(1, ids.length)))) - 4);
+    const space = text.lastIndexOf(' ', cut);
+    if (space > cut * 0.7) cut = space;
+    text = cut > 0 ? `${text.slice(0, cut).trimEnd()} ...` : '';
+    ids = tokenizer.encode(formatPrompt(text, language, style, tokenizer));
+  }
   return ids.length > maxPromptTokens ? ids.slice(ids.length - maxPromptTokens) : ids;
 }

@@ -5,16 +5,15 @@
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Rng, tf } from '@rfai/core';
+import { tf } from '@rfai/core';
 import { resolveConfigPath, type LoadedConfig, type RfaiConfig } from '@rfai/config';
 import {
   applyLora,
   builtinTokenizer,
   CausalLM,
   createModel,
-  loadAdapterWeights,
+  loadAdapter,
   loadModel,
-  loadModelWeights,
   loadTokenizer,
   packSequences,
   presetConfig,
@@ -67,20 +66,28 @@ export async function buildStudent(loaded: LoadedConfig, resumeDir: string | nul
   let reference: CausalLM | null = null;
   if (m.lora.enabled) {
     // The reference is the same base with adapters off: no second copy of the weights.
-    applyLora(model, {
-      r: m.lora.r,
-      alpha: m.lora.alpha,
-      dropout: m.lora.dropout,
-      targetModules: m.lora.target_modules,
-      seed: cfg.training.seed,
-    });
-    if (resumeDir) await loadAdapterWeights(model, resumeDir);
+    for (const v of model.params.values()) v.trainable = false;
+    if (resumeDir) {
+      await loadAdapter(model, resumeDir, { seed: cfg.training.seed });
+    } else {
+      applyLora(model, {
+        r: m.lora.r,
+        alpha: m.lora.alpha,
+        dropout: m.lora.dropout,
+        targetModules: m.lora.target_modules,
+        seed: cfg.training.seed,
+      });
+    }
+  } else if (resumeDir) {
+    // Full fine-tuning, resumed: the policy is the checkpoint, the reference the initial weights, frozen.
+    for (const v of model.params.values()) v.trainable = false;
+    reference = model;
+    model = await loadModel(resumeDir);
   } else {
     // Full fine-tuning: the reference is a frozen copy of the initial weights.
     const frozen = new Map<string, tf.Variable>();
-    for (const [k, v] of model.params) frozen.set(k, tf.variable(v, false, `ref/${k}/${Math.random().toString(36).slice(2)}`));
+    for (const [k, v] of model.params) frozen.set(k, tf.variable(v.clone(), false));
     reference = new CausalLM(model.config, frozen);
-    if (resumeDir) await loadModelWeights(model, resumeDir);
   }
   const withReference = <T>(fn: (ref: CausalLM) => T): T =>
     reference ? fn(reference) : withAdaptersDisabled(model, () => fn(model));
@@ -120,4 +127,3 @@ export function isModelFolder(dir: string): boolean {
   return existsSync(path.join(dir, 'config.json'));
 }
 
-export { Rng };

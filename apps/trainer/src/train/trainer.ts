@@ -282,7 +282,7 @@ export class Trainer {
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      await this.writer?.close({ status: exitCode === 0 ? 'success' : 'failure' });
+      await this.writer?.close({ status: stoppedBy === 'max_steps' && exitCode === 0 ? 'success' : 'failure', sessionEnd: true });
     }
   }
 
