@@ -200,7 +200,7 @@ export function chartSpec(def: ChartDef, data: readonly PanelData[], runNames: r
     title: { text: def.title, anchor: 'start', fontSize: 15 },
     background: 'white',
     padding: 12,
-    config: { font: FONT, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelLimit: 320 } },
+    config: { font: FONT, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelLimit: 320, symbolOpacity: 1 } },
     vconcat: panels,
     resolve: { scale: { color: 'independent', strokeDash: 'independent' } },
   };
@@ -243,7 +243,7 @@ function panelSpec(d: PanelData, multiRun: boolean, runNames: readonly string[],
         y: { field: 'lo', type: 'quantitative', title: d.panel.title, scale: yScale },
         y2: { field: 'hi' },
         color: multiRun
-          ? { field: 'run', type: 'nominal', title: 'run', scale: { domain: [...runNames] }, legend: null }
+          ? { field: 'run', type: 'nominal', title: 'run', scale: { domain: [...runNames] } }
           : { value: '#4c78a8' },
       },
     });

@@ -107,6 +107,12 @@ test('--compare overlays runs with a legend; missing tags are skipped and said',
   expect(linePaths(svg, 'train/kl', 'run-b')[0]).toHaveLength(30);
   expect(svg).toMatch(/>run-a<\/text>/);
   expect(svg).toMatch(/>run-b<\/text>/);
+  // every chart carries the run legend, the reward chart (band + line layers) included
+  for (const id of CHART_IDS) {
+    const chart = readFileSync(join(ws, 'cmp', `${id}.svg`), 'utf8');
+    expect(chart).toContain("aria-label=\"Symbol legend titled 'run'");
+    expect(chart).toMatch(/>run-b<\/text>[\s\S]*>run-a<\/text>/);
+  }
   // the eval panel has the union of languages: cpp from run-b, rust from run-a
   const ev = readFileSync(join(ws, 'cmp', 'eval.svg'), 'utf8');
   expect(linePaths(ev, 'eval/score/cpp', 'run-b')).toHaveLength(1);
