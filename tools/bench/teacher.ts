@@ -3,7 +3,8 @@
 // OpenAI-compatible server with 200 ms injected latency at concurrency 1, 8 and 32.
 // Run: `npx tsx tools/bench/teacher.ts` or `NX_DAEMON=false npx nx run teacher-clients:bench`. Prints one JSON object.
 // Rates are given per wall second and per CPU second of this process (the machine may be shared), after warm-up.
-import { createTeacher, OfflineTeacher, type ScoreRequest } from '../../packages/teacher-clients/src/index';
+import { canonicalLanguage, createTeacher, OfflineTeacher, type ScoreRequest } from '../../packages/teacher-clients/src/index';
+import { keywordSet } from '../../packages/teacher-clients/src/offline/keywords';
 import { FakeProvider } from '../../packages/teacher-clients/src/__fixtures__/fake-provider';
 import { MULTI, PY_GOOD, PY_PROMPT, randomAsciiText, randomBytesText } from '../../packages/teacher-clients/src/__fixtures__/solutions';
 
@@ -12,14 +13,18 @@ const cpuSeconds = (): number => {
   return (u.user + u.system) / 1e6;
 };
 
-/** ~300 BPE tokens of code (about 1,100-1,300 characters): a solution padded with variations of itself. */
+/** ~300 BPE tokens of code (about 1,100-1,400 characters): a solution padded with renamed copies of itself. */
 function codeSamples(n: number): ScoreRequest[] {
   const bases = [{ prompt: PY_PROMPT, language: 'python', code: PY_GOOD }, ...MULTI];
   const out: ScoreRequest[] = [];
   for (let i = 0; i < n; i++) {
     const b = bases[i % bases.length];
     let code = b.code;
-    for (let k = 1; code.length < 1100; k++) code += '\n' + b.code.replace(/(\w+)\(/, `$1_v${i}_${k}(`);
+    // pad with copies whose local names differ (so the sample is not degenerate repetition)
+    const keep = keywordSet(canonicalLanguage(b.language));
+    for (let k = 1; code.length < 1100; k++) {
+      code += '\n' + b.code.replace(/\b([a-z][a-z0-9_]{2,})\b/g, (w) => (keep.has(w) || /^(std|self|this|string|fmt|println)$/.test(w) ? w : `${w}_${k}`));
+    }
     out.push({ prompt: b.prompt, language: b.language, completion: code });
   }
   return out;
