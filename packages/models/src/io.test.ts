@@ -25,13 +25,28 @@ function bf16Round(x: number): number {
   return f[0];
 }
 
+/** IEEE half round-to-nearest-even of a (small, finite) number, computed independently of checkpoint-io. */
+function f16Round(x: number): number {
+  if (x === 0) return 0;
+  const a = Math.abs(x);
+  let e = Math.floor(Math.log2(a));
+  if (2 ** e > a) e--;
+  if (2 ** (e + 1) <= a) e++;
+  const scale = 2 ** (Math.max(e, -14) - 10);
+  const q = a / scale;
+  const fl = Math.floor(q);
+  const r = q - fl > 0.5 || (q - fl === 0.5 && fl % 2 === 1) ? fl + 1 : fl;
+  return Math.sign(x) * r * scale;
+}
+
 type W = Map<string, { shape: number[]; data: Float32Array }>;
 
-async function writeFixture(dir: string, cfg: ModelConfig, w: W, opts: { bf16?: boolean; maxShardBytes?: number } = {}) {
+async function writeFixture(dir: string, cfg: ModelConfig, w: W, opts: { bf16?: boolean; f16?: boolean; maxShardBytes?: number } = {}) {
   const tensors: Record<string, TensorData> = {};
   for (const [k, t] of w) tensors[k] = { dtype: 'F32', shape: t.shape, data: t.data };
   await writeWeights(dir, tensors, {
     ...(opts.bf16 ? { castFloatTo: 'BF16' as const } : {}),
+    ...(opts.f16 ? { castFloatTo: 'F16' as const } : {}),
     ...(opts.maxShardBytes ? { maxShardBytes: opts.maxShardBytes } : {}),
   });
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...cfg, torch_dtype: opts.bf16 ? 'bfloat16' : 'float32' }));
@@ -48,15 +63,23 @@ const ids = Array.from({ length: 9 }, () => Math.floor(r() * 99));
 
 describe('loadModel against a float64 reference', () => {
   for (const mt of ['qwen2', 'qwen3', 'llama'] as const) {
-    for (const variant of ['F32', 'BF16', 'sharded'] as const) {
+    for (const variant of (mt === 'qwen2' ? ['F32', 'BF16', 'F16', 'sharded'] : ['F32', 'BF16', 'sharded']) as ('F32' | 'BF16' | 'F16' | 'sharded')[]) {
       it(`${mt} ${variant}`, async () => {
         const cfg = tinyConfig(mt);
         const w = randomWeights(architectureFor(cfg).parameterShapes(cfg), 40 + n) as W;
         const dir = fresh();
-        await writeFixture(dir, cfg, w, { bf16: variant === 'BF16', maxShardBytes: variant === 'sharded' ? 20_000 : undefined });
+        await writeFixture(dir, cfg, w, { bf16: variant === 'BF16', f16: variant === 'F16', maxShardBytes: variant === 'sharded' ? 20_000 : undefined });
         if (variant === 'sharded') expect(readdirSync(dir)).toContain('model.safetensors.index.json');
         const model = await loadModel(dir);
-        const refW = variant === 'BF16' ? new Map([...w].map(([k, t]) => [k, { shape: t.shape, data: t.data.map(bf16Round) }])) : w;
+        const round = variant === 'BF16' ? bf16Round : variant === 'F16' ? f16Round : null;
+        const refW = round ? new Map([...w].map(([k, t]) => [k, { shape: t.shape, data: t.data.map(round) }])) : w;
+        if (round) {
+          // The stored values are exactly the rounded ones.
+          const m = await loadModel(dir);
+          const key = 'model.layers.0.mlp.up_proj.weight';
+          expect(Array.from(m.weight(key).dataSync())).toEqual(Array.from(refW.get(key)!.data));
+          m.dispose();
+        }
         const logits = model.forward([ids]);
         const ref = referenceLogits(cfg as never, refW, ids).flat();
         expect(maxAbsDiff(logits.dataSync(), ref)).toBeLessThan(1e-4);
