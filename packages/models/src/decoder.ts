@@ -16,8 +16,8 @@ import { RopeTables } from './rope';
 const MASKED = -1e9;
 
 /**
- * Per-layer key/value cache: `k` is stored transposed, [B*KV, D, S], so q k^T is a plain product; `v` is
- * [B*KV, S, D]. The cache owns them (dispose with {@link disposeCache}).
+ * Per-layer key/value cache: `k` and `v` are [B*KV, S, D] (appending a position is a cheap concat on axis 1).
+ * The cache owns them (dispose with {@link disposeCache}).
  */
 export interface KVCache {
   layers: { k: tf.Tensor3D; v: tf.Tensor3D }[];
@@ -77,6 +77,8 @@ export class CausalLM {
   readonly arch: Architecture;
   readonly rope: RopeTables;
   private disposed = false;
+  /** How one-position (decode) attention is computed: batched products or broadcast multiply + sum. */
+  static decodeAttention: 'matmul' | 'broadcast' = 'broadcast';
   /** Transposed weights ([in, out]) for repeated no-grad use (generation on wasm); null when not active. */
   private pretransposed: Map<string, tf.Tensor> | null = null;
 
@@ -159,8 +161,8 @@ export class CausalLM {
   }
 
   /**
-   * One decoder layer on x [N, E]; returns the new residual stream and this layer's full keys [B*KV, D, S] and
-   * values [B*KV, S, D] (the past concatenated with this call's).
+   * One decoder layer on x [N, E]; returns the new residual stream and this layer's full keys and values
+   * [B*KV, S, D] (the past concatenated with this call's).
    */
   private layer(
     i: number,
@@ -194,16 +196,24 @@ export class CausalLM {
     // Fold the D^-0.5 scaling into q (fewer elements than the scores), then group query heads by their KV head:
     // head h uses KV head floor(h / G), so [B, H, T, D] = [B, KV, G, T, D] -> [B*KV, G*T, D] without copying K/V.
     const qs = tf.reshape(tf.transpose(tf.mul(q, 1 / Math.sqrt(D)), [0, 2, 1, 3]), [B * KV, G * T, D]);
-    let kt = tf.reshape(tf.transpose(k, [0, 2, 3, 1]), [B * KV, D, T]) as tf.Tensor3D; // [B*KV, D, T]
+    let kh = tf.reshape(tf.transpose(k, [0, 2, 1, 3]), [B * KV, T, D]) as tf.Tensor3D; // [B*KV, T, D]
     let vh = tf.reshape(tf.transpose(v, [0, 2, 1, 3]), [B * KV, T, D]) as tf.Tensor3D; // [B*KV, T, D]
     if (past) {
-      kt = tf.concat([past.k, kt], 2); // [B*KV, D, S]
+      kh = tf.concat([past.k, kh], 1); // [B*KV, S, D]
       vh = tf.concat([past.v, vh], 1); // [B*KV, S, D]
     }
-    const S = kt.shape[2];
-    const scores = tf.add(tf.reshape(matmul(qs, kt), [B, H, T, S]), bias); // [B, H, T, S]
+    const S = kh.shape[1];
+    // One new position (decoding): broadcast multiply + sum, which beats many tiny batched products on wasm.
+    const decode = T === 1 && CausalLM.decodeAttention === 'broadcast';
+    const qk = decode
+      ? tf.sum(tf.mul(tf.reshape(qs, [B * KV, G, 1, D]), tf.reshape(kh, [B * KV, 1, S, D])), 3) // [B*KV, G, S]
+      : matmul(qs, kh, true); // [B*KV, G*T, S]
+    const scores = tf.add(tf.reshape(qk, [B, H, T, S]), bias); // [B, H, T, S]
     const probs = tf.reshape(tf.softmax(scores), [B * KV, G * T, S]);
-    const ctx = tf.reshape(tf.transpose(tf.reshape(matmul(probs, vh), [B, H, T, D]), [0, 2, 1, 3]), [
+    const pv = decode
+      ? tf.sum(tf.mul(tf.reshape(probs, [B * KV, G, S, 1]), tf.reshape(vh, [B * KV, 1, S, D])), 2) // [B*KV, G, D]
+      : matmul(probs, vh); // [B*KV, G*T, D]
+    const ctx = tf.reshape(tf.transpose(tf.reshape(pv, [B, H, T, D]), [0, 2, 1, 3]), [
       B * T,
       H * D,
     ]) as tf.Tensor2D; // [N, H*D]
@@ -215,7 +225,7 @@ export class CausalLM {
     const up = this.linear(h2, `${p}.mlp.up_proj`);
     const act = tf.mul(tf.mul(gate, tf.sigmoid(gate)), up) as tf.Tensor2D;
     x = tf.add(x, this.linear(act, `${p}.mlp.down_proj`));
-    return { x, k: kt, v: vh };
+    return { x, k: kh, v: vh };
   }
 
   // ---- model -----------------------------------------------------------------------------------------------

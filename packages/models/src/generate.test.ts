@@ -1,5 +1,6 @@
 import { initBackend, Rng, tf } from '@rfai/core';
 import { fixtureModel, tinyConfig } from './__fixtures__/models';
+import { CausalLM } from './decoder';
 import { generate, type GenerateOptions } from './generate';
 import { logProbOf } from './sampling';
 import { packSequences, tokenLogProbs, unpackRows } from './scoring';
@@ -36,6 +37,20 @@ describe('generate (wasm)', () => {
     }
     // Greedy output is not trivially constant.
     expect(new Set(cached[0].ids).size).toBeGreaterThan(3);
+  });
+
+  it('decode attention by broadcast multiply-sum equals the batched-product path', () => {
+    const a = generate(model, prompts, { ...base, maxNewTokens: 16 });
+    CausalLM.decodeAttention = 'matmul';
+    try {
+      const b = generate(model, prompts, { ...base, maxNewTokens: 16 });
+      for (let i = 0; i < prompts.length; i++) {
+        expect(b[i].ids).toEqual(a[i].ids);
+        for (let j = 0; j < 16; j++) expect(b[i].logprobs[j]).toBeCloseTo(a[i].logprobs[j], 5);
+      }
+    } finally {
+      CausalLM.decodeAttention = 'broadcast';
+    }
   });
 
   it('a batched row equals the same prompt generated alone', () => {
