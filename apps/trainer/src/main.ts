@@ -5,6 +5,9 @@
  *   npx nx run trainer:train                          # RFAI on config.yaml (offline defaults)
  *   npx nx run trainer:train -- --set training.max_steps=10 --run-name quick
  *   npx nx run trainer:validate -- --config config.yaml
+ *   npx nx run trainer:eval -- --checkpoint checkpoints/checkpoint-60
+ *   npx nx run trainer:generate -- --model checkpoints/checkpoint-60 --prompt "def add(a, b):"
+ *   npx nx run trainer:inspect -- --model DIR [--json] [--ids 1,2,3 --logits]
  *
  * or directly: npx tsx apps/trainer/src/main.ts <command> [options]
  * Exit codes: 0 ok, 1 runtime failure, 2 bad usage or config.
@@ -16,6 +19,8 @@ const commands: Record<string, { run: () => Promise<CommandFn>; help: string }> 
   train: { run: async () => (await import('./commands/train')).runTrain, help: 'run RFAI training (config.yaml by default)' },
   validate: { run: async () => (await import('./commands/validate')).runValidate, help: 'load and validate a config (exit 2 on problems)' },
   eval: { run: async () => (await import('./commands/eval')).runEval, help: 'run the eval pass on a checkpoint, print JSON' },
+  generate: { run: async () => (await import('./commands/generate')).runGenerate, help: 'print a completion from a model or checkpoint folder' },
+  inspect: { run: async () => (await import('./commands/inspect')).runInspect, help: 'architecture, parameters and (--logits) full logits of a model folder' },
 };
 
 function usage(): string {

@@ -1,20 +1,30 @@
-import type { ScoreOutcome, ScoreRequest, Teacher, TeacherScore } from '@rfai/teacher-clients';
+import { TeacherError, type ScoreOutcome, type ScoreRequest, type Teacher, type TeacherScore } from '@rfai/teacher-clients';
 
 /** One sample's grade: the teacher's score, or the reason it could not grade it. */
 export interface Grade {
   score: TeacherScore | null;
   error: string | null;
+  /** Set when the teacher stopped grading altogether (its failure circuit opened, or it rejected the key): the run must stop. */
+  stopped?: true;
 }
 
 /**
  * Grades samples with the teacher's bounded concurrency. A sample the teacher
  * failed to grade keeps `score: null` and its error: it is dropped from the
- * update and counted, never given a default score. Rejects only when the
- * teacher's failure circuit opens (or a bad key stops it).
+ * update and counted, never given a default score. When the teacher stops
+ * (its failure circuit opens, or a bad key stops it) no sample of the batch
+ * is graded: every grade carries that error and `stopped`, and the caller
+ * stops the run. Rejects only on errors that are not TeacherErrors (bugs).
  */
 export async function gradeAll(teacher: Teacher, items: ScoreRequest[]): Promise<Grade[]> {
   if (items.length === 0) return [];
-  const outcomes: ScoreOutcome[] = await teacher.scoreBatch(items);
+  let outcomes: ScoreOutcome[];
+  try {
+    outcomes = await teacher.scoreBatch(items);
+  } catch (e) {
+    if (!(e instanceof TeacherError)) throw e;
+    return items.map(() => ({ score: null, error: e.message, stopped: true as const }));
+  }
   return outcomes.map((o) => (o.ok ? { score: o.result, error: null } : { score: null, error: o.error.message }));
 }
 

@@ -129,6 +129,8 @@ export class Trainer {
   private readonly hash: string;
   private elapsedBefore = 0;
   private lastTeacherUsage = { latency: 0, cost: 0, calls: 0 };
+  /** Data cursor and RNG before the pipelined look-ahead batch: a stop saves these, so a resume redraws that batch. */
+  private lookahead: { epoch: number; sampler: SamplerCursor; rng: ReturnType<Rng['getState']> } | null = null;
 
   constructor(setup: TrainerSetup) {
     this.s = setup;
@@ -212,9 +214,11 @@ export class Trainer {
         const stepStart = performance.now();
         const current: Rollout = pending ?? (await this.timer.time('generation', () => this.rollout()));
         pending = null;
+        this.lookahead = null;
         const nextStep = this.step + 1;
         const saveAfter = this.isSaveStep(nextStep) || nextStep >= this.totalSteps;
         if (pipelined && !saveAfter && !this.stopSignal) {
+          this.lookahead = { epoch: this.sampler.epoch, sampler: this.sampler.getCursor(), rng: this.rng.getState() };
           pending = await this.timer.time('generation', () => this.rollout());
         }
         const grades = await this.timer.time('grading', () => current.grading);
@@ -234,6 +238,14 @@ export class Trainer {
           teacherFailures: rec.teacher_failures,
         });
         const failFrac = rec.teacher_failures / Math.max(1, rec.samples);
+        const teacherStopped = grades.find((g) => g.stopped);
+        if (teacherStopped) {
+          progress.stop();
+          this.s.log(`stopping at step ${this.step}: ${teacherStopped.error} The run is saved and continues with --resume latest.`);
+          stoppedBy = 'teacher_failures';
+          exitCode = 1;
+          break;
+        }
         if (failFrac > c.training.max_failure_fraction) {
           progress.stop();
           this.s.log(
@@ -278,6 +290,7 @@ export class Trainer {
       };
     } catch (err) {
       progress.stop();
+      exitCode = 1; // the event log's session ends as a failure
       throw err;
     } finally {
       process.off('SIGINT', onSignal);
@@ -528,9 +541,9 @@ export class Trainer {
         evalScore: finalEval?.score_mean ?? this.evals.filter((e) => e.step === this.step).pop()?.score_mean ?? null,
         trainerState: {
           step: this.step,
-          epoch: this.sampler.epoch,
-          sampler: this.sampler.getCursor(),
-          rng: this.rng.getState(),
+          epoch: this.lookahead?.epoch ?? this.sampler.epoch,
+          sampler: this.lookahead?.sampler ?? this.sampler.getCursor(),
+          rng: this.lookahead?.rng ?? this.rng.getState(),
           lora_dropout_rng: this.s.student.model.dropoutRng?.getState() ?? null,
           kl_controller: this.klController.getState(),
           ema_baseline: this.ema?.getState() ?? null,
