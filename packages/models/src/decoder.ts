@@ -265,10 +265,11 @@ export class CausalLM {
   /**
    * Runs `fn` with transposed copies of the weights held for its duration when the backend prefers them
    * (wasm), for repeated no-grad forwards such as generation. Do not compute gradients inside `fn`: the copies
-   * are constants. Memory: one extra copy of the linear weights while `fn` runs.
+   * are constants. Memory: one extra copy of the linear weights while `fn` runs (skipped above 100 M parameters).
    */
   withInferenceWeights<R>(fn: () => R): R {
-    if (!prefersPretransposed() || this.pretransposed) return fn();
+    // Above ~100 M parameters the copy would not fit the wasm heap (4 GiB at most) next to the weights.
+    if (!prefersPretransposed() || this.pretransposed || this.numParameters > 100e6) return fn();
     const map = new Map<string, tf.Tensor>();
     for (const [key, w] of this.params) {
       if (key.endsWith('_proj.weight')) map.set(key.slice(0, -'.weight'.length), tf.transpose(w));
