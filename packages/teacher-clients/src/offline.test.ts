@@ -42,6 +42,14 @@ describe('offline teacher scores', () => {
     expect(mean(ascii)).toBeGreaterThan(mean(bytes) + 0.03);
   });
 
+  test('degenerate character repetition scores low even when it parses (one long identifier, a two-letter cycle)', async () => {
+    for (const c of ['v'.repeat(64), 'ab'.repeat(40), 'x_' + 'y'.repeat(90)]) {
+      const g = await py(c);
+      expect(g.score).toBeLessThan(0.15);
+    }
+    expect((await py('def f(x):\n    return x\n')).score).toBeGreaterThan(0.5);
+  });
+
   test('partial credit rises step by step from noise to a documented solution', async () => {
     const ladder = [
       randomBytesText(7, 400),

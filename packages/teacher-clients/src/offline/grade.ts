@@ -180,7 +180,9 @@ export function gradeOffline(
   }
   const length = lengthScore(lex.tokens, lex.chars, referenceTokens);
   const runPenalty = lex.longestCharRun <= 40 ? 1 : Math.exp(-(lex.longestCharRun - 40) / 40);
-  const repetition = empty ? 0 : Math.min(lex.distinctTrigramRatio, Math.sqrt(lex.uniqueLineRatio)) * runPenalty;
+  // Real code of a few lines has most of its character 4-grams distinct (about 0.5-0.9); degenerate text far fewer (0.03 for `vvvv...`).
+  const charVariety = clamp01(lex.charDiversity / 0.3);
+  const repetition = empty ? 0 : Math.min(lex.distinctTrigramRatio, Math.sqrt(lex.uniqueLineRatio), charVariety) * runPenalty;
   const lineStructure = lineStructureScore(lex);
   const naming = lex.namingPlausibility;
   const codeShare = empty ? 0 : clamp01(1 - (commentShare * chars + (syntax?.errorBytes ?? 0)) / chars);
@@ -188,7 +190,8 @@ export function gradeOffline(
   const docstrings = defined.length === 0 ? 0 : (syntax?.documentedDefinitions ?? 0) / defined.length;
   const docs = 1 - (1 - commentQuality * commentScore(commentShare)) * (1 - docstrings);
   // Degenerate repetition also scales everything: a valid line repeated forever must not be a cheap local optimum.
-  const gate = lex.charSanity * lex.charSanity * (0.3 + 0.7 * syntaxScore) * (0.5 + 0.5 * repetition);
+  // Ordinary code (repetition >= 0.6) is not penalised; degenerate text loses up to 85% of every field.
+  const gate = lex.charSanity * lex.charSanity * (0.3 + 0.7 * syntaxScore) * (0.15 + 0.85 * Math.min(1, repetition / 0.6));
 
   let correctness = 0.3 * syntaxScore + 0.25 * def.score + 0.15 * relevance + 0.1 * brackets + 0.1 * keywords + 0.1 * length;
   if (referenceSim !== undefined) correctness = 0.8 * correctness + 0.2 * referenceSim;

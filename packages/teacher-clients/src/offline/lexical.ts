@@ -27,6 +27,11 @@ export interface LexicalFacts {
   uniqueLineRatio: number;
   /** Distinct / total token trigrams; 1 when fewer than 6 tokens. */
   distinctTrigramRatio: number;
+  /**
+   * Distinct / total character 4-grams of the text with whitespace runs collapsed; 1 when shorter than 16.
+   * Catches degenerate text a token view misses, such as one long identifier `vvvvvvvv...` or `abababab...`.
+   */
+  charDiversity: number;
   /** Longest run of one repeated non-space character. */
   longestCharRun: number;
   /** Bracket pairs ((), [], {}) that match, as a share of all bracket characters; undefined when there are none. */
@@ -192,6 +197,10 @@ export function analyzeLexical(code: string, language: string): LexicalFacts {
     if (indent > maxIndent) maxIndent = indent;
   }
   const uniqueLines = new Set(substantive).size;
+  const squeezed = code.replace(/\s+/g, ' ');
+  const grams = new Set<string>();
+  for (let i = 0; i + 4 <= squeezed.length; i++) grams.add(squeezed.slice(i, i + 4));
+  const charDiversity = squeezed.length < 16 ? 1 : grams.size / (squeezed.length - 3);
   const named = [...identifiers];
   const plausible = named.filter(plausibleName).length;
 
@@ -208,6 +217,7 @@ export function analyzeLexical(code: string, language: string): LexicalFacts {
     longLineShare: nonEmpty === 0 ? 0 : long / nonEmpty,
     uniqueLineRatio: substantive.length < 2 ? 1 : uniqueLines / substantive.length,
     distinctTrigramRatio: trigrams < 4 ? 1 : distinct.size / trigrams,
+    charDiversity,
     longestCharRun: longestRun,
     bracketBalance: bracketBalance(code, HASH_COMMENT.has(language)),
     maxIndentDepth: maxIndent === 0 ? 0 : Math.round(maxIndent / minIndent),
