@@ -148,7 +148,7 @@ export const configSchema: SchemaNode = {
         'offline',
       ),
       model_name: str(
-        'Model name sent to the provider. null: gpt-4o-mini for openai, claude-3-5-haiku-latest for anthropic; required for openai-compatible.',
+        'Model name sent to the provider. null: gpt-4.1-mini for openai, claude-haiku-4-5 for anthropic; required for openai-compatible.',
         null,
         { minLength: 1 },
         true,
@@ -190,9 +190,10 @@ export const configSchema: SchemaNode = {
           },
         },
         default: {
+          'gpt-4.1-mini': { input_per_mtok: 0.4, output_per_mtok: 1.6 },
           'gpt-4o-mini': { input_per_mtok: 0.15, output_per_mtok: 0.6 },
           'gpt-4o': { input_per_mtok: 2.5, output_per_mtok: 10 },
-          'claude-3-5-haiku-latest': { input_per_mtok: 0.8, output_per_mtok: 4 },
+          'claude-haiku-4-5': { input_per_mtok: 1, output_per_mtok: 5 },
           'claude-sonnet-4-5': { input_per_mtok: 3, output_per_mtok: 15 },
         },
       },
