@@ -184,13 +184,17 @@ export class Trainer {
   async run(): Promise<TrainResult> {
     const c = this.cfg;
     const t0 = Date.now();
+    // The step a signal lets finish before the save; null once the step is done (the stop check comes next).
+    let stepInProgress: number | null = this.step + 1;
     const onSignal = (sig: NodeJS.Signals) => {
       if (this.stopSignal) {
         this.s.log(`\nsecond ${sig}: exiting without saving`);
         process.exit(sig === 'SIGINT' ? 130 : 143);
       }
       this.stopSignal = sig;
-      this.s.log(`\n${sig} received: finishing step ${this.step + 1}, then saving a checkpoint (send again to exit at once)`);
+      this.s.log(
+        `\n${sig} received: ${stepInProgress !== null ? `finishing step ${stepInProgress}, then saving` : `saving`} a checkpoint (send again to exit at once)`,
+      );
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -224,6 +228,7 @@ export class Trainer {
         const grades = await this.timer.time('grading', () => current.grading);
         const rec = await this.timer.time('update', () => this.trainStep(current, grades));
         this.step = nextStep;
+        stepInProgress = null;
         rec.step_seconds = (performance.now() - stepStart) / 1000;
         rec.samples_per_s = rec.samples / rec.step_seconds;
         rec.tokens_per_s = (rec.completion_tokens_mean * rec.samples) / rec.step_seconds;
@@ -261,11 +266,14 @@ export class Trainer {
           const rep = await this.runEval(this.step);
           progress.log(`eval at step ${this.step}: score ${fmt(rep.score_mean)} pass rate ${fmt(rep.pass_rate)}`);
         }
+        // The step's work is synchronous: let a pending SIGINT/SIGTERM (and I/O) through before deciding to go on.
+        await new Promise((resolve) => setImmediate(resolve));
         if (this.stopSignal) {
           stoppedBy = 'signal';
           exitCode = this.stopSignal === 'SIGINT' ? 130 : 143;
           break;
         }
+        stepInProgress = this.step + 1;
         if (this.isSaveStep(this.step) && this.step < this.totalSteps) {
           checkpoint = await this.save();
           progress.log(`saved ${checkpoint}`);
