@@ -1,6 +1,6 @@
 // End-to-end runs of `trainer train` on a tiny random Qwen checkpoint written
 // by the test, with the offline teacher, on the cpu backend.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { readRun } from '@rfai/tb-writer';
 import { runTrain } from '../src/commands/train';
@@ -178,7 +178,7 @@ describe('startup checks fail fast with exit 2', () => {
 
   it('a bad line in the dataset names file:line', async () => {
     const w = await makeWorkspace();
-    require('node:fs').appendFileSync(path.join(w.dir, 'data', 'train.jsonl'), '{"prompt": "x"}\n');
+    appendFileSync(path.join(w.dir, 'data', 'train.jsonl'), '{"prompt": "x"}\n');
     const r = await capture(() => runTrain(['--config', w.config]));
     expect(r.result).toBe(2);
     expect(r.stderr).toMatch(/train\.jsonl:7/);

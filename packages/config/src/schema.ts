@@ -113,7 +113,7 @@ export const configSchema: SchemaNode = {
         'byte',
       ),
       seed: int('Seed of the built-in student\'s random initialisation. null: use training.seed.', null, { minimum: 0 }, true),
-      max_length: int('Maximum prompt + completion length in tokens; longer prompts are truncated from the left.', 512, {
+      max_length: int('Maximum prompt + completion length in tokens. A longer prompt keeps its beginning and is cut at a word boundary (the answer cue of the format stays).', 192, {
         minimum: 16,
         maximum: 131072,
       }),
@@ -212,7 +212,11 @@ export const configSchema: SchemaNode = {
         1,
         { minimum: 1, maximum: 1024 },
       ),
-      learning_rate: num('Peak learning rate of AdamW.', 0.0003, { exclusiveMinimum: 0, maximum: 1 }),
+      learning_rate: num(
+        'Peak learning rate of AdamW. The default suits the tiny from-scratch preset; fine-tuning a pretrained checkpoint wants about 1e-6 (full) to 1e-4 (LoRA).',
+        0.005,
+        { exclusiveMinimum: 0, maximum: 1 },
+      ),
       warmup_steps: int('Steps of linear warm-up from 0 to learning_rate.', 5, { minimum: 0 }),
       lr_scheduler_type: oneOf(
         'Learning-rate schedule after warm-up (Hugging Face get_scheduler semantics). constant: flat; linear: decays to 0 at the last step; cosine: half-cosine to 0.',
@@ -261,7 +265,7 @@ export const configSchema: SchemaNode = {
       top_k: int('Sample only from the k most likely tokens. 0: off.', 0, { minimum: 0 }),
       top_p: num('Nucleus sampling: the smallest set of tokens whose probability reaches top_p. 1: off.', 1, { exclusiveMinimum: 0, maximum: 1 }),
       num_samples_per_prompt: int('Samples per prompt (the GRPO group size G).', 4, { minimum: 1, maximum: 256 }),
-      max_new_tokens: int('Maximum completion length in tokens.', 96, { minimum: 1, maximum: 32768 }),
+      max_new_tokens: int('Maximum completion length in tokens.', 48, { minimum: 1, maximum: 32768 }),
       stop: {
         type: 'array',
         description: 'Stop strings: generation of a sample ends when its text contains one (the stop string is kept out of the completion).',
@@ -295,13 +299,19 @@ export const configSchema: SchemaNode = {
         default: [],
       },
       max_train_samples: int('Use at most this many training prompts. null: all.', null, { minimum: 1 }, true),
-      max_eval_samples: int('Use at most this many eval prompts. null: all.', 48, { minimum: 1 }, true),
+      max_eval_samples: int('Use at most this many eval prompts. null: all.', 32, { minimum: 1 }, true),
       on_bad_line: oneOf('A bad dataset line: error stops with every problem listed; skip drops it and counts it.', ['error', 'skip'], 'error'),
     }),
     evaluation: section('The eval pass: greedy decoding over the eval set, graded by the teacher.', {
       reward_threshold: num('A sample passes when its teacher score is at least this.', 0.5, { minimum: 0, maximum: 1 }),
       max_new_tokens: int('Maximum completion length in eval. null: rfai.max_new_tokens.', null, { minimum: 1 }, true),
       at_start: bool('Run the eval pass before the first step, to report the before/after improvement.', true),
+      sampled_samples: int(
+        'Besides the greedy pass, grade this many samples per eval prompt drawn at rfai.temperature / top_k / top_p with evaluation.seed (the same draws before and after training). It measures the policy the RL step optimises; a small from-scratch student improves here long before its greedy decode does. 0: greedy only.',
+        2,
+        { minimum: 0, maximum: 64 },
+      ),
+      seed: int('Seed of the sampled eval pass (reset at every eval, so evals are comparable and the training RNG is untouched).', 1234, { minimum: 0, maximum: 4294967295 }),
     }),
     logging: section('Console, TensorBoard and sample logs.', {
       tensorboard_dir: str('Folder of TensorBoard runs (logs/tensorboard/<run>/events.out.tfevents.*). Relative paths are resolved against the config file.', 'logs/tensorboard', {

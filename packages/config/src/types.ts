@@ -108,6 +108,8 @@ export interface EvaluationSection {
   reward_threshold: number;
   max_new_tokens: number | null;
   at_start: boolean;
+  sampled_samples: number;
+  seed: number;
 }
 
 export interface LoggingSection {

@@ -180,8 +180,12 @@ export function summaryJson(r: TrainResult) {
   return {
     steps: r.stepsDone,
     stopped_by: r.stoppedBy,
-    eval_before: r.evalBefore ? { score_mean: r.evalBefore.score_mean, pass_rate: r.evalBefore.pass_rate } : null,
-    eval_after: r.evalAfter ? { score_mean: r.evalAfter.score_mean, pass_rate: r.evalAfter.pass_rate } : null,
+    eval_before: r.evalBefore
+      ? { score_mean: r.evalBefore.score_mean, pass_rate: r.evalBefore.pass_rate, sampled_score_mean: r.evalBefore.sampled?.score_mean ?? null }
+      : null,
+    eval_after: r.evalAfter
+      ? { score_mean: r.evalAfter.score_mean, pass_rate: r.evalAfter.pass_rate, sampled_score_mean: r.evalAfter.sampled?.score_mean ?? null }
+      : null,
     timing_ms_total: r.timing,
     timing_ms_per_step: perStep,
     wall_seconds: r.wallSeconds,
@@ -195,8 +199,8 @@ function printSummary(r: TrainResult, runDir: string, t0: number): void {
   const lines = [
     '',
     `finished: ${r.stepsDone} steps (${r.stoppedBy}) in ${formatDuration((Date.now() - t0) / 1000)}`,
-    `eval score before: ${f(s.eval_before?.score_mean)} (pass rate ${f(s.eval_before?.pass_rate)})`,
-    `eval score after:  ${f(s.eval_after?.score_mean)} (pass rate ${f(s.eval_after?.pass_rate)})`,
+    `eval score before: ${f(s.eval_before?.score_mean)} greedy (pass rate ${f(s.eval_before?.pass_rate)}), ${f(s.eval_before?.sampled_score_mean ?? undefined)} sampled`,
+    `eval score after:  ${f(s.eval_after?.score_mean)} greedy (pass rate ${f(s.eval_after?.pass_rate)}), ${f(s.eval_after?.sampled_score_mean ?? undefined)} sampled`,
     `step time split (mean per step): ${PHASES.filter((p) => p !== 'eval' && p !== 'checkpoint')
       .map((p) => `${p} ${(s.timing_ms_per_step[p] / 1000).toFixed(2)}s`)
       .join(', ')}; eval total ${(r.timing.eval / 1000).toFixed(1)}s, checkpoints ${(r.timing.checkpoint / 1000).toFixed(1)}s`,

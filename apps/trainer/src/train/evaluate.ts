@@ -1,3 +1,4 @@
+import { Rng } from '@rfai/core';
 import { generate, type CausalLM, type Tokenizer } from '@rfai/models';
 import type { Teacher } from '@rfai/teacher-clients';
 import { gradeAll } from './grading';
@@ -33,6 +34,8 @@ export interface EvalReport {
   /** Mean score of each breakdown field. */
   breakdown: { correctness: number; quality: number; efficiency: number; documentation: number };
   mean_completion_tokens: number;
+  /** The sampled pass (evaluation.sampled_samples per prompt, fixed seed), or null when off. */
+  sampled: { samples: number; graded: number; score_mean: number; pass_rate: number } | null;
   seconds: number;
   /** A few samples for logs: prompt, completion, score. */
   samples: Array<{ id?: string; language: string; prompt: string; completion: string; score: number | null }>;
@@ -51,6 +54,8 @@ export interface EvalOptions {
   /** Prompts per generate call (default 16). */
   batchSize?: number;
   samplesToKeep?: number;
+  /** Sampled pass: samples per prompt (0: off), sampling settings and the seed it restarts from. */
+  sampled?: { perPrompt: number; temperature: number; topK: number; topP: number; seed: number };
 }
 
 /** Runs the eval pass. Greedy, so it needs no RNG and never moves the training RNG. */
@@ -99,6 +104,7 @@ export async function evaluate(records: readonly EvalRecord[], o: EvalOptions): 
     };
   }
   for (const k of Object.keys(bd) as Array<keyof typeof bd>) bd[k] = graded ? bd[k] / graded : Number.NaN;
+  const sampled = o.sampled && o.sampled.perPrompt > 0 ? await sampledPass(records, o, o.sampled) : null;
   return {
     step: o.step,
     score_mean: graded ? sum / graded : Number.NaN,
@@ -110,6 +116,7 @@ export async function evaluate(records: readonly EvalRecord[], o: EvalOptions): 
     per_language,
     breakdown: bd,
     mean_completion_tokens: completions.reduce((a, c) => a + c.tokens, 0) / Math.max(1, completions.length),
+    sampled,
     seconds: (Date.now() - t0) / 1000,
     samples: records.slice(0, o.samplesToKeep ?? 4).map((r, i) => ({
       id: r.id,
@@ -118,5 +125,49 @@ export async function evaluate(records: readonly EvalRecord[], o: EvalOptions): 
       completion: completions[i].text,
       score: grades[i].score?.score ?? null,
     })),
+  };
+}
+
+/**
+ * Grades `perPrompt` samples per eval prompt drawn with the training sampling
+ * settings from a fresh Rng(seed): every eval draws the same random numbers,
+ * so scores before and after training compare the policies, not the luck.
+ */
+async function sampledPass(
+  records: readonly EvalRecord[],
+  o: EvalOptions,
+  s: NonNullable<EvalOptions['sampled']>,
+): Promise<NonNullable<EvalReport['sampled']>> {
+  const rng = new Rng(s.seed);
+  const batchSize = o.batchSize ?? 16;
+  const items: Array<{ prompt: string; language: string; completion: string }> = [];
+  for (let start = 0; start < records.length; start += batchSize) {
+    const chunk = records.slice(start, start + batchSize);
+    const ids = chunk.flatMap((r) => {
+      const p = encodePrompt(r.prompt, r.language, o.style, o.tokenizer, o.maxPromptTokens);
+      return Array.from({ length: s.perPrompt }, () => p);
+    });
+    const out = generate(o.model, ids, {
+      maxNewTokens: o.maxNewTokens,
+      temperature: s.temperature,
+      topK: s.topK,
+      topP: s.topP,
+      stopStrings: o.stop,
+      tokenizer: o.tokenizer,
+      rng,
+    });
+    out.forEach((g, i) => {
+      const r = chunk[Math.floor(i / s.perPrompt)];
+      items.push({ prompt: r.prompt, language: r.language, completion: g.text });
+    });
+    await new Promise((r) => setImmediate(r));
+  }
+  const grades = await gradeAll(o.teacher, items);
+  const scores = grades.map((g) => g.score?.score).filter((v): v is number => typeof v === 'number');
+  return {
+    samples: items.length,
+    graded: scores.length,
+    score_mean: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : Number.NaN,
+    pass_rate: scores.length ? scores.filter((v) => v >= o.threshold).length / scores.length : Number.NaN,
   };
 }

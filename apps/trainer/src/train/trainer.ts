@@ -208,7 +208,10 @@ export class Trainer {
     try {
       if (!this.s.resume && c.evaluation.at_start && this.s.eval.length > 0) {
         this.evalBefore = await this.runEval(0);
-        this.s.log(`eval before training: score ${fmt(this.evalBefore.score_mean)} pass rate ${fmt(this.evalBefore.pass_rate)} (${this.evalBefore.graded}/${this.evalBefore.count} graded)`);
+        this.s.log(
+          `eval before training: score ${fmt(this.evalBefore.score_mean)} pass rate ${fmt(this.evalBefore.pass_rate)} (${this.evalBefore.graded}/${this.evalBefore.count} graded)` +
+            (this.evalBefore.sampled ? `; sampled score ${fmt(this.evalBefore.sampled.score_mean)}` : ''),
+        );
       }
       progress.start(this.step);
       // Generation of the next batch overlaps grading of the current one when the teacher is remote.
@@ -264,7 +267,10 @@ export class Trainer {
         }
         if (c.training.eval_steps > 0 && this.step % c.training.eval_steps === 0 && this.step < this.totalSteps && this.s.eval.length > 0) {
           const rep = await this.runEval(this.step);
-          progress.log(`eval at step ${this.step}: score ${fmt(rep.score_mean)} pass rate ${fmt(rep.pass_rate)}`);
+          progress.log(
+            `eval at step ${this.step}: score ${fmt(rep.score_mean)} pass rate ${fmt(rep.pass_rate)}` +
+              (rep.sampled ? `; sampled score ${fmt(rep.sampled.score_mean)}` : ''),
+          );
         }
         // The step's work is synchronous: let a pending SIGINT/SIGTERM (and I/O) through before deciding to go on.
         await new Promise((resolve) => setImmediate(resolve));
@@ -511,6 +517,13 @@ export class Trainer {
         stop: c.rfai.stop,
         step,
         samplesToKeep: c.logging.samples_to_log,
+        sampled: {
+          perPrompt: c.evaluation.sampled_samples,
+          temperature: c.rfai.temperature,
+          topK: c.rfai.top_k,
+          topP: c.rfai.top_p,
+          seed: c.evaluation.seed,
+        },
       }),
     );
     this.evals.push(rep);
@@ -521,6 +534,8 @@ export class Trainer {
     if (w) {
       if (Number.isFinite(rep.score_mean)) w.scalar('eval/score_mean', rep.score_mean, step);
       if (Number.isFinite(rep.pass_rate)) w.scalar('eval/pass_rate', rep.pass_rate, step);
+      if (rep.sampled && Number.isFinite(rep.sampled.score_mean)) w.scalar('eval/sampled_score_mean', rep.sampled.score_mean, step);
+      if (rep.sampled && Number.isFinite(rep.sampled.pass_rate)) w.scalar('eval/sampled_pass_rate', rep.sampled.pass_rate, step);
       for (const [lang, l] of Object.entries(rep.per_language)) {
         if (Number.isFinite(l.score_mean)) w.scalar(`eval/score/${lang}`, l.score_mean, step);
         if (Number.isFinite(l.pass_rate)) w.scalar(`eval/pass_rate/${lang}`, l.pass_rate, step);
