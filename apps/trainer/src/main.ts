@@ -9,7 +9,7 @@
  *   npx nx run trainer:generate -- --model checkpoints/checkpoint-60 --prompt "def add(a, b):"
  *   npx nx run trainer:inspect -- --model DIR [--json] [--ids 1,2,3 --logits]
  *
- * or directly: npx tsx apps/trainer/src/main.ts <command> [options]
+ * or directly: node --import tsx apps/trainer/src/main.ts <command> [options]
  * Exit codes: 0 ok, 1 runtime failure, 2 bad usage or config.
  */
 

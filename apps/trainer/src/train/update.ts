@@ -89,6 +89,10 @@ export function policyUpdate(ctx: UpdateContext, batch: UpdateBatch): UpdateMetr
   const n = batch.completionIds.length;
   const normalizer = stepNormalizer(batch, cfg);
   const micros: Micro[] = [];
+  if (!batch.sampleMask.some((m) => m > 0)) {
+    // Nothing was graded: no gradient, and AdamW's momentum must not move the weights either.
+    return { loss: 0, policy_loss: 0, kl: 0, kl_max: 0, entropy: 0, clip_fraction: 0, approx_kl: 0, grad_norm: 0, tokens: 0, dropped_samples: n, skipped_updates: 1, nonfinite_params: [] };
+  }
   for (const [s, e] of microBatches(n, cfg.training.gradient_accumulation_steps)) {
     const rows: number[] = [];
     for (let i = s; i < e; i++) if (batch.completionIds[i].length > 0) rows.push(i);
