@@ -69,6 +69,7 @@ export async function makeWorkspace(overrides: Record<string, unknown> = {}): Pr
       },
       rfai: { num_samples_per_prompt: 2, max_new_tokens: 10 },
       data: { train_file: 'data/train.jsonl', eval_file: 'data/eval.jsonl', max_eval_samples: 3 },
+      evaluation: { sampled_samples: 0 },
       logging: { tensorboard_dir: 'tb', run_name: 'r1', samples_to_log: 2 },
       hardware: { backend: 'cpu' },
     },

@@ -18,7 +18,7 @@ describe('trainer train (end to end)', () => {
   let run: { result: number; stdout: string; stderr: string };
 
   beforeAll(async () => {
-    ws = await makeWorkspace();
+    ws = await makeWorkspace({ evaluation: { sampled_samples: 1 } });
     run = await capture(() => runTrain(['--config', ws.config]));
   });
 
@@ -67,6 +67,9 @@ describe('trainer train (end to end)', () => {
     expect(stats.eval_after.count).toBe(3);
     expect(stats.evals.map((e: { step: number }) => e.step)).toEqual([0, 2, 4]);
     expect(Object.keys(stats.eval_after.per_language).sort()).toEqual(['python', 'rust', 'typescript']);
+    // the seeded sampled pass: one sample per eval prompt, the same draws at every eval
+    expect(stats.eval_before.sampled).toEqual(expect.objectContaining({ samples: 3, graded: 3 }));
+    expect(stats.eval_after.sampled.score_mean).toBeGreaterThanOrEqual(0);
     expect(stats.timing_ms.generation).toBeGreaterThan(0);
     expect(stats.timing_ms.update).toBeGreaterThan(0);
   });
@@ -90,6 +93,7 @@ describe('trainer train (end to end)', () => {
       'teacher/cost_usd',
       'eval/score_mean',
       'eval/pass_rate',
+      'eval/sampled_score_mean',
     ]) {
       expect(tags).toContain(t);
     }

@@ -90,6 +90,13 @@ export async function runEval(argv: string[]): Promise<number> {
       threshold: cfg.evaluation.reward_threshold,
       stop: cfg.rfai.stop,
       step: Number(JSON.parse(readFileSync(path.join(dir, 'trainer_state.json'), 'utf8')).step ?? 0),
+      sampled: {
+        perPrompt: cfg.evaluation.sampled_samples,
+        temperature: cfg.rfai.temperature,
+        topK: cfg.rfai.top_k,
+        topP: cfg.rfai.top_p,
+        seed: cfg.evaluation.seed,
+      },
     });
     process.stdout.write(JSON.stringify({ checkpoint: dir, teacher: `${teacher.provider}/${teacher.model}`, ...report }, null, 2) + '\n');
     return 0;
