@@ -8,23 +8,18 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import YAML from 'yaml';
 import { ConfigError, loadConfig, parseConfigText, type LoadedConfig } from '@rfai/config';
 import { initBackend } from '@rfai/core';
 import { DatasetError } from '@rfai/datasets';
 import { createTeacher, TeacherError } from '@rfai/teacher-clients';
 import { resolveUserPath } from '../paths';
-import { collect } from './validate';
+import { collect, positiveInt } from '../cli-args';
 import { buildStudent } from '../train/student';
 import { evaluate } from '../train/evaluate';
 import { loadSplits, teacherOptions, UsageError } from '../train/setup';
 
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, found "${v}"`);
-  return n;
-}
 
 const log = (line: string) => process.stderr.write(line.endsWith('\n') ? line : line + '\n');
 

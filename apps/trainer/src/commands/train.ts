@@ -10,13 +10,13 @@
  */
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { ConfigError, loadConfig, resolveConfigPath, type LoadedConfig } from '@rfai/config';
 import { initBackend } from '@rfai/core';
 import { DatasetError } from '@rfai/datasets';
 import { checkTeacherCredentials, createTeacher, TeacherError } from '@rfai/teacher-clients';
 import { defaultConfigPath } from '../paths';
-import { collect } from './validate';
+import { collect, positiveInt } from '../cli-args';
 import { buildStudent } from '../train/student';
 import { Trainer, type TrainResult } from '../train/trainer';
 import { findResumeDir, loadResumeState, ResumeError, type ResumeState } from '../train/checkpointing';
@@ -33,11 +33,6 @@ interface TrainOptions {
   dryRun?: boolean;
 }
 
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, found "${v}"`);
-  return n;
-}
 
 export function trainCommand(): Command {
   return new Command('train')

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError, configHash, loadConfig, teacherApiKeyEnv } from '@rfai/config';
 import { defaultConfigPath } from '../paths';
+import { collect } from '../cli-args';
 
 /**
  * `nx run trainer:validate -- --config FILE [--set key=value ...]`
@@ -45,8 +46,4 @@ export async function runValidate(argv: string[]): Promise<number> {
     }
     throw e;
   }
-}
-
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
