@@ -318,4 +318,15 @@ describe('remote teacher failures stop the run with a checkpoint, never an inven
     expect(server.requests.length).toBeLessThanOrEqual(2 * (EVAL_PROMPTS + 2 * SAMPLES_PER_STEP));
     expect(server.requests.filter((q) => q.body.messages.some((m: { content: string }) => /not JSON/.test(m.content)))).toHaveLength(server.requests.length / 2);
   });
+
+  it('a circuit that opens during the eval pass before training stops the run with exit 1 and saves nothing', async () => {
+    server = await startGrader('malformed');
+    // 3 eval prompts fail; with max_consecutive_failures 2 the circuit opens inside the first eval pass.
+    const ws = await makeWorkspace(remoteConfig(server.url, { max_consecutive_failures: 2 }, { max_failure_fraction: 1 }));
+    const r = await capture(() => runTrain(['--config', ws.config]));
+    expect(r.result).toBe(1);
+    expect(r.stderr).toMatch(/stopping: the teacher stopped during the eval pass before training: openai-compatible teacher stopped after 2 consecutive failures/);
+    expect(r.stderr).not.toMatch(/^error: /m);
+    expect(checkpoints(ws)).toEqual([]);
+  });
 });

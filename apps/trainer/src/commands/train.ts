@@ -18,7 +18,7 @@ import { checkTeacherCredentials, createTeacher, TeacherError } from '@rfai/teac
 import { defaultConfigPath } from '../paths';
 import { collect, positiveInt } from '../cli-args';
 import { buildStudent } from '../train/student';
-import { Trainer, type TrainResult } from '../train/trainer';
+import { Trainer, TeacherStoppedError, type TrainResult } from '../train/trainer';
 import { findResumeDir, loadResumeState, ResumeError, type ResumeState } from '../train/checkpointing';
 import { loadSplits, teacherOptions, UsageError } from '../train/setup';
 import { formatDuration, PHASES } from '../train/timing';
@@ -152,7 +152,16 @@ export async function runTrain(argv: string[]): Promise<number> {
       log,
       maxSteps: Number.POSITIVE_INFINITY,
     });
-    const result = await trainer.run();
+    let result;
+    try {
+      result = await trainer.run();
+    } catch (e) {
+      if (e instanceof TeacherStoppedError) {
+        log(`stopping: ${e.message}`);
+        return e.exitCode;
+      }
+      throw e;
+    }
     printSummary(result, runDir, t0);
     writeFileSync(path.join(runDir, 'summary.json'), JSON.stringify(summaryJson(result), null, 2) + '\n');
     return result.exitCode;

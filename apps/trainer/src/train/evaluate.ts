@@ -30,6 +30,8 @@ export interface EvalReport {
   count: number;
   graded: number;
   failed: number;
+  /** The teacher's message when it stopped grading altogether during this pass (circuit open, bad key), else null. */
+  teacher_stopped: string | null;
   per_language: Record<string, LanguageReport>;
   /** Mean score of each breakdown field. */
   breakdown: { correctness: number; quality: number; efficiency: number; documentation: number };
@@ -113,6 +115,7 @@ export async function evaluate(records: readonly EvalRecord[], o: EvalOptions): 
     count: records.length,
     graded,
     failed: records.length - graded,
+    teacher_stopped: grades.find((g) => g.stopped)?.error ?? null,
     per_language,
     breakdown: bd,
     mean_completion_tokens: completions.reduce((a, c) => a + c.tokens, 0) / Math.max(1, completions.length),

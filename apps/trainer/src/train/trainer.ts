@@ -208,6 +208,9 @@ export class Trainer {
     try {
       if (!this.s.resume && c.evaluation.at_start && this.s.eval.length > 0) {
         this.evalBefore = await this.runEval(0);
+        if (this.evalBefore.teacher_stopped) {
+          throw new TeacherStoppedError(`the teacher stopped during the eval pass before training: ${this.evalBefore.teacher_stopped}`);
+        }
         this.s.log(
           `eval before training: score ${fmt(this.evalBefore.score_mean)} pass rate ${fmt(this.evalBefore.pass_rate)} (${this.evalBefore.graded}/${this.evalBefore.count} graded)` +
             (this.evalBefore.sampled ? `; sampled score ${fmt(this.evalBefore.sampled.score_mean)}` : ''),
@@ -267,6 +270,13 @@ export class Trainer {
         }
         if (c.training.eval_steps > 0 && this.step % c.training.eval_steps === 0 && this.step < this.totalSteps && this.s.eval.length > 0) {
           const rep = await this.runEval(this.step);
+          if (rep.teacher_stopped) {
+            progress.stop();
+            this.s.log(`stopping after step ${this.step}: the teacher stopped during the eval pass: ${rep.teacher_stopped} The run is saved and continues with --resume latest.`);
+            stoppedBy = 'teacher_failures';
+            exitCode = 1;
+            break;
+          }
           progress.log(
             `eval at step ${this.step}: score ${fmt(rep.score_mean)} pass rate ${fmt(rep.pass_rate)}` +
               (rep.sampled ? `; sampled score ${fmt(rep.sampled.score_mean)}` : ''),
@@ -289,6 +299,10 @@ export class Trainer {
       let evalAfter: EvalReport | null = null;
       if (stoppedBy === 'max_steps' && this.s.eval.length > 0) {
         evalAfter = await this.runEval(this.step);
+        if (evalAfter.teacher_stopped) {
+          this.s.log(`the teacher stopped during the final eval pass: ${evalAfter.teacher_stopped} The trained model is saved; rerun the eval with \`nx run trainer:eval -- --checkpoint DIR\`.`);
+          exitCode = 1;
+        }
       }
       checkpoint = await this.save(evalAfter);
       return {
@@ -617,3 +631,11 @@ export function flattenHparams(cfg: RfaiConfig): Record<string, number | string 
   return out;
 }
 
+/** The teacher stopped grading before training began (nothing to save). */
+export class TeacherStoppedError extends Error {
+  readonly exitCode = 1;
+  constructor(message: string) {
+    super(message);
+    this.name = 'TeacherStoppedError';
+  }
+}
