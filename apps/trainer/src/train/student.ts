@@ -3,8 +3,6 @@
  * Hugging Face folder, optionally with LoRA adapters, and restored from a
  * checkpoint on resume.
  */
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import { tf } from '@rfai/core';
 import { resolveConfigPath, type LoadedConfig, type RfaiConfig } from '@rfai/config';
 import {
@@ -121,9 +119,3 @@ export async function buildStudent(loaded: LoadedConfig, resumeDir: string | nul
     },
   };
 }
-
-/** True when a folder looks like a Hugging Face model or rfai checkpoint folder. */
-export function isModelFolder(dir: string): boolean {
-  return existsSync(path.join(dir, 'config.json'));
-}
-

@@ -128,7 +128,8 @@ export class Trainer {
   private readonly maxPromptTokens: number;
   private readonly hash: string;
   private elapsedBefore = 0;
-  private lastTeacherUsage = { latency: 0, cost: 0, calls: 0 };
+  /** Teacher cost (USD) reported up to the previous step, to log each step's share. */
+  private lastTeacherCost = 0;
   /** Data cursor and RNG before the pipelined look-ahead batch: a stop saves these, so a resume redraws that batch. */
   private lookahead: { epoch: number; sampler: SamplerCursor; rng: ReturnType<Rng['getState']> } | null = null;
 
@@ -421,8 +422,8 @@ export class Trainer {
     const failures = grades.filter((g) => g.score === null).length;
     const usage = this.s.teacher.usage();
     const latency = grades.filter((g) => g.score).reduce((a, g) => a + g.score!.latency_ms, 0) / Math.max(1, grades.length - failures);
-    const cost = usage.cost_usd - this.lastTeacherUsage.cost;
-    this.lastTeacherUsage.cost = usage.cost_usd;
+    const cost = usage.cost_usd - this.lastTeacherCost;
+    this.lastTeacherCost = usage.cost_usd;
     return {
       step: this.step + 1,
       epoch: ro.epoch,
