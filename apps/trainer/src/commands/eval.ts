@@ -15,7 +15,7 @@ import { initBackend } from '@rfai/core';
 import { DatasetError } from '@rfai/datasets';
 import { createTeacher, TeacherError } from '@rfai/teacher-clients';
 import { resolveUserPath } from '../paths';
-import { collect, positiveInt } from '../cli-args';
+import { collect, parseArgs, positiveInt } from '../cli-args';
 import { buildStudent } from '../train/student';
 import { evaluate } from '../train/evaluate';
 import { loadSplits, teacherOptions, UsageError } from '../train/setup';
@@ -46,11 +46,8 @@ export async function runEval(argv: string[]): Promise<number> {
     .option('--max-samples <n>', 'evaluate at most this many prompts', positiveInt)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (e) {
-    return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
-  }
+  const usage = parseArgs(program, argv);
+  if (usage !== null) return usage;
   const o = program.opts<{ checkpoint: string; config?: string; set: string[]; maxSamples?: number }>();
   const dir = resolveUserPath(o.checkpoint);
   let loaded: LoadedConfig;

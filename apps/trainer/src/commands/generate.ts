@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { parseArgs } from '../cli-args';
 import { CheckpointError } from '@rfai/checkpoint-io';
 import { initBackend, Rng } from '@rfai/core';
 import { generate, loadModel, loadTokenizer, ModelError } from '@rfai/models';
@@ -27,11 +28,8 @@ export async function runGenerate(argv: string[]): Promise<number> {
     .option('--backend <name>', 'tensor backend: auto | wasm | cpu (default auto)', 'auto')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (e) {
-    return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
-  }
+  const usage = parseArgs(program, argv);
+  if (usage !== null) return usage;
   const o = program.opts<{
     model: string;
     prompt: string;

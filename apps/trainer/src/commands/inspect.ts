@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { parseArgs } from '../cli-args';
 import { initBackend } from '@rfai/core';
 import { CheckpointError, openWeights } from '@rfai/checkpoint-io';
 import { architectureFor, headDim, loadModel, loadModelConfig, loadTokenizer, ModelError } from '@rfai/models';
@@ -23,11 +24,8 @@ export async function runInspect(argv: string[]): Promise<number> {
     .option('--backend <name>', 'tensor backend: auto | wasm | cpu (default auto)', 'auto')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (e) {
-    return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
-  }
+  const usage = parseArgs(program, argv);
+  if (usage !== null) return usage;
   const opts = program.opts<{ model: string; json?: boolean; ids?: number[]; logits?: boolean; backend: string }>();
   if (opts.logits && !opts.ids) {
     process.stderr.write('inspect: --logits needs --ids, e.g. --ids 1,2,3 --logits\n');

@@ -16,7 +16,7 @@ import { initBackend } from '@rfai/core';
 import { DatasetError } from '@rfai/datasets';
 import { checkTeacherCredentials, createTeacher, TeacherError } from '@rfai/teacher-clients';
 import { defaultConfigPath } from '../paths';
-import { collect, positiveInt } from '../cli-args';
+import { collect, parseArgs, positiveInt } from '../cli-args';
 import { buildStudent } from '../train/student';
 import { Trainer, TeacherStoppedError, type TrainResult } from '../train/trainer';
 import { findResumeDir, loadResumeState, ResumeError, type ResumeState } from '../train/checkpointing';
@@ -51,11 +51,8 @@ const log = (line: string) => process.stderr.write(line.endsWith('\n') ? line : 
 
 export async function runTrain(argv: string[]): Promise<number> {
   const program = trainCommand();
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (e) {
-    return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
-  }
+  const usage = parseArgs(program, argv);
+  if (usage !== null) return usage;
   const opts = program.opts<TrainOptions>();
   const t0 = Date.now();
   let loaded: LoadedConfig;

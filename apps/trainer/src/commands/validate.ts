@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError, configHash, loadConfig, teacherApiKeyEnv } from '@rfai/config';
 import { defaultConfigPath } from '../paths';
-import { collect } from '../cli-args';
+import { collect, parseArgs } from '../cli-args';
 
 /**
  * `nx run trainer:validate -- --config FILE [--set key=value ...]`
@@ -16,11 +16,8 @@ export async function runValidate(argv: string[]): Promise<number> {
     .option('--json', 'print the full resolved config as JSON instead of the summary')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (e) {
-    return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
-  }
+  const usage = parseArgs(program, argv);
+  if (usage !== null) return usage;
   const opts = program.opts<{ config?: string; set: string[]; json?: boolean }>();
   const file = defaultConfigPath(opts.config);
   try {
