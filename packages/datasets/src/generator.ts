@@ -15,7 +15,7 @@ import {
 } from './languages';
 import { mixSeed, SeededRandom } from './random';
 import type { DatasetRecord } from './schema';
-import { TASK_BANK, type TaskTemplate, type TaskVariant } from './task-bank';
+import { REFERENCE_LANGUAGES, TASK_BANK, type ReferenceLanguage, type TaskTemplate, type TaskVariant } from './task-bank';
 import { PYTHON_TESTS } from './task-bank/python-tests';
 
 const NONE_WORD: Partial<Record<Language, string>> = {
@@ -85,11 +85,13 @@ const LANGUAGE_NOTES: Partial<Record<Language, string>> = {
   go: ' Use only the standard library.',
 };
 
+const isReferenceKey = (key: string): boolean => (REFERENCE_LANGUAGES as readonly string[]).includes(key);
+
 function substituteSlots(text: string, variant: TaskVariant): string {
   let out = text;
   for (let pass = 0; pass < 3 && /\{\w+\}/.test(out); pass++) {
     out = out.replace(/\{(\w+)\}/g, (whole, key: string) =>
-      key !== 'python' && Object.prototype.hasOwnProperty.call(variant, key) ? variant[key] : whole,
+      !isReferenceKey(key) && Object.prototype.hasOwnProperty.call(variant, key) ? variant[key] : whole,
     );
   }
   return out;
@@ -140,14 +142,17 @@ export function taskEntryPoint(template: TaskTemplate, variantIndex: number, lan
   return formatIdentifier(nameWords, template.kind === 'class' ? 'pascal' : LANGUAGE_NAMING[language]);
 }
 
-/** Python reference of a template variant, with names filled in, or undefined when the bank has none. */
-export function taskReference(template: TaskTemplate, variantIndex: number): string | undefined {
+/**
+ * Reference solution of a template variant in a language (default Python), with `$name` (the entry point in that
+ * language's convention) and `$slot` / `${slot}` (variant values) filled in; undefined when the bank has none.
+ */
+export function taskReference(template: TaskTemplate, variantIndex: number, language: ReferenceLanguage = 'python'): string | undefined {
   const variant = template.variants[variantIndex];
-  const source = variant.python ?? template.python;
+  const source = variant[language] ?? template[language];
   if (source === undefined) return undefined;
-  const name = taskEntryPoint(template, variantIndex, 'python');
+  const name = taskEntryPoint(template, variantIndex, language);
   const lookup = (key: string): string | undefined =>
-    key === 'name' ? name : key !== 'python' && Object.prototype.hasOwnProperty.call(variant, key) ? variant[key] : undefined;
+    key === 'name' ? name : !isReferenceKey(key) && Object.prototype.hasOwnProperty.call(variant, key) ? variant[key] : undefined;
   return source.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced: string | undefined, bare: string | undefined) => {
     return lookup((braced ?? bare) as string) ?? whole;
   });
@@ -172,8 +177,8 @@ export interface RenderTaskOptions {
  * `id` (`<template>-<variant+1>-<language>`), `prompt`, `language`,
  * `difficulty`, `tags` (category first), and the extra keys `template`,
  * `variant` and `entry_point` (the function or class name the prompt asks
- * for); for Python, `reference` (a solution) and `tests` (assert statements)
- * are set when the bank has them.
+ * for); `reference` (a solution) when the bank has one in the language, and for
+ * Python `tests` (assert statements).
  * @throws DatasetGenerationError for an unknown language or variant index.
  */
 export function renderTask(
@@ -230,9 +235,11 @@ export function renderTask(
     variant: variantIndex,
     entry_point: entryPoint,
   };
-  if (language === 'python') {
-    const reference = taskReference(template, variantIndex);
+  if ((REFERENCE_LANGUAGES as readonly string[]).includes(language)) {
+    const reference = taskReference(template, variantIndex, language as ReferenceLanguage);
     if (reference !== undefined) record.reference = reference;
+  }
+  if (language === 'python') {
     const tests = taskTests(template, variantIndex);
     if (tests !== undefined) record.tests = tests;
   }

@@ -43,7 +43,7 @@ export {
 } from './load';
 export { DatasetSampler, type DatasetSamplerOptions, type SamplerCursor } from './sampler';
 export { SeededRandom, mixSeed } from './random';
-export { TASK_BANK, type TaskCategory, type TaskTemplate, type TaskVariant } from './task-bank';
+export { REFERENCE_LANGUAGES, TASK_BANK, type ReferenceLanguage, type TaskCategory, type TaskTemplate, type TaskVariant } from './task-bank';
 export {
   renderTask,
   taskEntryPoint,

@@ -9,7 +9,8 @@ import { PARSING_TASKS } from './parsing';
 import { STRING_TASKS } from './strings';
 import type { TaskTemplate } from './types';
 
-export type { TaskCategory, TaskTemplate, TaskVariant } from './types';
+export type { ReferenceLanguage, TaskCategory, TaskTemplate, TaskVariant } from './types';
+export { REFERENCE_LANGUAGES } from './types';
 
 /** Every template of the built-in bank (at least 60), in a fixed order. */
 export const TASK_BANK: readonly TaskTemplate[] = [

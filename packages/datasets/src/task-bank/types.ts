@@ -16,7 +16,9 @@ export type TaskCategory =
 
 /**
  * Values substituted for `{slot}` placeholders in a template's name, task and
- * reference. The key `python` replaces the template's reference for this variant.
+ * reference. A key named after a reference language (`python`, `typescript`,
+ * `rust`, `cpp`) replaces the template's reference in that language for this
+ * variant; other keys may be language-specific slot values (e.g. `rust_empty`).
  */
 export type TaskVariant = Readonly<Record<string, string>>;
 
@@ -49,4 +51,16 @@ export interface TaskTemplate {
   variants: readonly TaskVariant[];
   /** Python reference solution; `$name` is the function or class name and `$slot` a variant value. */
   python?: string;
+  /** TypeScript reference solution (same conventions; `$name` in camelCase, or PascalCase for a class). */
+  typescript?: string;
+  /** Rust reference solution (same conventions; standard library only). */
+  rust?: string;
+  /** C++17 reference solution (same conventions; standard library only). */
+  cpp?: string;
 }
+
+/** Languages a template can carry a reference solution in. */
+export const REFERENCE_LANGUAGES = ['python', 'typescript', 'rust', 'cpp'] as const;
+
+/** A language with reference solutions in the bank. */
+export type ReferenceLanguage = (typeof REFERENCE_LANGUAGES)[number];
