@@ -3,7 +3,7 @@
 
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { viewAs, type SafetensorsDtype, type TensorData } from './dtypes';
+import { DTYPES, typedArrayFor, viewAs, type SafetensorsDtype, type TensorData, type TypedArray } from './dtypes';
 import { CheckpointError, TensorNotFoundError } from './errors';
 import { readExactly } from './fs-io';
 import { bf16ToFloat32, f16ToFloat32 } from './half';
@@ -30,6 +30,11 @@ export interface WeightSource {
   read(name: string): Promise<TensorData>;
   /** Reads a floating tensor (F32, F16, BF16, F64) converted to Float32Array; integer dtypes throw. */
   readFloat32(name: string): Promise<Float32Array>;
+  /**
+   * Reads `name` in its stored dtype into `target`, an existing array of that dtype's kind with the tensor's element
+   * count; nothing is allocated. Resolves to `target`. Throws CheckpointError on a wrong kind or length.
+   */
+  readInto<T extends TypedArray>(name: string, target: T): Promise<T>;
   /** `__metadata__` of the file (of the index for sharded sets); `{}` when absent. */
   readonly metadata: Record<string, string>;
   /** Closes the underlying file handles; reads after close throw. */
@@ -119,6 +124,38 @@ export class SafetensorsFile implements WeightSource {
       slow.byteOffset % 8 === 0 ? new Uint8Array(slow.buffer, slow.byteOffset, e.byteLength) : new Uint8Array(new ArrayBuffer(e.byteLength));
     await readExactly(fh, bytes, 0, e.byteLength, e.offset, this.path);
     return bytes;
+  }
+
+  /**
+   * Reads `name` in its stored dtype straight into `target`: the array kind of the dtype (Float32Array for F32,
+   * Uint16Array of raw bits for F16/BF16, BigInt64Array for I64, ...; see `typedArrayFor`) with exactly the tensor's
+   * element count. One positional read into `target`'s memory; nothing is allocated or converted. This is the fast
+   * way to load weights into parameters that already exist: a fresh array costs a page fault per 4 KiB page on first
+   * write, which dominates reads from the page cache. Resolves to `target`. Throws CheckpointError on a wrong array
+   * kind or length (nothing is read then), TensorNotFoundError for an unknown name.
+   */
+  async readInto<T extends TypedArray>(name: string, target: T): Promise<T> {
+    const e = this.entry(name);
+    const want = typedArrayFor(e.dtype);
+    // toString tag rather than instanceof: works across realms (jest sandboxes) and treats Buffer as Uint8Array.
+    const got = ArrayBuffer.isView(target) ? Object.prototype.toString.call(target).slice(8, -1) : undefined;
+    const n = e.byteLength / DTYPES[e.dtype].bytes;
+    if (got !== want) {
+      throw new CheckpointError(`${this.path}, tensor "${name}": readInto needs a ${want} for dtype ${e.dtype}, got ${got ?? typeof target}`, {
+        path: this.path,
+        key: name,
+        expected: want,
+        found: got ?? typeof target,
+      });
+    }
+    if (target.length !== n) {
+      throw new CheckpointError(
+        `${this.path}, tensor "${name}": readInto target has ${target.length} elements but the tensor [${e.shape.join(', ')}] has ${n}; pass an array of length ${n}`,
+        { path: this.path, key: name, expected: n, found: target.length },
+      );
+    }
+    await readExactly(this.handle(), new Uint8Array(target.buffer, target.byteOffset, target.byteLength), 0, e.byteLength, e.offset, this.path);
+    return target;
   }
 
   /** Reads `name` in its stored dtype (F16/BF16 as Uint16Array bits, I64 as BigInt64Array). The caller owns the array. */

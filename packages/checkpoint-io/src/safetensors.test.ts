@@ -173,6 +173,34 @@ describe('round trip', () => {
     expect([b[4096], b[big.length - 4096], b[1]]).toEqual([4096, big.length - 4096, 0]);
     await f.close();
   });
+
+  it('readInto fills an existing array (at a byte offset, of every kind) and rejects a wrong kind or length', async () => {
+    const file = join(dir, 'into.safetensors');
+    await writeSafetensors(file, {
+      w: { dtype: 'F32', shape: [2, 2], data: new Float32Array([1.5, -2, 0, 3.25]) },
+      h: { dtype: 'BF16', shape: [3], data: new Uint16Array([0x3f80, 0xc000, 0x7fc0]) },
+      i: { dtype: 'I64', shape: [2], data: new BigInt64Array([-5n, 1n << 40n]) },
+    });
+    const f = await SafetensorsFile.open(file);
+    // A view into the middle of a larger buffer: the bytes around it stay untouched.
+    const backing = new Float32Array(6).fill(9);
+    const view = backing.subarray(1, 5);
+    expect(await f.readInto('w', view)).toBe(view);
+    expect(Array.from(backing)).toEqual([9, 1.5, -2, 0, 3.25, 9]);
+    expect(Array.from(await f.readInto('h', new Uint16Array(3)))).toEqual([0x3f80, 0xc000, 0x7fc0]);
+    expect(Array.from(await f.readInto('i', new BigInt64Array(2)))).toEqual([-5n, 1n << 40n]);
+
+    const wrongKind = new Uint32Array(4).fill(7);
+    await expect(f.readInto('w', wrongKind)).rejects.toThrow(`${file}, tensor "w": readInto needs a Float32Array for dtype F32, got Uint32Array`);
+    expect(Array.from(wrongKind)).toEqual([7, 7, 7, 7]);
+    await expect(f.readInto('h', new Float32Array(3))).rejects.toMatchObject({ key: 'h', expected: 'Uint16Array', found: 'Float32Array' });
+    const short = new Float32Array(3);
+    await expect(f.readInto('w', short)).rejects.toThrow('readInto target has 3 elements but the tensor [2, 2] has 4; pass an array of length 4');
+    await expect(f.readInto('w', short)).rejects.toBeInstanceOf(CheckpointError);
+    await expect(f.readInto('x', new Float32Array(4))).rejects.toBeInstanceOf(TensorNotFoundError);
+    await f.close();
+    await expect(f.readInto('w', new Float32Array(4))).rejects.toThrow('the file was closed; open it again to read');
+  });
 });
 
 describe('reader errors', () => {

@@ -66,6 +66,9 @@ describe('writeWeights / openWeights', () => {
     const all = await readAllTensors(w);
     expect(Object.keys(all)).toHaveLength(5);
     expect((all['layer.4.weight'].data as Float32Array)[99]).toBe(4099);
+    const into = new Float32Array(100);
+    expect(await w.readInto('layer.4.weight', into)).toBe(into);
+    expect([into[0], into[99]]).toEqual([(all['layer.4.weight'].data as Float32Array)[0], 4099]);
     expect(() => w.info('layer.5.weight')).toThrow(TensorNotFoundError);
     expect(() => w.info('layer.5.weight')).toThrow('did you mean "layer.0.weight", "layer.1.weight", "layer.2.weight"?');
     await w.close();

@@ -3,7 +3,7 @@
 
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { TensorData } from './dtypes';
+import type { TensorData, TypedArray } from './dtypes';
 import { CheckpointError, CheckpointIncompleteError, TensorNotFoundError } from './errors';
 import { writeFileAtomic } from './fs-io';
 import { SafetensorsFile, type TensorInfo, type WeightSource } from './safetensors-reader';
@@ -111,6 +111,10 @@ export class ShardedWeights implements WeightSource {
   /** Reads a floating tensor as Float32Array. */
   readFloat32(name: string): Promise<Float32Array> {
     return this.file(name).readFloat32(name);
+  }
+  /** Reads `name` from its shard into `target` (see {@link SafetensorsFile.readInto}). Resolves to `target`. */
+  readInto<T extends TypedArray>(name: string, target: T): Promise<T> {
+    return this.file(name).readInto(name, target);
   }
   /** Shard file holding `name` (its base name). */
   shardOf(name: string): string {
