@@ -987,7 +987,234 @@ std::string $name(const std::vector<std::string>& paths) {
     name: 'split file',
     params: ['path', 'chunk size'],
     task: 'splits the text file at [[path]] into files named after it with the suffixes .part1, .part2, ... each holding at most [[chunk size]] {unit}, streaming the input, and returns the {list} of paths written.',
-    variants: [{ unit: 'lines' }, { unit: 'bytes (never splitting a line unless the line alone is longer)' }],
+    variants: [
+      {
+        unit: 'lines',
+        python: `def $name(path, chunk_size):
+    """Stream the lines, starting a new part file every chunk_size lines."""
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
+    written, out = [], None
+    with open(path, encoding="utf-8", newline="") as src:
+        for index, line in enumerate(src):
+            if index % chunk_size == 0:
+                if out is not None:
+                    out.close()
+                written.append(f"{path}.part{len(written) + 1}")
+                out = open(written[-1], "w", encoding="utf-8", newline="")
+            out.write(line)
+    if out is not None:
+        out.close()
+    return written
+`,
+        typescript: `import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+/** Streams the lines, starting a new part file every chunkSize lines. */
+async function $name(path: string, chunkSize: number): Promise<string[]> {
+  if (chunkSize < 1) throw new RangeError('chunkSize must be at least 1');
+  const written: string[] = [];
+  let out: number | undefined;
+  let index = 0;
+  try {
+    for await (const line of createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })) {
+      if (index++ % chunkSize === 0) {
+        if (out !== undefined) closeSync(out);
+        written.push(\`\${path}.part\${written.length + 1}\`);
+        out = openSync(written[written.length - 1], 'w');
+      }
+      writeSync(out as number, line + '\\n');
+    }
+  } finally {
+    if (out !== undefined) closeSync(out);
+  }
+  return written;
+}
+`,
+        rust: `use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+
+/// Streams the lines (endings kept), starting a new part file every \`chunk_size\` lines.
+pub fn $name(path: &str, chunk_size: usize) -> io::Result<Vec<String>> {
+    assert!(chunk_size > 0, "chunk_size must be at least 1");
+    let (mut written, mut out): (Vec<String>, Option<BufWriter<File>>) = (Vec::new(), None);
+    let mut reader = BufReader::new(File::open(path)?);
+    let mut line = Vec::new();
+    for index in 0.. {
+        line.clear();
+        if reader.read_until(b'\\n', &mut line)? == 0 {
+            break;
+        }
+        if index % chunk_size == 0 {
+            written.push(format!("{path}.part{}", written.len() + 1));
+            out = Some(BufWriter::new(File::create(&written[written.len() - 1])?));
+        }
+        out.as_mut().expect("a part is open").write_all(&line)?;
+    }
+    if let Some(mut last) = out {
+        last.flush()?;
+    }
+    Ok(written)
+}
+`,
+        cpp: `#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+// Streams the lines, starting a new part file every chunk_size lines.
+std::vector<std::string> $name(const std::string& path, std::size_t chunk_size) {
+    if (chunk_size == 0) throw std::invalid_argument("chunk_size must be at least 1");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot open " + path);
+    std::vector<std::string> written;
+    std::ofstream out;
+    std::string line;
+    for (std::size_t index = 0; std::getline(in, line); ++index) {
+        if (index % chunk_size == 0) {
+            written.push_back(path + ".part" + std::to_string(written.size() + 1));
+            out.close();
+            out.open(written.back(), std::ios::binary);
+            if (!out) throw std::runtime_error("cannot create " + written.back());
+        }
+        out << line << (in.eof() ? "" : "\\n");
+    }
+    return written;
+}
+`,
+      },
+      {
+        unit: 'bytes (never splitting a line unless the line alone is longer)',
+        python: `def $name(path, chunk_size):
+    """Pack whole lines into parts of at most chunk_size bytes; only an over-long line is cut."""
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
+    written, out, size = [], None, 0
+    with open(path, "rb") as src:
+        for line in src:
+            while line:
+                if out is None or (size > 0 and size + len(line) > chunk_size):
+                    if out is not None:
+                        out.close()
+                    written.append(f"{path}.part{len(written) + 1}")
+                    out, size = open(written[-1], "wb"), 0
+                piece, line = line[:chunk_size], line[chunk_size:]
+                out.write(piece)
+                size += len(piece)
+    if out is not None:
+        out.close()
+    return written
+`,
+        typescript: `import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+
+/** Yields the lines of an open file as byte buffers, newline included, reading 64 KiB at a time. */
+function* readLines(fd: number): Generator<Buffer> {
+  const block = Buffer.alloc(65536);
+  let pending = Buffer.alloc(0);
+  for (let n = readSync(fd, block); n > 0; n = readSync(fd, block)) {
+    pending = Buffer.concat([pending, block.subarray(0, n)]);
+    for (let end = pending.indexOf(10); end >= 0; end = pending.indexOf(10)) {
+      yield pending.subarray(0, end + 1);
+      pending = pending.subarray(end + 1);
+    }
+  }
+  if (pending.length > 0) yield pending;
+}
+
+/** Packs whole lines into parts of at most chunkSize bytes; only a line longer than that is cut. */
+function $name(path: string, chunkSize: number): string[] {
+  if (chunkSize < 1) throw new RangeError('chunkSize must be at least 1');
+  const written: string[] = [];
+  const input = openSync(path, 'r');
+  let out: number | undefined;
+  let size = 0;
+  try {
+    for (let line of readLines(input)) {
+      while (line.length > 0) {
+        if (out === undefined || (size > 0 && size + line.length > chunkSize)) {
+          if (out !== undefined) closeSync(out);
+          written.push(\`\${path}.part\${written.length + 1}\`);
+          out = openSync(written[written.length - 1], 'w');
+          size = 0;
+        }
+        const piece = line.subarray(0, chunkSize);
+        writeSync(out, piece);
+        size += piece.length;
+        line = line.subarray(piece.length);
+      }
+    }
+  } finally {
+    closeSync(input);
+    if (out !== undefined) closeSync(out);
+  }
+  return written;
+}
+`,
+        rust: `use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+
+/// Packs whole lines into parts of at most \`chunk_size\` bytes; only a line longer than that is cut.
+pub fn $name(path: &str, chunk_size: usize) -> io::Result<Vec<String>> {
+    assert!(chunk_size > 0, "chunk_size must be at least 1");
+    let (mut written, mut out, mut size): (Vec<String>, Option<BufWriter<File>>, usize) = (Vec::new(), None, 0);
+    let mut reader = BufReader::new(File::open(path)?);
+    let mut buffer = Vec::new();
+    while reader.read_until(b'\\n', &mut buffer)? > 0 {
+        let mut line = &buffer[..];
+        while !line.is_empty() {
+            if out.is_none() || (size > 0 && size + line.len() > chunk_size) {
+                written.push(format!("{path}.part{}", written.len() + 1));
+                out = Some(BufWriter::new(File::create(&written[written.len() - 1])?));
+                size = 0;
+            }
+            let (piece, rest) = line.split_at(line.len().min(chunk_size));
+            out.as_mut().expect("a part is open").write_all(piece)?;
+            size += piece.len();
+            line = rest;
+        }
+        buffer.clear();
+    }
+    if let Some(mut last) = out {
+        last.flush()?;
+    }
+    Ok(written)
+}
+`,
+        cpp: `#include <algorithm>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+// Packs whole lines into parts of at most chunk_size bytes; only a line longer than that is cut.
+std::vector<std::string> $name(const std::string& path, std::size_t chunk_size) {
+    if (chunk_size == 0) throw std::invalid_argument("chunk_size must be at least 1");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot open " + path);
+    std::vector<std::string> written;
+    std::ofstream out;
+    std::size_t size = 0;
+    for (std::string line; std::getline(in, line);) {
+        if (!in.eof()) line += '\\n';
+        for (std::size_t at = 0; at < line.size();) {
+            const std::size_t left = line.size() - at;
+            if (written.empty() || (size > 0 && size + left > chunk_size)) {
+                written.push_back(path + ".part" + std::to_string(written.size() + 1));
+                out.close();
+                out.open(written.back(), std::ios::binary);
+                size = 0;
+            }
+            const std::size_t piece = std::min(left, chunk_size);
+            out.write(line.data() + at, piece);
+            size += piece;
+            at += piece;
+        }
+    }
+    return written;
+}
+`,
+      },
+    ],
   },
   {
     id: 'log_summary',
@@ -999,8 +1226,167 @@ std::string $name(const std::vector<std::string>& paths) {
     params: ['path'],
     task: 'streams the {log} log file at [[path]] and returns a {map} from {key} to the number of lines with it; lines that do not match the format are counted under the key "invalid".',
     variants: [
-      { log: 'access', key: 'HTTP status code (the ninth field of the common log format)' },
-      { log: 'application', key: 'log level (the word in brackets after the timestamp, such as [ERROR])' },
+      {
+        log: 'access',
+        key: 'HTTP status code (the ninth field of the common log format)',
+        python: `import re
+from collections import Counter
+
+COMMON_LOG = re.compile(r'^\\S+ \\S+ \\S+ \\[[^\\]]+\\] "[^"]*" (\\d{3}) (\\d+|-)$')
+
+
+def $name(path):
+    """Match each streamed line against the common log format and count by status."""
+    counts = Counter()
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            match = COMMON_LOG.match(line.rstrip("\\r\\n"))
+            counts[match.group(1) if match else "invalid"] += 1
+    return dict(counts)
+`,
+        typescript: `import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+const COMMON_LOG = /^\\S+ \\S+ \\S+ \\[[^\\]]+\\] "[^"]*" (\\d{3}) (\\d+|-)$/;
+
+/** Matches each streamed line against the common log format and counts by status. */
+async function $name(path: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for await (const line of createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })) {
+    const key = COMMON_LOG.exec(line)?.[1] ?? 'invalid';
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+`,
+        rust: `use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
+
+/// The status of a common-log-format line: 10 fields with a bracketed date, a quoted request and 3 digits as the 9th.
+fn status(line: &str) -> Option<&str> {
+    let f: Vec<&str> = line.split_whitespace().collect();
+    let valid = f.len() == 10
+        && f[3].starts_with('[')
+        && f[4].ends_with(']')
+        && f[5].starts_with('"')
+        && f[7].ends_with('"')
+        && f[8].len() == 3
+        && f[8].bytes().all(|b| b.is_ascii_digit());
+    valid.then(|| f[8])
+}
+
+/// Streams the log and counts lines by HTTP status, malformed ones under "invalid".
+pub fn $name(path: &str) -> io::Result<HashMap<String, usize>> {
+    let mut counts = HashMap::new();
+    for line in BufReader::new(File::open(path)?).lines() {
+        let line = line?;
+        *counts.entry(status(&line).unwrap_or("invalid").to_string()).or_insert(0) += 1;
+    }
+    Ok(counts)
+}
+`,
+        cpp: `#include <fstream>
+#include <regex>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+
+// Matches each streamed line against the common log format and counts by status.
+std::unordered_map<std::string, std::size_t> $name(const std::string& path) {
+    static const std::regex common_log(R"(^\\S+ \\S+ \\S+ \\[[^\\]]+\\] "[^"]*" (\\d{3}) (\\d+|-)\\r?$)");
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot open " + path);
+    std::unordered_map<std::string, std::size_t> counts;
+    std::smatch match;
+    for (std::string line; std::getline(in, line);) {
+        ++counts[std::regex_match(line, match, common_log) ? match[1].str() : "invalid"];
+    }
+    return counts;
+}
+`,
+      },
+      {
+        log: 'application',
+        key: 'log level (the word in brackets after the timestamp, such as [ERROR])',
+        python: `import re
+from collections import Counter
+
+LEVEL = re.compile(r"^\\d\\S*(?: \\d\\S*)? \\[([A-Za-z]+)\\]")
+
+
+def $name(path):
+    """A timestamp (date, optional time) then [LEVEL]; count lines by upper-cased level."""
+    counts = Counter()
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            match = LEVEL.match(line)
+            counts[match.group(1).upper() if match else "invalid"] += 1
+    return dict(counts)
+`,
+        typescript: `import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+const LEVEL = /^\\d\\S*(?: \\d\\S*)? \\[([A-Za-z]+)\\]/;
+
+/** A timestamp (date, optional time) then [LEVEL]; counts lines by upper-cased level. */
+async function $name(path: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for await (const line of createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })) {
+    const key = LEVEL.exec(line)?.[1].toUpperCase() ?? 'invalid';
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+`,
+        rust: `use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
+
+/// The level of a line shaped "<timestamp starting with a digit> [LEVEL] ...", upper-cased.
+fn level(line: &str) -> Option<String> {
+    let (stamp, rest) = line.split_once(" [")?;
+    let (word, _) = rest.split_once(']')?;
+    let valid = stamp.starts_with(|c: char| c.is_ascii_digit())
+        && !word.is_empty()
+        && word.chars().all(|c| c.is_ascii_alphabetic());
+    valid.then(|| word.to_ascii_uppercase())
+}
+
+/// Streams the log and counts lines by level, malformed ones under "invalid".
+pub fn $name(path: &str) -> io::Result<HashMap<String, usize>> {
+    let mut counts = HashMap::new();
+    for line in BufReader::new(File::open(path)?).lines() {
+        let key = level(&line?).unwrap_or_else(|| "invalid".to_string());
+        *counts.entry(key).or_insert(0) += 1;
+    }
+    Ok(counts)
+}
+`,
+        cpp: `#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <regex>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+
+// A timestamp (date, optional time) then [LEVEL]; counts lines by upper-cased level.
+std::unordered_map<std::string, std::size_t> $name(const std::string& path) {
+    static const std::regex level(R"(^\\d\\S*(?: \\d\\S*)? \\[([A-Za-z]+)\\])");
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot open " + path);
+    std::unordered_map<std::string, std::size_t> counts;
+    std::smatch match;
+    for (std::string line; std::getline(in, line);) {
+        std::string key = std::regex_search(line, match, level) ? match[1].str() : "invalid";
+        if (key != "invalid") std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::toupper(c); });
+        ++counts[key];
+    }
+    return counts;
+}
+`,
+      },
     ],
   },
 ];
