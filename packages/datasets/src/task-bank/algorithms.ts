@@ -25,6 +25,48 @@ export const ALGORITHM_TASKS: readonly TaskTemplate[] = [
             merged.append([start, end])
     return merged
 `,
+    typescript: `function $name(intervals: [number, number][]): [number, number][] {
+  // Sort by start, then extend the last merged interval while the next one overlaps it.
+  const merged: [number, number][] = [];
+  for (const [start, end] of [...intervals].sort((x, y) => x[0] - y[0] || x[1] - y[1])) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && start $cmp last[1]) last[1] = Math.max(last[1], end);
+    else merged.push([start, end]);
+  }
+  return merged;
+}
+`,
+    rust: `/// Sorts by start, then extends the last merged interval while the next one overlaps it.
+pub fn $name(mut intervals: Vec<[i64; 2]>) -> Vec<[i64; 2]> {
+    intervals.sort_unstable();
+    let mut merged: Vec<[i64; 2]> = Vec::new();
+    for [start, end] in intervals {
+        match merged.last_mut() {
+            Some(last) if start $cmp last[1] => last[1] = last[1].max(end),
+            _ => merged.push([start, end]),
+        }
+    }
+    merged
+}
+`,
+    cpp: `#include <algorithm>
+#include <utility>
+#include <vector>
+
+/** Sorts by start, then extends the last merged interval while the next one overlaps it. */
+std::vector<std::pair<int, int>> $name(std::vector<std::pair<int, int>> intervals) {
+    std::sort(intervals.begin(), intervals.end());
+    std::vector<std::pair<int, int>> merged;
+    for (const auto& [start, end] : intervals) {
+        if (!merged.empty() && start $cmp merged.back().second) {
+            merged.back().second = std::max(merged.back().second, end);
+        } else {
+            merged.emplace_back(start, end);
+        }
+    }
+    return merged;
+}
+`,
   },
   {
     id: 'binary_search_bound',
@@ -50,6 +92,46 @@ export const ALGORITHM_TASKS: readonly TaskTemplate[] = [
             hi = mid
     return lo
 `,
+    typescript: `function $name(items: number[], target: number): number {
+  // Binary search on the half-open range [lo, hi): O(log n); returns items.length when no element qualifies.
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (items[mid] $cmp target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+`,
+    rust: `/// Binary search on the half-open range [lo, hi): O(log n); returns \`items.len()\` when no element qualifies.
+pub fn $name<T: Ord>(items: &[T], target: &T) -> usize {
+    let (mut lo, mut hi) = (0, items.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if items[mid] $cmp *target {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+`,
+    cpp: `#include <cstddef>
+#include <vector>
+
+/** Binary search on the half-open range [lo, hi): O(log n); returns items.size() when no element qualifies. */
+std::size_t $name(const std::vector<int>& items, int target) {
+    std::size_t lo = 0, hi = items.size();
+    while (lo < hi) {
+        std::size_t mid = lo + (hi - lo) / 2;
+        if (items[mid] $cmp target) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+`,
   },
   {
     id: 'pair_search',
@@ -73,6 +155,48 @@ export const ALGORITHM_TASKS: readonly TaskTemplate[] = [
         seen.setdefault(x, j)
     return None
 `,
+        typescript: `function $name(nums: number[], target: number): [number, number] | null {
+  // One pass with a Map from value to its first index: the partner of nums[j] is target - nums[j].
+  const seen = new Map<number, number>();
+  for (let j = 0; j < nums.length; j++) {
+    const i = seen.get(target - nums[j]);
+    if (i !== undefined) return [i, j];
+    if (!seen.has(nums[j])) seen.set(nums[j], j);
+  }
+  return null;
+}
+`,
+        rust: `use std::collections::HashMap;
+
+/// One pass with a map from value to its first index: the partner of \`nums[j]\` is \`target - nums[j]\`.
+pub fn $name(nums: &[i64], target: i64) -> Option<(usize, usize)> {
+    let mut seen = HashMap::new();
+    for (j, &x) in nums.iter().enumerate() {
+        if let Some(&i) = seen.get(&(target - x)) {
+            return Some((i, j));
+        }
+        seen.entry(x).or_insert(j);
+    }
+    None
+}
+`,
+        cpp: `#include <cstddef>
+#include <optional>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+/** One pass with a hash map from value to its first index: the partner of nums[j] is target - nums[j]. */
+std::optional<std::pair<std::size_t, std::size_t>> $name(const std::vector<long long>& nums, long long target) {
+    std::unordered_map<long long, std::size_t> seen;
+    for (std::size_t j = 0; j < nums.size(); ++j) {
+        auto it = seen.find(target - nums[j]);
+        if (it != seen.end()) return std::make_pair(it->second, j);
+        seen.emplace(nums[j], j);  // keeps the first index of a repeated value
+    }
+    return std::nullopt;
+}
+`,
       },
       {
         fname: 'pair with difference',
@@ -87,6 +211,53 @@ export const ALGORITHM_TASKS: readonly TaskTemplate[] = [
         seen.setdefault(x, j)
     return None
 `,
+        typescript: `function $name(nums: number[], target: number): [number, number] | null {
+  // One pass with a Map from value to its first index: the partner of nums[j] is nums[j] - target or nums[j] + target.
+  const seen = new Map<number, number>();
+  for (let j = 0; j < nums.length; j++) {
+    const found = [nums[j] - target, nums[j] + target].map((y) => seen.get(y)).filter((i): i is number => i !== undefined);
+    if (found.length > 0) return [Math.min(...found), j];
+    if (!seen.has(nums[j])) seen.set(nums[j], j);
+  }
+  return null;
+}
+`,
+        rust: `use std::collections::HashMap;
+
+/// One pass with a map from value to its first index: the partner of \`nums[j]\` is \`nums[j] - target\` or \`nums[j] + target\`.
+pub fn $name(nums: &[i64], target: i64) -> Option<(usize, usize)> {
+    let mut seen = HashMap::new();
+    for (j, &x) in nums.iter().enumerate() {
+        if let Some(&i) = [x - target, x + target].iter().filter_map(|y| seen.get(y)).min() {
+            return Some((i, j));
+        }
+        seen.entry(x).or_insert(j);
+    }
+    None
+}
+`,
+        cpp: `#include <cstddef>
+#include <optional>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+/** One pass with a hash map from value to its first index: the partner of nums[j] is nums[j] - target or nums[j] + target. */
+std::optional<std::pair<std::size_t, std::size_t>> $name(const std::vector<long long>& nums, long long target) {
+    std::unordered_map<long long, std::size_t> seen;
+    for (std::size_t j = 0; j < nums.size(); ++j) {
+        std::optional<std::size_t> first;
+        const long long partners[] = {nums[j] - target, nums[j] + target};
+        for (long long y : partners) {
+            auto it = seen.find(y);
+            if (it != seen.end() && (!first || *first > it->second)) first = it->second;
+        }
+        if (first) return std::make_pair(*first, j);
+        seen.emplace(nums[j], j);  // keeps the first index of a repeated value
+    }
+    return std::nullopt;
+}
+`,
       },
     ],
   },
@@ -100,8 +271,8 @@ export const ALGORITHM_TASKS: readonly TaskTemplate[] = [
     params: ['nums'],
     task: 'returns the length of the longest {rule} subsequence of [[nums]] in O(n log n) time.',
     variants: [
-      { kind: 'increasing', rule: 'strictly increasing', bisect: 'bisect_left' },
-      { kind: 'non decreasing', rule: 'non-decreasing', bisect: 'bisect_right' },
+      { kind: 'increasing', rule: 'strictly increasing', bisect: 'bisect_left', cmp: '<', cpp_bound: 'lower_bound' },
+      { kind: 'non decreasing', rule: 'non-decreasing', bisect: 'bisect_right', cmp: '<=', cpp_bound: 'upper_bound' },
     ],
     python: `from bisect import $bisect
 
@@ -116,6 +287,51 @@ def $name(nums):
         else:
             tails[i] = x
     return len(tails)
+`,
+    typescript: `function $name(nums: number[]): number {
+  // Patience sorting: tails[k] is the smallest tail of a subsequence of length k + 1, found by binary search.
+  const tails: number[] = [];
+  for (const x of nums) {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (tails[mid] $cmp x) lo = mid + 1;
+      else hi = mid;
+    }
+    tails[lo] = x;
+  }
+  return tails.length;
+}
+`,
+    rust: `/// Patience sorting: \`tails[k]\` is the smallest tail of a subsequence of length k + 1, found by binary search.
+pub fn $name(nums: &[i64]) -> usize {
+    let mut tails: Vec<i64> = Vec::new();
+    for &x in nums {
+        let i = tails.partition_point(|&t| t $cmp x);
+        if i == tails.len() {
+            tails.push(x);
+        } else {
+            tails[i] = x;
+        }
+    }
+    tails.len()
+}
+`,
+    cpp: `#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+/** Patience sorting: tails[k] is the smallest tail of a subsequence of length k + 1, found by binary search. */
+std::size_t $name(const std::vector<int>& nums) {
+    std::vector<int> tails;
+    for (int x : nums) {
+        auto it = std::$cpp_bound(tails.begin(), tails.end(), x);
+        if (it == tails.end()) tails.push_back(x);
+        else *it = x;
+    }
+    return tails.size();
+}
 `,
   },
   {
