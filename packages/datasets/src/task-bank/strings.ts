@@ -29,6 +29,37 @@ export const STRING_TASKS: readonly TaskTemplate[] = [
             i, j = i + 1, j - 1
     return True
 `,
+        typescript: `/** Keep the letters and digits, lower-cased, and compare them from both ends. */
+function $name(text: string): boolean {
+  const chars = Array.from(text.toLowerCase()).filter((c) => /[\\p{L}\\p{N}]/u.test(c));
+  for (let i = 0, j = chars.length - 1; i < j; i++, j--) {
+    if (chars[i] !== chars[j]) return false;
+  }
+  return true;
+}
+`,
+        rust: `/// Keep the alphanumeric characters, lower-cased, and compare them with their reverse.
+pub fn $name(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+    chars.iter().eq(chars.iter().rev())
+}
+`,
+        cpp: `#include <cctype>
+#include <string>
+
+// Two pointers that skip non-alphanumeric characters and compare case-insensitively.
+bool $name(const std::string& text) {
+    std::size_t i = 0, j = text.size();
+    while (i < j) {
+        unsigned char a = text[i], b = text[j - 1];
+        if (!std::isalnum(a)) ++i;
+        else if (!std::isalnum(b)) --j;
+        else if (std::tolower(a) != std::tolower(b)) return false;
+        else ++i, --j;
+    }
+    return true;
+}
+`,
       },
       {
         fname: 'longest palindrome',
@@ -43,6 +74,58 @@ export const STRING_TASKS: readonly TaskTemplate[] = [
         if hi - lo - 1 > best_len:
             best_start, best_len = lo + 1, hi - lo - 1
     return text[best_start:best_start + best_len]
+`,
+        typescript: `/** Expand around all 2n - 1 centres, keeping the leftmost longest; O(n^2) time, O(1) memory. */
+function $name(text: string): string {
+  let bestStart = 0;
+  let bestLen = 0;
+  for (let centre = 0; centre < 2 * text.length - 1; centre++) {
+    let lo = Math.floor(centre / 2);
+    let hi = lo + (centre % 2);
+    while (lo >= 0 && hi < text.length && text[lo] === text[hi]) {
+      lo--;
+      hi++;
+    }
+    if (hi - lo - 1 > bestLen) {
+      bestStart = lo + 1;
+      bestLen = hi - lo - 1;
+    }
+  }
+  return text.slice(bestStart, bestStart + bestLen);
+}
+`,
+        rust: `/// Expand around all 2n - 1 centres, keeping the leftmost longest; O(n^2) time, O(1) extra memory.
+pub fn $name(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let n = chars.len() as isize;
+    let (mut best_start, mut best_len) = (0, 0);
+    for centre in 0..(2 * n - 1).max(0) {
+        let (mut lo, mut hi) = (centre / 2, (centre + 1) / 2);
+        while lo >= 0 && hi < n && chars[lo as usize] == chars[hi as usize] {
+            lo -= 1;
+            hi += 1;
+        }
+        if (hi - lo - 1) as usize > best_len {
+            best_start = (lo + 1) as usize;
+            best_len = (hi - lo - 1) as usize;
+        }
+    }
+    chars[best_start..best_start + best_len].iter().collect()
+}
+`,
+        cpp: `#include <string>
+
+// Expand around all 2n - 1 centres, keeping the leftmost longest; O(n^2) time, O(1) extra memory.
+std::string $name(const std::string& text) {
+    const long n = static_cast<long>(text.size());
+    long best_start = 0, best_len = 0;
+    for (long centre = 0; centre < 2 * n - 1; ++centre) {
+        long lo = centre / 2, hi = (centre + 1) / 2;
+        while (lo >= 0 && hi < n && text[lo] == text[hi]) --lo, ++hi;
+        if (hi - lo - 1 > best_len) best_start = lo + 1, best_len = hi - lo - 1;
+    }
+    return text.substr(best_start, best_len);
+}
 `,
       },
     ],
@@ -73,6 +156,44 @@ export const STRING_TASKS: readonly TaskTemplate[] = [
         i = j
     return "".join(out)
 `,
+        typescript: `/** Walk the runs; each becomes its character followed by its length. */
+function $name(text: string): string {
+  let out = '';
+  for (let i = 0, j = 0; i < text.length; i = j) {
+    while (j < text.length && text[j] === text[i]) j++;
+    out += text[i] + String(j - i);
+  }
+  return out;
+}
+`,
+        rust: `/// Walk the runs; each becomes its character followed by its length.
+pub fn $name(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let mut run = 1;
+        while chars.next_if_eq(&c).is_some() {
+            run += 1;
+        }
+        out.push(c);
+        out.push_str(&run.to_string());
+    }
+    out
+}
+`,
+        cpp: `#include <string>
+
+// Walk the runs; each becomes its character followed by its length.
+std::string $name(const std::string& text) {
+    std::string out;
+    for (std::size_t i = 0, j = 0; i < text.size(); i = j) {
+        while (j < text.size() && text[j] == text[i]) ++j;
+        out += text[i];
+        out += std::to_string(j - i);
+    }
+    return out;
+}
+`,
       },
       {
         dir: 'decode',
@@ -94,6 +215,54 @@ def $name(encoded):
         raise ValueError(f"character without a count at offset {pos}")
     return "".join(out)
 `,
+        typescript: `/** Read one non-digit character, then its decimal count; a character without a count is an error. */
+function $name(encoded: string): string {
+  const isDigit = (c: string): boolean => c >= '0' && c <= '9';
+  let out = '';
+  for (let i = 0, j = 1; i < encoded.length; i = j, j = i + 1) {
+    while (j < encoded.length && isDigit(encoded[j])) j++;
+    if (isDigit(encoded[i]) || j === i + 1) throw new Error('character without a count at offset ' + i);
+    out += encoded[i].repeat(Number(encoded.slice(i + 1, j)));
+  }
+  return out;
+}
+`,
+        rust: `/// Read one non-digit character, then its decimal count; a character without a count is an error.
+pub fn $name(encoded: &str) -> Result<String, String> {
+    let chars: Vec<char> = encoded.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let mut j = i + 1;
+        while j < chars.len() && chars[j].is_ascii_digit() {
+            j += 1;
+        }
+        if chars[i].is_ascii_digit() || j == i + 1 {
+            return Err(format!("character without a count at offset {}", i));
+        }
+        let count: usize = chars[i + 1..j].iter().collect::<String>().parse().map_err(|e| format!("bad count at offset {}: {}", i + 1, e))?;
+        out.extend(std::iter::repeat(chars[i]).take(count));
+        i = j;
+    }
+    Ok(out)
+}
+`,
+        cpp: `#include <cctype>
+#include <stdexcept>
+#include <string>
+
+// Read one non-digit character, then its decimal count; a character without a count is an error.
+std::string $name(const std::string& encoded) {
+    auto digit = [&](std::size_t k) { return std::isdigit(static_cast<unsigned char>(encoded[k])) != 0; };
+    std::string out;
+    for (std::size_t i = 0, j = 1; i < encoded.size(); i = j, j = i + 1) {
+        while (j < encoded.size() && digit(j)) ++j;
+        if (digit(i) || j == i + 1) throw std::invalid_argument("character without a count at offset " + std::to_string(i));
+        out.append(std::stoul(encoded.substr(i + 1, j - i - 1)), encoded[i]);
+    }
+    return out;
+}
+`,
       },
     ],
   },
@@ -107,8 +276,14 @@ def $name(encoded):
     params: ['words'],
     task: 'groups the strings in [[words]] that are anagrams of each other {case}, returning the groups in order of first appearance with words in input order.',
     variants: [
-      { case: '(case-sensitive)', norm: 'word' },
-      { case: '(ignoring case)', norm: 'word.lower()' },
+      { case: '(case-sensitive)', norm: 'word', ts_norm: 'word', rust_norm: 'word.chars()', cpp_norm: 'c' },
+      {
+        case: '(ignoring case)',
+        norm: 'word.lower()',
+        ts_norm: 'word.toLowerCase()',
+        rust_norm: 'word.chars().flat_map(char::to_lowercase)',
+        cpp_norm: 'std::tolower(c)',
+      },
     ],
     python: `def $name(words):
     """Key each word by its sorted letters; dicts keep insertion order."""
@@ -116,6 +291,57 @@ def $name(encoded):
     for word in words:
         groups.setdefault("".join(sorted($norm)), []).append(word)
     return list(groups.values())
+`,
+  typescript: `/** Key each word by its sorted characters; a Map keeps the groups in order of first appearance. */
+function $name(words: string[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const word of words) {
+    const key = Array.from($ts_norm).sort().join('');
+    const group = groups.get(key);
+    if (group) group.push(word);
+    else groups.set(key, [word]);
+  }
+  return [...groups.values()];
+}
+`,
+  rust: `use std::collections::HashMap;
+
+/// Key each word by its sorted characters; groups are kept in order of first appearance.
+pub fn $name(words: &[String]) -> Vec<Vec<String>> {
+    let mut index: HashMap<Vec<char>, usize> = HashMap::new();
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    for word in words {
+        let mut key: Vec<char> = $rust_norm.collect();
+        key.sort_unstable();
+        let slot = *index.entry(key).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[slot].push(word.clone());
+    }
+    groups
+}
+`,
+  cpp: `#include <algorithm>
+#include <cctype>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+// Key each word by its sorted characters; groups are kept in order of first appearance.
+std::vector<std::vector<std::string>> $name(const std::vector<std::string>& words) {
+    std::unordered_map<std::string, std::size_t> index;
+    std::vector<std::vector<std::string>> groups;
+    for (const auto& word : words) {
+        std::string key;
+        for (unsigned char c : word) key += static_cast<char>($cpp_norm);
+        std::sort(key.begin(), key.end());
+        auto [it, added] = index.emplace(key, groups.size());
+        if (added) groups.emplace_back();
+        groups[it->second].push_back(word);
+    }
+    return groups;
+}
 `,
   },
   {
@@ -140,6 +366,45 @@ def $name(text):
     """Lower-case words made of letters and apostrophes, counted."""
     return dict(Counter(re.findall(r"[a-z']+", text.lower())))
 `,
+        typescript: `/** Lower-case the text, take the maximal runs of letters and apostrophes, and count them. */
+function $name(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const word of text.toLowerCase().match(/[a-z']+/g) ?? []) counts.set(word, (counts.get(word) ?? 0) + 1);
+  return counts;
+}
+`,
+        rust: `use std::collections::HashMap;
+
+/// Split the lower-cased text on everything but letters and apostrophes, and count the words.
+pub fn $name(text: &str) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    let lower = text.to_lowercase();
+    for word in lower.split(|c: char| !(c.is_ascii_lowercase() || c == '\\'')).filter(|w| !w.is_empty()) {
+        *counts.entry(word.to_string()).or_insert(0) += 1;
+    }
+    counts
+}
+`,
+        cpp: `#include <cctype>
+#include <string>
+#include <unordered_map>
+
+// Scan maximal runs of letters and apostrophes, lower-cased, and count each one.
+std::unordered_map<std::string, int> $name(const std::string& text) {
+    std::unordered_map<std::string, int> counts;
+    std::string word;
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+        unsigned char c = i < text.size() ? text[i] : ' ';
+        if (std::isalpha(c) || c == '\\'') {
+            word += static_cast<char>(std::tolower(c));
+        } else if (!word.empty()) {
+            ++counts[word];
+            word.clear();
+        }
+    }
+    return counts;
+}
+`,
       },
       {
         fname: 'top words',
@@ -153,6 +418,54 @@ def $name(text, count):
     """Sort by (-frequency, word) so ties are alphabetical."""
     counts = Counter(re.findall(r"[a-z']+", text.lower()))
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:count]
+`,
+        typescript: `/** Count the lower-cased words, then sort by descending count and alphabetically on ties. */
+function $name(text: string, count: number): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const word of text.toLowerCase().match(/[a-z']+/g) ?? []) counts.set(word, (counts.get(word) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, Math.max(0, count));
+}
+`,
+        rust: `use std::collections::HashMap;
+
+/// Count the lower-cased words, then sort by descending count and alphabetically on ties.
+pub fn $name(text: &str, count: usize) -> Vec<(String, usize)> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    let lower = text.to_lowercase();
+    for word in lower.split(|c: char| !(c.is_ascii_lowercase() || c == '\\'')).filter(|w| !w.is_empty()) {
+        *counts.entry(word.to_string()).or_insert(0) += 1;
+    }
+    let mut pairs: Vec<(String, usize)> = counts.into_iter().collect();
+    pairs.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    pairs.truncate(count);
+    pairs
+}
+`,
+        cpp: `#include <algorithm>
+#include <cctype>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+// Count the lower-cased words, then sort by descending count and alphabetically on ties.
+std::vector<std::pair<std::string, int>> $name(const std::string& text, std::size_t count) {
+    std::map<std::string, int> counts;
+    std::string word;
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+        unsigned char c = i < text.size() ? text[i] : ' ';
+        if (std::isalpha(c) || c == '\\'') {
+            word += static_cast<char>(std::tolower(c));
+        } else if (!word.empty()) {
+            ++counts[word];
+            word.clear();
+        }
+    }
+    std::vector<std::pair<std::string, int>> pairs(counts.begin(), counts.end());
+    std::stable_sort(pairs.begin(), pairs.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    pairs.resize(std::min(count, pairs.size()));
+    return pairs;
+}
 `,
       },
     ],
@@ -182,6 +495,39 @@ def $name(text, count):
             out.append(ch)
     return "".join(out)
 `,
+        typescript: `/** Rotate ASCII letters within their case; every other character passes through. */
+function $name(text: string, shift: number): string {
+  const k = ((shift % 26) + 26) % 26;
+  return text.replace(/[a-z]/gi, (ch) => {
+    const base = ch <= 'Z' ? 65 : 97;
+    return String.fromCharCode(base + ((ch.charCodeAt(0) - base + k) % 26));
+  });
+}
+`,
+        rust: `/// Rotate ASCII letters within their case; every other character passes through.
+pub fn $name(text: &str, shift: i64) -> String {
+    let k = shift.rem_euclid(26) as u8;
+    text.chars()
+        .map(|c| match c {
+            'a'..='z' => ((c as u8 - b'a' + k) % 26 + b'a') as char,
+            'A'..='Z' => ((c as u8 - b'A' + k) % 26 + b'A') as char,
+            _ => c,
+        })
+        .collect()
+}
+`,
+        cpp: `#include <string>
+
+// Rotate ASCII letters within their case; every other character passes through.
+std::string $name(std::string text, long long shift) {
+    const int k = static_cast<int>((shift % 26 + 26) % 26);
+    for (char& c : text) {
+        if (c >= 'a' && c <= 'z') c = static_cast<char>('a' + (c - 'a' + k) % 26);
+        else if (c >= 'A' && c <= 'Z') c = static_cast<char>('A' + (c - 'A' + k) % 26);
+    }
+    return text;
+}
+`,
       },
       {
         fname: 'vigenere encrypt',
@@ -202,6 +548,58 @@ def $name(text, count):
             out.append(ch)
     return "".join(out)
 `,
+        typescript: `/** Shift each letter by the next key letter; the key advances on letters only. */
+function $name(text: string, key: string): string {
+  if (!/^[a-z]+$/i.test(key)) throw new Error('key must be a non-empty alphabetic string');
+  const shifts = Array.from(key.toLowerCase(), (c) => c.charCodeAt(0) - 97);
+  let i = 0;
+  return text.replace(/[a-z]/gi, (ch) => {
+    const base = ch <= 'Z' ? 65 : 97;
+    return String.fromCharCode(base + ((ch.charCodeAt(0) - base + shifts[i++ % shifts.length]) % 26));
+  });
+}
+`,
+        rust: `/// Shift each letter by the next key letter; the key advances on letters only.
+pub fn $name(text: &str, key: &str) -> Result<String, String> {
+    if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Err("key must be a non-empty alphabetic string".to_string());
+    }
+    let shifts: Vec<u8> = key.bytes().map(|b| b.to_ascii_lowercase() - b'a').collect();
+    let mut i = 0;
+    Ok(text
+        .chars()
+        .map(|c| {
+            let base = match c {
+                'a'..='z' => b'a',
+                'A'..='Z' => b'A',
+                _ => return c,
+            };
+            i += 1;
+            ((c as u8 - base + shifts[(i - 1) % shifts.len()]) % 26 + base) as char
+        })
+        .collect())
+}
+`,
+        cpp: `#include <cctype>
+#include <stdexcept>
+#include <string>
+
+// Shift each letter by the next key letter; the key advances on letters only.
+std::string $name(std::string text, const std::string& key) {
+    if (key.empty()) throw std::invalid_argument("key must be a non-empty alphabetic string");
+    for (unsigned char k : key) {
+        if (!std::isalpha(k)) throw std::invalid_argument("key must be a non-empty alphabetic string");
+    }
+    std::size_t i = 0;
+    for (char& c : text) {
+        if (!std::isalpha(static_cast<unsigned char>(c))) continue;
+        const char base = std::isupper(static_cast<unsigned char>(c)) ? 'A' : 'a';
+        const int shift = std::tolower(static_cast<unsigned char>(key[i++ % key.size()])) - 'a';
+        c = static_cast<char>(base + (c - base + shift) % 26);
+    }
+    return text;
+}
+`,
       },
     ],
   },
@@ -215,8 +613,14 @@ def $name(text, count):
     params: ['text', 'width'],
     task: 'greedily wraps the words of [[text]] into lines of at most [[width]] characters {how} and returns the {list} of lines; a word longer than [[width]] goes on a line of its own.',
     variants: [
-      { how: '(left-aligned, single spaces)', pad: 'line' },
-      { how: '(each line right-aligned by padding spaces on the left)', pad: 'line.rjust(width)' },
+      { how: '(left-aligned, single spaces)', pad: 'line', ts_pad: 'current', rust_pad: 'current.clone()', cpp_pad: 'current' },
+      {
+        how: '(each line right-aligned by padding spaces on the left)',
+        pad: 'line.rjust(width)',
+        ts_pad: 'current.padStart(width)',
+        rust_pad: 'format!("{}{}", " ".repeat(width.saturating_sub(current.chars().count())), current)',
+        cpp_pad: "std::string(width > current.size() ? width - current.size() : 0, ' ') + current",
+      },
     ],
     python: `def $name(text, width):
     """Greedy line filling: add a word while it still fits."""
@@ -231,6 +635,61 @@ def $name(text, count):
     if current:
         lines.append(" ".join(current))
     return [$pad for line in lines]
+`,
+  typescript: `/** Greedy line filling: a word joins the current line while the line still fits. */
+function $name(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(/\\s+/).filter((w) => w.length > 0)) {
+    if (current && current.length + 1 + word.length > width) {
+      lines.push($ts_pad);
+      current = '';
+    }
+    current = current ? current + ' ' + word : word;
+  }
+  if (current) lines.push($ts_pad);
+  return lines;
+}
+`,
+  rust: `/// Greedy line filling: a word joins the current line while the line still fits.
+pub fn $name(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
+            lines.push($rust_pad);
+            current.clear();
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() {
+        lines.push($rust_pad);
+    }
+    lines
+}
+`,
+  cpp: `#include <sstream>
+#include <string>
+#include <vector>
+
+// Greedy line filling: a word joins the current line while the line still fits.
+std::vector<std::string> $name(const std::string& text, std::size_t width) {
+    std::vector<std::string> lines;
+    std::istringstream words(text);
+    std::string word, current;
+    while (words >> word) {
+        if (!current.empty() && current.size() + 1 + word.size() > width) {
+            lines.push_back($cpp_pad);
+            current.clear();
+        }
+        current += (current.empty() ? "" : " ") + word;
+    }
+    if (!current.empty()) lines.push_back($cpp_pad);
+    return lines;
+}
 `,
   },
   {
@@ -256,6 +715,52 @@ def $name(identifier):
     words = re.findall(r"[A-Z]+(?=[A-Z][a-z]|\\d|\\b)|[A-Z]?[a-z]+|[A-Z]+|\\d+", identifier)
     return "_".join(word.lower() for word in words)
 `,
+        typescript: `/** Match the words (a capital run before a capitalised word, a capitalised word, a capital run, digits) and join them. */
+function $name(identifier: string): string {
+  const words = identifier.match(/[A-Z]+(?=[A-Z][a-z]|\\d|\\b)|[A-Z]?[a-z]+|[A-Z]+|\\d+/g) ?? [];
+  return words.map((w) => w.toLowerCase()).join('_');
+}
+`,
+        rust: `/// Start a word at a lower-to-upper or letter-digit change, and at the last capital of a run followed by a lower-case letter.
+pub fn $name(identifier: &str) -> String {
+    let chars: Vec<char> = identifier.chars().filter(|c| c.is_alphanumeric()).collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).map_or(false, |n| n.is_lowercase());
+            let upper_starts = c.is_uppercase() && (!prev.is_uppercase() || next_lower);
+            if upper_starts || c.is_ascii_digit() != prev.is_ascii_digit() {
+                out.push('_');
+            }
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+`,
+        cpp: `#include <cctype>
+#include <string>
+
+// Start a word at a lower-to-upper or letter-digit change, and at the last capital of a run followed by a lower-case letter.
+std::string $name(const std::string& identifier) {
+    std::string chars;
+    for (unsigned char c : identifier) {
+        if (std::isalnum(c)) chars += static_cast<char>(c);
+    }
+    auto at = [&](std::size_t i) { return static_cast<unsigned char>(chars[i]); };
+    std::string out;
+    for (std::size_t i = 0; i < chars.size(); ++i) {
+        if (i > 0) {
+            bool next_lower = i + 1 < chars.size() && std::islower(at(i + 1));
+            bool upper_starts = std::isupper(at(i)) && (!std::isupper(at(i - 1)) || next_lower);
+            if (upper_starts || (std::isdigit(at(i)) != 0) != (std::isdigit(at(i - 1)) != 0)) out += '_';
+        }
+        out += static_cast<char>(std::tolower(at(i)));
+    }
+    return out;
+}
+`,
       },
       {
         style: 'camel',
@@ -271,6 +776,44 @@ def $name(identifier):
     if not words:
         return ""
     return words[0].lower() + "".join(w.capitalize() for w in words[1:])
+`,
+        typescript: `/** Split on underscores and hyphens; lower-case the first word and capitalise the others. */
+function $name(identifier: string): string {
+  const words = identifier.split(/[_-]+/).filter((w) => w.length > 0);
+  return words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0].toUpperCase() + w.slice(1).toLowerCase())).join('');
+}
+`,
+        rust: `/// Split on underscores and hyphens; lower-case the first word and capitalise the others.
+pub fn $name(identifier: &str) -> String {
+    let mut out = String::new();
+    for (i, word) in identifier.split(['_', '-']).filter(|w| !w.is_empty()).enumerate() {
+        let lower = word.to_lowercase();
+        let mut chars = lower.chars();
+        if i > 0 {
+            out.extend(chars.next().into_iter().flat_map(char::to_uppercase));
+        }
+        out.push_str(chars.as_str());
+    }
+    out
+}
+`,
+        cpp: `#include <cctype>
+#include <string>
+
+// Drop underscores and hyphens; upper-case the letter after one (unless at the start), lower-case the rest.
+std::string $name(const std::string& identifier) {
+    std::string out;
+    bool new_word = false;
+    for (unsigned char c : identifier) {
+        if (c == '_' || c == '-') {
+            new_word = !out.empty();
+            continue;
+        }
+        out += static_cast<char>(new_word ? std::toupper(c) : std::tolower(c));
+        new_word = false;
+    }
+    return out;
+}
 `,
       },
     ],
@@ -300,6 +843,49 @@ def $name(identifier):
                 return False
     return not stack
 `,
+        typescript: `/** A stack of the closing brackets still expected. */
+function $name(text: string): boolean {
+  const closing: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+  const stack: string[] = [];
+  for (const ch of text) {
+    if (ch in closing) stack.push(closing[ch]);
+    else if (')]}'.includes(ch) && stack.pop() !== ch) return false;
+  }
+  return stack.length === 0;
+}
+`,
+        rust: `/// A stack of the closing brackets still expected.
+pub fn $name(text: &str) -> bool {
+    let mut stack = Vec::new();
+    for c in text.chars() {
+        match c {
+            '(' => stack.push(')'),
+            '[' => stack.push(']'),
+            '{' => stack.push('}'),
+            ')' | ']' | '}' if stack.pop() != Some(c) => return false,
+            _ => {}
+        }
+    }
+    stack.is_empty()
+}
+`,
+        cpp: `#include <string>
+
+// A stack of the closing brackets still expected.
+bool $name(const std::string& text) {
+    std::string stack;
+    for (char c : text) {
+        if (c == '(') stack += ')';
+        else if (c == '[') stack += ']';
+        else if (c == '{') stack += '}';
+        else if (c == ')' || c == ']' || c == '}') {
+            if (stack.empty() || stack.back() != c) return false;
+            stack.pop_back();
+        }
+    }
+    return stack.empty();
+}
+`,
       },
       {
         fname: 'longest valid parentheses',
@@ -317,6 +903,61 @@ def $name(identifier):
             else:
                 best = max(best, i - stack[-1])
     return best
+`,
+        typescript: `/** Stack of indices whose bottom is the position of the last unmatched ")"; O(n) time. */
+function $name(text: string): number {
+  let best = 0;
+  const stack = [-1];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '(') {
+      stack.push(i);
+      continue;
+    }
+    stack.pop();
+    if (stack.length === 0) stack.push(i);
+    else best = Math.max(best, i - stack[stack.length - 1]);
+  }
+  return best;
+}
+`,
+        rust: `/// Stack of indices whose bottom is the position of the last unmatched ')'; O(n) time.
+pub fn $name(text: &str) -> usize {
+    let mut best = 0;
+    let mut stack: Vec<isize> = vec![-1];
+    for (i, c) in text.chars().enumerate() {
+        let i = i as isize;
+        if c == '(' {
+            stack.push(i);
+            continue;
+        }
+        stack.pop();
+        match stack.last() {
+            None => stack.push(i),
+            Some(&open) => best = best.max((i - open) as usize),
+        }
+    }
+    best
+}
+`,
+        cpp: `#include <algorithm>
+#include <string>
+#include <vector>
+
+// Stack of indices whose bottom is the position of the last unmatched ')'; O(n) time.
+int $name(const std::string& text) {
+    int best = 0;
+    std::vector<int> stack{-1};
+    for (int i = 0; i < static_cast<int>(text.size()); ++i) {
+        if (text[i] == '(') {
+            stack.push_back(i);
+            continue;
+        }
+        stack.pop_back();
+        if (stack.empty()) stack.push_back(i);
+        else best = std::max(best, i - stack.back());
+    }
+    return best;
+}
 `,
       },
     ],
@@ -343,6 +984,43 @@ def $name(identifier):
         i += 1
     return lo[:i]
 `,
+        typescript: `/** Shorten the first word until every word starts with it. */
+function $name(words: string[]): string {
+  let prefix = words.length > 0 ? words[0] : '';
+  for (const word of words) {
+    while (!word.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  }
+  return prefix;
+}
+`,
+        rust: `/// Shorten the first word one character at a time until every word starts with it.
+pub fn $name(words: &[String]) -> String {
+    let mut prefix = words.first().map_or("", |w| w.as_str());
+    for word in words {
+        while !word.starts_with(prefix) {
+            let mut chars = prefix.chars();
+            chars.next_back();
+            prefix = chars.as_str();
+        }
+    }
+    prefix.to_string()
+}
+`,
+        cpp: `#include <string>
+#include <vector>
+
+// Shrink the prefix length of the first word against every other word.
+std::string $name(const std::vector<std::string>& words) {
+    if (words.empty()) return "";
+    std::size_t len = words[0].size();
+    for (const auto& word : words) {
+        std::size_t i = 0;
+        while (i < len && i < word.size() && word[i] == words[0][i]) ++i;
+        len = i;
+    }
+    return words[0].substr(0, len);
+}
+`,
       },
       {
         affix: 'suffix',
@@ -356,6 +1034,44 @@ def $name(identifier):
     while i < len(lo) and lo[i] == hi[i]:
         i += 1
     return lo[:i][::-1]
+`,
+        typescript: `/** Shorten the first word from the front until every word ends with it. */
+function $name(words: string[]): string {
+  let suffix = words.length > 0 ? words[0] : '';
+  for (const word of words) {
+    while (!word.endsWith(suffix)) suffix = suffix.slice(1);
+  }
+  return suffix;
+}
+`,
+        rust: `/// Shorten the first word from the front, one character at a time, until every word ends with it.
+pub fn $name(words: &[String]) -> String {
+    let mut suffix = words.first().map_or("", |w| w.as_str());
+    for word in words {
+        while !word.ends_with(suffix) {
+            let mut chars = suffix.chars();
+            chars.next();
+            suffix = chars.as_str();
+        }
+    }
+    suffix.to_string()
+}
+`,
+        cpp: `#include <string>
+#include <vector>
+
+// Shrink the suffix length of the first word against every other word, comparing from the ends.
+std::string $name(const std::vector<std::string>& words) {
+    if (words.empty()) return "";
+    const std::string& first = words[0];
+    std::size_t len = first.size();
+    for (const auto& word : words) {
+        std::size_t i = 0;
+        while (i < len && i < word.size() && word[word.size() - 1 - i] == first[first.size() - 1 - i]) ++i;
+        len = i;
+    }
+    return first.substr(first.size() - len);
+}
 `,
       },
     ],
@@ -389,6 +1105,75 @@ def $name(title):
         slug = candidate
     return slug
 `,
+  typescript: `/** NFKD-decompose and drop non-ASCII (the accents), then join lower-case alphanumeric words up to the limit. */
+function $name(title: string): string {
+  const ascii = title.normalize('NFKD').replace(/[^\\x00-\\x7f]/g, '').toLowerCase();
+  let slug = '';
+  for (const word of ascii.match(/[a-z0-9]+/g) ?? []) {
+    const candidate = slug ? slug + '$sep' + word : word;
+    if (candidate.length > $max) break;
+    slug = candidate;
+  }
+  return slug;
+}
+`,
+  rust: `/// Fold Latin-1 accented letters to ASCII and drop other non-ASCII, then join lower-case alphanumeric words up to the limit.
+pub fn $name(title: &str) -> String {
+    // Base letters of U+00C0..=U+00FF; '.' marks characters with no ASCII base (dropped).
+    const LATIN1: &[u8] = b"aaaaaa.ceeeeiiii.nooooo..uuuuy..aaaaaa.ceeeeiiii.nooooo..uuuuy.y";
+    let folded: String = title
+        .chars()
+        .filter_map(|c| match c as u32 {
+            0..=0x7f => Some(c.to_ascii_lowercase()),
+            code @ 0xc0..=0xff => Some(LATIN1[(code - 0xc0) as usize] as char).filter(|&f| f != '.'),
+            _ => None,
+        })
+        .collect();
+    let mut slug = String::new();
+    for word in folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        let sep_len = if slug.is_empty() { 0 } else { 1 };
+        if slug.len() + sep_len + word.len() > $max {
+            break;
+        }
+        if sep_len > 0 {
+            slug.push_str("$sep");
+        }
+        slug.push_str(word);
+    }
+    slug
+}
+`,
+  cpp: `#include <cctype>
+#include <string>
+
+// Fold Latin-1 accented letters (UTF-8) to ASCII and drop other non-ASCII, then join lower-case words up to the limit.
+std::string $name(const std::string& title) {
+    // Base letters of U+00C0..U+00FF; '.' marks characters with no ASCII base (dropped).
+    static const std::string latin1 = "aaaaaa.ceeeeiiii.nooooo..uuuuy..aaaaaa.ceeeeiiii.nooooo..uuuuy.y";
+    std::string folded;
+    for (std::size_t i = 0; i < title.size(); ++i) {
+        unsigned char c = title[i];
+        if (c < 0x80) {
+            folded += static_cast<char>(std::tolower(c));
+        } else if ((c & 0xE0) == 0xC0 && i + 1 < title.size()) {
+            unsigned code = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(title[++i]) & 0x3Fu);
+            if (code >= 0xC0 && code <= 0xFF && latin1[code - 0xC0] != '.') folded += latin1[code - 0xC0];
+        }
+    }
+    std::string slug, word;
+    for (char c : folded + " ") {
+        if (std::isalnum(static_cast<unsigned char>(c))) {
+            word += c;
+            continue;
+        }
+        if (word.empty()) continue;
+        if (slug.size() + (slug.empty() ? 0 : 1) + word.size() > $max) break;
+        slug += (slug.empty() ? "" : "$sep") + word;
+        word.clear();
+    }
+    return slug;
+}
+`,
   },
   {
     id: 'roman_numerals',
@@ -418,6 +1203,60 @@ def $name(title):
             total += value
     return total
 `,
+        typescript: `/** Add each value, subtracting it when a larger value follows. */
+function $name(numeral: string): number {
+  const values = new Map([['I', 1], ['V', 5], ['X', 10], ['L', 50], ['C', 100], ['D', 500], ['M', 1000]]);
+  let total = 0;
+  for (let i = 0; i < numeral.length; i++) {
+    const value = values.get(numeral[i]);
+    if (value === undefined) throw new Error('invalid Roman numeral character ' + JSON.stringify(numeral[i]));
+    total += (values.get(numeral[i + 1]) ?? 0) > value ? -value : value;
+  }
+  return total;
+}
+`,
+        rust: `/// Add each value, subtracting it when a larger value follows.
+pub fn $name(numeral: &str) -> Result<i32, String> {
+    let values = numeral
+        .chars()
+        .map(|c| match c {
+            'I' => Ok(1),
+            'V' => Ok(5),
+            'X' => Ok(10),
+            'L' => Ok(50),
+            'C' => Ok(100),
+            'D' => Ok(500),
+            'M' => Ok(1000),
+            _ => Err(format!("invalid Roman numeral character {:?}", c)),
+        })
+        .collect::<Result<Vec<i32>, String>>()?;
+    Ok(values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| if values.get(i + 1).map_or(false, |&next| next > v) { -v } else { v })
+        .sum())
+}
+`,
+        cpp: `#include <stdexcept>
+#include <string>
+
+// Add each value, subtracting it when a larger value follows.
+int $name(const std::string& numeral) {
+    static const std::string symbols = "IVXLCDM";
+    static const int values[] = {1, 5, 10, 50, 100, 500, 1000};
+    auto value = [&](char c) {
+        std::size_t k = symbols.find(c);
+        if (k == std::string::npos) throw std::invalid_argument(std::string("invalid Roman numeral character '") + c + "'");
+        return values[k];
+    };
+    int total = 0;
+    for (std::size_t i = 0; i < numeral.size(); ++i) {
+        int v = value(numeral[i]);
+        total += i + 1 < numeral.size() && value(numeral[i + 1]) > v ? -v : v;
+    }
+    return total;
+}
+`,
       },
       {
         fname: 'int to roman',
@@ -434,6 +1273,57 @@ def $name(title):
         count, number = divmod(number, value)
         out.append(symbol * count)
     return "".join(out)
+`,
+        typescript: `/** Greedy over the values in descending order, subtractive pairs included. */
+function $name(number: number): string {
+  if (!Number.isInteger(number) || number < 1 || number > 3999) throw new RangeError('number must be an integer in 1..3999, got ' + number);
+  const table: [number, string][] = [
+    [1000, 'M'], [900, 'CM'], [500, 'D'], [400, 'CD'], [100, 'C'], [90, 'XC'],
+    [50, 'L'], [40, 'XL'], [10, 'X'], [9, 'IX'], [5, 'V'], [4, 'IV'], [1, 'I'],
+  ];
+  let out = '';
+  for (const [value, symbol] of table) {
+    out += symbol.repeat(Math.floor(number / value));
+    number %= value;
+  }
+  return out;
+}
+`,
+        rust: `/// Greedy over the values in descending order, subtractive pairs included.
+pub fn $name(number: u32) -> Result<String, String> {
+    if !(1..=3999).contains(&number) {
+        return Err(format!("number must be in 1..=3999, got {}", number));
+    }
+    const TABLE: [(u32, &str); 13] = [
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    ];
+    let mut rest = number;
+    let mut out = String::new();
+    for (value, symbol) in TABLE {
+        out.push_str(&symbol.repeat((rest / value) as usize));
+        rest %= value;
+    }
+    Ok(out)
+}
+`,
+        cpp: `#include <stdexcept>
+#include <string>
+#include <utility>
+
+// Greedy over the values in descending order, subtractive pairs included.
+std::string $name(int number) {
+    if (number < 1 || number > 3999) throw std::out_of_range("number must be in 1..3999, got " + std::to_string(number));
+    static const std::pair<int, const char*> table[] = {
+        {1000, "M"}, {900, "CM"}, {500, "D"}, {400, "CD"}, {100, "C"}, {90, "XC"},
+        {50, "L"}, {40, "XL"}, {10, "X"}, {9, "IX"}, {5, "V"}, {4, "IV"}, {1, "I"},
+    };
+    std::string out;
+    for (const auto& [value, symbol] : table) {
+        for (; number >= value; number -= value) out += symbol;
+    }
+    return out;
+}
 `,
       },
     ],
