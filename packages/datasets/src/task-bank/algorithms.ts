@@ -367,6 +367,78 @@ def $name(graph, source, target):
                 heapq.heappush(heap, (nd, neighbor))
     return -1
 `,
+        typescript: `function $name<T>(graph: Map<T, [T, number][]>, source: T, target: T): number {
+  // Dijkstra: repeatedly settle the closest unsettled node (a linear scan stands in for a priority queue).
+  const dist = new Map<T, number>([[source, 0]]);
+  const done = new Set<T>();
+  for (;;) {
+    let node: T | undefined;
+    let best = Infinity;
+    for (const [n, d] of dist) if (!done.has(n) && d < best) [node, best] = [n, d];
+    if (node === undefined) return -1;
+    if (node === target) return best;
+    done.add(node);
+    for (const [neighbor, weight] of graph.get(node) ?? []) {
+      if (best + weight < (dist.get(neighbor) ?? Infinity)) dist.set(neighbor, best + weight);
+    }
+  }
+}
+`,
+        rust: `use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::hash::Hash;
+
+/// Dijkstra with a min-heap of (distance, node); stale heap entries are skipped.
+pub fn $name<N: Copy + Eq + Hash + Ord>(graph: &HashMap<N, Vec<(N, u64)>>, source: N, target: N) -> i64 {
+    let mut dist = HashMap::from([(source, 0u64)]);
+    let mut heap = BinaryHeap::from([Reverse((0u64, source))]);
+    while let Some(Reverse((d, node))) = heap.pop() {
+        if node == target {
+            return d as i64;
+        }
+        if d > dist[&node] {
+            continue;
+        }
+        for &(neighbor, weight) in graph.get(&node).into_iter().flatten() {
+            let nd = d + weight;
+            if dist.get(&neighbor).map_or(true, |&old| nd < old) {
+                dist.insert(neighbor, nd);
+                heap.push(Reverse((nd, neighbor)));
+            }
+        }
+    }
+    -1
+}
+`,
+        cpp: `#include <functional>
+#include <queue>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+/** Dijkstra with a min-heap of (distance, node); stale heap entries are skipped. */
+long long $name(const std::unordered_map<int, std::vector<std::pair<int, int>>>& graph, int source, int target) {
+    using Item = std::pair<long long, int>;
+    std::unordered_map<int, long long> dist{{source, 0}};
+    std::priority_queue<Item, std::vector<Item>, std::greater<Item>> heap;
+    heap.emplace(0, source);
+    while (!heap.empty()) {
+        auto [d, node] = heap.top();
+        heap.pop();
+        if (node == target) return d;
+        auto edges = graph.find(node);
+        if (d > dist[node] || edges == graph.end()) continue;
+        for (const auto& [neighbor, weight] : edges->second) {
+            auto old = dist.find(neighbor);
+            if (old == dist.end() || d + weight < old->second) {
+                dist[neighbor] = d + weight;
+                heap.emplace(d + weight, neighbor);
+            }
+        }
+    }
+    return -1;
+}
+`,
       },
       {
         fname: 'shortest path nodes',
@@ -396,6 +468,101 @@ def $name(graph, source, target):
                 heapq.heappush(heap, (nd, neighbor))
     return []
 `,
+        typescript: `function $name<T>(graph: Map<T, [T, number][]>, source: T, target: T): T[] {
+  // Dijkstra keeping each node's predecessor; a linear scan for the closest unsettled node stands in for a priority queue.
+  const dist = new Map<T, number>([[source, 0]]);
+  const prev = new Map<T, T>();
+  const done = new Set<T>();
+  for (;;) {
+    let node: T | undefined;
+    let best = Infinity;
+    for (const [n, d] of dist) if (!done.has(n) && d < best) [node, best] = [n, d];
+    if (node === undefined) return [];
+    if (node === target) {
+      const path: T[] = [node];
+      while (path[path.length - 1] !== source) path.push(prev.get(path[path.length - 1]) as T);
+      return path.reverse();
+    }
+    done.add(node);
+    for (const [neighbor, weight] of graph.get(node) ?? []) {
+      if (best + weight < (dist.get(neighbor) ?? Infinity)) {
+        dist.set(neighbor, best + weight);
+        prev.set(neighbor, node);
+      }
+    }
+  }
+}
+`,
+        rust: `use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::hash::Hash;
+
+/// Dijkstra with a min-heap, keeping each node's predecessor to rebuild the path.
+pub fn $name<N: Copy + Eq + Hash + Ord>(graph: &HashMap<N, Vec<(N, u64)>>, source: N, target: N) -> Vec<N> {
+    let mut dist = HashMap::from([(source, 0u64)]);
+    let mut prev = HashMap::new();
+    let mut heap = BinaryHeap::from([Reverse((0u64, source))]);
+    while let Some(Reverse((d, node))) = heap.pop() {
+        if node == target {
+            let mut path = vec![node];
+            while let Some(&p) = prev.get(path.last().unwrap()) {
+                path.push(p);
+            }
+            path.reverse();
+            return path;
+        }
+        if d > dist[&node] {
+            continue;
+        }
+        for &(neighbor, weight) in graph.get(&node).into_iter().flatten() {
+            let nd = d + weight;
+            if dist.get(&neighbor).map_or(true, |&old| nd < old) {
+                dist.insert(neighbor, nd);
+                prev.insert(neighbor, node);
+                heap.push(Reverse((nd, neighbor)));
+            }
+        }
+    }
+    Vec::new()
+}
+`,
+        cpp: `#include <algorithm>
+#include <functional>
+#include <queue>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+/** Dijkstra with a min-heap, keeping each node's predecessor to rebuild the path. */
+std::vector<int> $name(const std::unordered_map<int, std::vector<std::pair<int, int>>>& graph, int source, int target) {
+    using Item = std::pair<long long, int>;
+    std::unordered_map<int, long long> dist{{source, 0}};
+    std::unordered_map<int, int> prev;
+    std::priority_queue<Item, std::vector<Item>, std::greater<Item>> heap;
+    heap.emplace(0, source);
+    while (!heap.empty()) {
+        auto [d, node] = heap.top();
+        heap.pop();
+        if (node == target) {
+            std::vector<int> path{node};
+            for (auto p = prev.find(node); p != prev.end(); p = prev.find(p->second)) path.push_back(p->second);
+            std::reverse(path.begin(), path.end());
+            return path;
+        }
+        auto edges = graph.find(node);
+        if (d > dist[node] || edges == graph.end()) continue;
+        for (const auto& [neighbor, weight] : edges->second) {
+            auto old = dist.find(neighbor);
+            if (old == dist.end() || d + weight < old->second) {
+                dist[neighbor] = d + weight;
+                prev[neighbor] = node;
+                heap.emplace(d + weight, neighbor);
+            }
+        }
+    }
+    return {};
+}
+`,
       },
     ],
   },
@@ -409,8 +576,24 @@ def $name(graph, source, target):
     params: ['node count', 'edges'],
     task: 'returns a topological order of the nodes 0..[[node count]]-1, where each pair [u, v] in [[edges]] means u must come before v. {tie} If the graph has a cycle, {cycle}.',
     variants: [
-      { tie: 'When several nodes are ready, take the smallest first.', cycle: 'return an empty {list}', sign: '' },
-      { tie: 'When several nodes are ready, take the largest first.', cycle: 'return an empty {list}', sign: '-' },
+      {
+        tie: 'When several nodes are ready, take the smallest first.',
+        cycle: 'return an empty {list}',
+        sign: '',
+        pick: 'smallest',
+        ts_cmp: '<',
+        rust_pop: 'pop_first',
+        cpp_cmp: 'std::greater<int>',
+      },
+      {
+        tie: 'When several nodes are ready, take the largest first.',
+        cycle: 'return an empty {list}',
+        sign: '-',
+        pick: 'largest',
+        ts_cmp: '>',
+        rust_pop: 'pop_last',
+        cpp_cmp: 'std::less<int>',
+      },
     ],
     python: `import heapq
 
@@ -434,6 +617,82 @@ def $name(node_count, edges):
                 heapq.heappush(ready, \${sign}v)
     return order if len(order) == node_count else []
 `,
+    typescript: `function $name(nodeCount: number, edges: [number, number][]): number[] {
+  // Kahn's algorithm: repeatedly emit the $pick ready node (in-degree 0); nodes left over mean a cycle.
+  const indegree = new Array<number>(nodeCount).fill(0);
+  const out: number[][] = Array.from({ length: nodeCount }, () => []);
+  for (const [u, v] of edges) {
+    if (!(u >= 0 && u < nodeCount && v >= 0 && v < nodeCount)) throw new RangeError('edge [' + u + ', ' + v + '] names an unknown node');
+    out[u].push(v);
+    indegree[v]++;
+  }
+  const ready = indegree.flatMap((d, i) => (d === 0 ? [i] : []));
+  const order: number[] = [];
+  while (ready.length > 0) {
+    let pick = 0;
+    for (let i = 1; i < ready.length; i++) if (ready[i] $ts_cmp ready[pick]) pick = i;
+    const u = ready.splice(pick, 1)[0];
+    order.push(u);
+    for (const v of out[u]) if (--indegree[v] === 0) ready.push(v);
+  }
+  return order.length === nodeCount ? order : [];
+}
+`,
+    rust: `use std::collections::BTreeSet;
+
+/// Kahn's algorithm with an ordered set of ready nodes (in-degree 0), taking the $pick; nodes left over mean a cycle.
+pub fn $name(node_count: usize, edges: &[[usize; 2]]) -> Vec<usize> {
+    let mut indegree = vec![0usize; node_count];
+    let mut out = vec![Vec::new(); node_count];
+    for &[u, v] in edges {
+        out[u].push(v);
+        indegree[v] += 1;
+    }
+    let mut ready: BTreeSet<usize> = (0..node_count).filter(|&i| indegree[i] == 0).collect();
+    let mut order = Vec::with_capacity(node_count);
+    while let Some(u) = ready.$rust_pop() {
+        order.push(u);
+        for &v in &out[u] {
+            indegree[v] -= 1;
+            if indegree[v] == 0 {
+                ready.insert(v);
+            }
+        }
+    }
+    if order.len() == node_count { order } else { Vec::new() }
+}
+`,
+    cpp: `#include <functional>
+#include <queue>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+/** Kahn's algorithm with a heap of ready nodes (in-degree 0), taking the $pick; nodes left over mean a cycle. */
+std::vector<int> $name(int node_count, const std::vector<std::pair<int, int>>& edges) {
+    if (node_count < 0) throw std::invalid_argument("node_count must be non-negative");
+    std::vector<int> indegree(node_count, 0);
+    std::vector<std::vector<int>> out(node_count);
+    for (const auto& [u, v] : edges) {
+        out.at(u).push_back(v);  // at() throws std::out_of_range for an unknown node
+        ++indegree.at(v);
+    }
+    std::priority_queue<int, std::vector<int>, $cpp_cmp> ready;
+    for (int i = 0; i < node_count; ++i) {
+        if (indegree[i] == 0) ready.push(i);
+    }
+    std::vector<int> order;
+    while (!ready.empty()) {
+        int u = ready.top();
+        ready.pop();
+        order.push_back(u);
+        for (int v : out[u]) {
+            if (--indegree[v] == 0) ready.push(v);
+        }
+    }
+    return static_cast<int>(order.size()) == node_count ? order : std::vector<int>{};
+}
+`,
   },
   {
     id: 'kth_element',
@@ -445,8 +704,8 @@ def $name(node_count, edges):
     params: ['nums', 'k'],
     task: 'returns the [[k]]-th {which} value of [[nums]] (k is 1-based, duplicates count separately) in better than O(n log n) time when k is small.',
     variants: [
-      { which: 'smallest', heap: 'nsmallest' },
-      { which: 'largest', heap: 'nlargest' },
+      { which: 'smallest', heap: 'nsmallest', ts_index: 'k - 1', rust_index: 'k - 1', cpp_index: 'k - 1' },
+      { which: 'largest', heap: 'nlargest', ts_index: 'nums.length - k', rust_index: 'nums.len() - k', cpp_index: 'nums.size() - k' },
     ],
     python: `import heapq
 
@@ -456,6 +715,53 @@ def $name(nums, k):
     if not 1 <= k <= len(nums):
         raise ValueError(f"k must be in [1, {len(nums)}], got {k}")
     return heapq.$heap(k, nums)[-1]
+`,
+    typescript: `function $name(nums: number[], k: number): number {
+  // Quickselect (average O(n)): partition around a random pivot and keep only the side that holds the answer.
+  if (!Number.isInteger(k) || k < 1 || k > nums.length) throw new RangeError('k must be in [1, ' + nums.length + '], got ' + k);
+  const a = nums.slice();
+  const goal = $ts_index;
+  let [lo, hi] = [0, a.length - 1];
+  while (lo < hi) {
+    const pivot = a[lo + Math.floor(Math.random() * (hi - lo + 1))];
+    let [i, j] = [lo, hi];
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        [a[i], a[j]] = [a[j], a[i]];
+        i++;
+        j--;
+      }
+    }
+    if (goal <= j) hi = j;
+    else if (goal >= i) lo = i;
+    else break;
+  }
+  return a[goal];
+}
+`,
+    rust: `/// Quickselect via \`select_nth_unstable\` (average O(n)); \`None\` unless 1 <= k <= nums.len().
+pub fn $name(nums: &[i64], k: usize) -> Option<i64> {
+    if k == 0 || k > nums.len() {
+        return None;
+    }
+    let mut values = nums.to_vec();
+    Some(*values.select_nth_unstable($rust_index).1)
+}
+`,
+    cpp: `#include <algorithm>
+#include <cstddef>
+#include <stdexcept>
+#include <vector>
+
+/** Quickselect via std::nth_element (average O(n)); throws std::out_of_range unless 1 <= k <= nums.size(). */
+int $name(std::vector<int> nums, std::size_t k) {
+    if (k < 1 || k > nums.size()) throw std::out_of_range("k must be between 1 and the number of values");
+    auto nth = nums.begin() + ($cpp_index);
+    std::nth_element(nums.begin(), nth, nums.end());
+    return *nth;
+}
 `,
   },
   {
@@ -482,6 +788,66 @@ def $name(nums, k):
             diag, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diag + (ca != cb))
     return row[-1]
 `,
+        typescript: `function $name(a: string, b: string): number {
+  // Levenshtein DP with one rolling row over the shorter string (compared by code point).
+  let [s, t] = [Array.from(a), Array.from(b)];
+  if (s.length < t.length) [s, t] = [t, s];
+  const row = Array.from({ length: t.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= s.length; i++) {
+    let diag = row[0];
+    row[0] = i;
+    for (let j = 1; j <= t.length; j++) {
+      const next = Math.min(row[j] + 1, row[j - 1] + 1, diag + (s[i - 1] === t[j - 1] ? 0 : 1));
+      diag = row[j];
+      row[j] = next;
+    }
+  }
+  return row[t.length];
+}
+`,
+        rust: `/// Levenshtein DP with one rolling row over the shorter string (compared by \`char\`).
+pub fn $name(a: &str, b: &str) -> usize {
+    let (mut s, mut t): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if s.len() < t.len() {
+        std::mem::swap(&mut s, &mut t);
+    }
+    let mut row: Vec<usize> = (0..=t.len()).collect();
+    for (i, cs) in s.iter().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, ct) in t.iter().enumerate() {
+            let next = (row[j + 1] + 1).min(row[j] + 1).min(diag + usize::from(cs != ct));
+            diag = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[t.len()]
+}
+`,
+        cpp: `#include <algorithm>
+#include <cstddef>
+#include <numeric>
+#include <string>
+#include <vector>
+
+/** Levenshtein DP with one rolling row over the shorter string (compared byte by byte). */
+std::size_t $name(const std::string& a, const std::string& b) {
+    const std::string& s = a.size() >= b.size() ? a : b;
+    const std::string& t = a.size() >= b.size() ? b : a;
+    std::vector<std::size_t> row(t.size() + 1);
+    std::iota(row.begin(), row.end(), std::size_t{0});
+    for (std::size_t i = 1; i <= s.size(); ++i) {
+        std::size_t diag = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= t.size(); ++j) {
+            std::size_t next = std::min({row[j] + 1, row[j - 1] + 1, diag + (s[i - 1] != t[j - 1] ? 1 : 0)});
+            diag = row[j];
+            row[j] = next;
+        }
+    }
+    return row[t.size()];
+}
+`,
       },
       {
         fname: 'longest common subsequence',
@@ -496,6 +862,61 @@ def $name(nums, k):
         for j, cb in enumerate(b, 1):
             diag, row[j] = row[j], diag + 1 if ca == cb else max(row[j], row[j - 1])
     return row[-1]
+`,
+        typescript: `function $name(a: string, b: string): number {
+  // LCS DP with one rolling row over the shorter string; diag holds the previous row's value at j - 1.
+  let [s, t] = [Array.from(a), Array.from(b)];
+  if (s.length < t.length) [s, t] = [t, s];
+  const row = new Array<number>(t.length + 1).fill(0);
+  for (const cs of s) {
+    let diag = 0;
+    for (let j = 1; j <= t.length; j++) {
+      const next = cs === t[j - 1] ? diag + 1 : Math.max(row[j], row[j - 1]);
+      diag = row[j];
+      row[j] = next;
+    }
+  }
+  return row[t.length];
+}
+`,
+        rust: `/// LCS DP with one rolling row over the shorter string; \`diag\` holds the previous row's value at j - 1.
+pub fn $name(a: &str, b: &str) -> usize {
+    let (mut s, mut t): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if s.len() < t.len() {
+        std::mem::swap(&mut s, &mut t);
+    }
+    let mut row = vec![0usize; t.len() + 1];
+    for cs in &s {
+        let mut diag = 0;
+        for (j, ct) in t.iter().enumerate() {
+            let next = if cs == ct { diag + 1 } else { row[j + 1].max(row[j]) };
+            diag = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[t.len()]
+}
+`,
+        cpp: `#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+/** LCS DP with one rolling row over the shorter string; diag holds the previous row's value at j - 1. */
+std::size_t $name(const std::string& a, const std::string& b) {
+    const std::string& s = a.size() >= b.size() ? a : b;
+    const std::string& t = a.size() >= b.size() ? b : a;
+    std::vector<std::size_t> row(t.size() + 1, 0);
+    for (char cs : s) {
+        std::size_t diag = 0;
+        for (std::size_t j = 1; j <= t.size(); ++j) {
+            std::size_t next = cs == t[j - 1] ? diag + 1 : std::max(row[j], row[j - 1]);
+            diag = row[j];
+            row[j] = next;
+        }
+    }
+    return row[t.size()];
+}
 `,
       },
     ],
@@ -523,6 +944,53 @@ def $name(nums, k):
                 best[value] = best[value - coin] + 1
     return -1 if best[amount] == inf else best[amount]
 `,
+        typescript: `function $name(coins: number[], amount: number): number {
+  // Bottom-up DP: best[v] is the fewest coins summing to v (Infinity while v cannot be formed).
+  if (amount < 0) return -1;
+  const best = new Array<number>(amount + 1).fill(Infinity);
+  best[0] = 0;
+  for (let value = 1; value <= amount; value++) {
+    for (const coin of coins) {
+      if (coin > 0 && coin <= value) best[value] = Math.min(best[value], best[value - coin] + 1);
+    }
+  }
+  return best[amount] === Infinity ? -1 : best[amount];
+}
+`,
+        rust: `/// Bottom-up DP: \`best[v]\` is the fewest coins summing to \`v\` (\`None\` when \`v\` cannot be formed).
+pub fn $name(coins: &[usize], amount: usize) -> i64 {
+    let mut best: Vec<Option<usize>> = vec![None; amount + 1];
+    best[0] = Some(0);
+    for value in 1..=amount {
+        best[value] = coins
+            .iter()
+            .filter(|&&coin| coin > 0 && coin <= value)
+            .filter_map(|&coin| best[value - coin])
+            .min()
+            .map(|n| n + 1);
+    }
+    best[amount].map_or(-1, |n| n as i64)
+}
+`,
+        cpp: `#include <algorithm>
+#include <climits>
+#include <vector>
+
+/** Bottom-up DP: best[v] is the fewest coins summing to v (INT_MAX while v cannot be formed). */
+int $name(const std::vector<int>& coins, int amount) {
+    if (amount < 0) return -1;
+    std::vector<int> best(amount + 1, INT_MAX);
+    best[0] = 0;
+    for (int value = 1; value <= amount; ++value) {
+        for (int coin : coins) {
+            if (coin > 0 && coin <= value && best[value - coin] != INT_MAX) {
+                best[value] = std::min(best[value], best[value - coin] + 1);
+            }
+        }
+    }
+    return best[amount] == INT_MAX ? -1 : best[amount];
+}
+`,
       },
       {
         fname: 'count coin combinations',
@@ -534,6 +1002,48 @@ def $name(nums, k):
         for value in range(coin, amount + 1):
             ways[value] += ways[value - coin]
     return ways[amount]
+`,
+        typescript: `function $name(coins: number[], amount: number): number {
+  // Adding one denomination at a time counts each combination once, in denomination order.
+  if (amount < 0) return 0;
+  const ways = new Array<number>(amount + 1).fill(0);
+  ways[0] = 1;
+  for (const coin of new Set(coins)) {
+    if (coin <= 0) continue;
+    for (let value = coin; value <= amount; value++) ways[value] += ways[value - coin];
+  }
+  return ways[amount];
+}
+`,
+        rust: `use std::collections::BTreeSet;
+
+/// Adding one denomination at a time counts each combination once, in denomination order.
+pub fn $name(coins: &[usize], amount: usize) -> u64 {
+    let denominations: BTreeSet<usize> = coins.iter().copied().filter(|&coin| coin > 0).collect();
+    let mut ways = vec![0u64; amount + 1];
+    ways[0] = 1;
+    for coin in denominations {
+        for value in coin..=amount {
+            ways[value] += ways[value - coin];
+        }
+    }
+    ways[amount]
+}
+`,
+        cpp: `#include <set>
+#include <vector>
+
+/** Adding one denomination at a time counts each combination once, in denomination order. */
+long long $name(const std::vector<int>& coins, int amount) {
+    if (amount < 0) return 0;
+    std::vector<long long> ways(amount + 1, 0);
+    ways[0] = 1;
+    for (int coin : std::set<int>(coins.begin(), coins.end())) {
+        if (coin <= 0) continue;
+        for (int value = coin; value <= amount; ++value) ways[value] += ways[value - coin];
+    }
+    return ways[amount];
+}
 `,
       },
     ],
@@ -548,8 +1058,22 @@ def $name(nums, k):
     params: ['weights', 'values', 'capacity'],
     task: 'solves the {kind} knapsack problem: item i has weight [[weights]][i] and value [[values]][i], and the function returns the largest total value whose total weight is at most [[capacity]].',
     variants: [
-      { kind: '0/1', order: 'range(capacity, w - 1, -1)' },
-      { kind: 'unbounded (each item may be taken any number of times)', order: 'range(w, capacity + 1)' },
+      {
+        kind: '0/1',
+        order: 'range(capacity, w - 1, -1)',
+        dir: 'downwards so each item is used at most once',
+        ts_loop: 'for (let c = capacity; c >= w; c--)',
+        rust_loop: 'for c in (w..=capacity).rev()',
+        cpp_loop: 'for (int c = capacity; c >= w; --c)',
+      },
+      {
+        kind: 'unbounded (each item may be taken any number of times)',
+        order: 'range(w, capacity + 1)',
+        dir: 'upwards so an item can be reused',
+        ts_loop: 'for (let c = w; c <= capacity; c++)',
+        rust_loop: 'for c in w..=capacity',
+        cpp_loop: 'for (int c = w; c <= capacity; ++c)',
+      },
     ],
     python: `def $name(weights, values, capacity):
     """One-dimensional DP over capacities."""
@@ -558,6 +1082,48 @@ def $name(nums, k):
         for c in $order:
             best[c] = max(best[c], best[c - w] + v)
     return best[capacity]
+`,
+    typescript: `function $name(weights: number[], values: number[], capacity: number): number {
+  // One-dimensional DP: best[c] is the largest value within weight c, updated $dir.
+  if (weights.length !== values.length) throw new Error('weights and values must have the same length');
+  if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError('capacity must be a non-negative integer');
+  const best = new Array<number>(capacity + 1).fill(0);
+  weights.forEach((w, i) => {
+    if (!Number.isInteger(w) || w < 0) throw new RangeError('weights must be non-negative integers');
+    $ts_loop best[c] = Math.max(best[c], best[c - w] + values[i]);
+  });
+  return best[capacity];
+}
+`,
+    rust: `/// One-dimensional DP: \`best[c]\` is the largest value within weight \`c\`, updated $dir.
+pub fn $name(weights: &[usize], values: &[u64], capacity: usize) -> u64 {
+    assert_eq!(weights.len(), values.len(), "weights and values must have the same length");
+    let mut best = vec![0u64; capacity + 1];
+    for (&w, &v) in weights.iter().zip(values) {
+        $rust_loop {
+            best[c] = best[c].max(best[c - w] + v);
+        }
+    }
+    best[capacity]
+}
+`,
+    cpp: `#include <algorithm>
+#include <cstddef>
+#include <stdexcept>
+#include <vector>
+
+/** One-dimensional DP: best[c] is the largest value within weight c, updated $dir. */
+long long $name(const std::vector<int>& weights, const std::vector<int>& values, int capacity) {
+    if (weights.size() != values.size()) throw std::invalid_argument("weights and values must have the same length");
+    if (capacity < 0) throw std::invalid_argument("capacity must be non-negative");
+    std::vector<long long> best(capacity + 1, 0);
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+        const int w = weights[i];
+        if (w < 0) throw std::invalid_argument("weights must be non-negative");
+        $cpp_loop best[c] = std::max(best[c], best[c - w] + values[i]);
+    }
+    return best[capacity];
+}
 `,
   },
   {
