@@ -1136,12 +1136,23 @@ long long $name(const std::vector<int>& weights, const std::vector<int>& values,
     params: ['grid'],
     task: 'counts the {what} in [[grid]], a {list} of rows of 0/1 values, where each {what1} is a group of 1 cells connected {conn}. Use an iterative search so large grids do not overflow the stack.',
     variants: [
-      { what: 'islands', what1: 'island', conn: 'horizontally or vertically', dirs: '((1, 0), (-1, 0), (0, 1), (0, -1))' },
+      {
+        what: 'islands',
+        what1: 'island',
+        conn: 'horizontally or vertically',
+        dirs: '((1, 0), (-1, 0), (0, 1), (0, -1))',
+        ts_dirs: '[[1, 0], [-1, 0], [0, 1], [0, -1]]',
+        rust_dirs: '[(1, 0), (-1, 0), (0, 1), (0, -1)]',
+        cpp_dirs: '{{1, 0}, {-1, 0}, {0, 1}, {0, -1}}',
+      },
       {
         what: 'regions',
         what1: 'region',
         conn: 'horizontally, vertically or diagonally',
         dirs: '[(dr, dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1) if dr or dc]',
+        ts_dirs: '[[-1, -1], [-1, 0], [-1, 1], [0, -1], [0, 1], [1, -1], [1, 0], [1, 1]]',
+        rust_dirs: '[(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]',
+        cpp_dirs: '{{-1, -1}, {-1, 0}, {-1, 1}, {0, -1}, {0, 1}, {1, -1}, {1, 0}, {1, 1}}',
       },
     ],
     python: `def $name(grid):
@@ -1165,6 +1176,89 @@ long long $name(const std::vector<int>& weights, const std::vector<int>& values,
                         seen[ny][nx] = True
                         stack.append((ny, nx))
     return count
+`,
+    typescript: `function $name(grid: number[][]): number {
+  // Iterative flood fill (explicit stack) from every unvisited 1 cell, sinking cells of a copy as they are visited.
+  const land = grid.map((row) => row.slice());
+  const dirs = $ts_dirs;
+  let count = 0;
+  for (let r = 0; r < land.length; r++) {
+    for (let c = 0; c < land[r].length; c++) {
+      if (land[r][c] !== 1) continue;
+      count++;
+      land[r][c] = 0;
+      const stack: [number, number][] = [[r, c]];
+      while (stack.length > 0) {
+        const [y, x] = stack.pop() as [number, number];
+        for (const [dy, dx] of dirs) {
+          const [ny, nx] = [y + dy, x + dx];
+          if (land[ny]?.[nx] === 1) {
+            land[ny][nx] = 0;
+            stack.push([ny, nx]);
+          }
+        }
+      }
+    }
+  }
+  return count;
+}
+`,
+    rust: `/// Iterative flood fill (explicit stack) from every unvisited 1 cell, sinking cells of a copy as they are visited.
+pub fn $name(grid: &[Vec<u8>]) -> usize {
+    let mut land = grid.to_vec();
+    let dirs: &[(isize, isize)] = &$rust_dirs;
+    let mut count = 0;
+    for r in 0..land.len() {
+        for c in 0..land[r].len() {
+            if land[r][c] != 1 {
+                continue;
+            }
+            count += 1;
+            land[r][c] = 0;
+            let mut stack = vec![(r, c)];
+            while let Some((y, x)) = stack.pop() {
+                for &(dy, dx) in dirs {
+                    let (ny, nx) = (y.wrapping_add_signed(dy), x.wrapping_add_signed(dx));
+                    if land.get(ny).and_then(|row| row.get(nx)) == Some(&1) {
+                        land[ny][nx] = 0;
+                        stack.push((ny, nx));
+                    }
+                }
+            }
+        }
+    }
+    count
+}
+`,
+    cpp: `#include <cstddef>
+#include <utility>
+#include <vector>
+
+/** Iterative flood fill (explicit stack) from every unvisited 1 cell, sinking cells of the copied grid as they are visited. */
+int $name(std::vector<std::vector<int>> grid) {
+    const std::vector<std::pair<int, int>> dirs = $cpp_dirs;
+    int count = 0;
+    for (std::size_t r = 0; r < grid.size(); ++r) {
+        for (std::size_t c = 0; c < grid[r].size(); ++c) {
+            if (grid[r][c] != 1) continue;
+            ++count;
+            grid[r][c] = 0;
+            std::vector<std::pair<std::size_t, std::size_t>> stack{{r, c}};
+            while (!stack.empty()) {
+                auto [y, x] = stack.back();
+                stack.pop_back();
+                for (auto [dy, dx] : dirs) {
+                    std::size_t ny = y + dy, nx = x + dx;  // -1 wraps to a huge index and fails the bounds check
+                    if (ny < grid.size() && nx < grid[ny].size() && grid[ny][nx] == 1) {
+                        grid[ny][nx] = 0;
+                        stack.emplace_back(ny, nx);
+                    }
+                }
+            }
+        }
+    }
+    return count;
+}
 `,
   },
   {
@@ -1199,6 +1293,71 @@ long long $name(const std::vector<int>& weights, const std::vector<int>& values,
     backtrack()
     return result
 `,
+        typescript: `function $name<T>(items: T[]): T[][] {
+  // Backtracking: place each unused item at the next position, recurse, then undo the choice.
+  const result: T[][] = [];
+  const current: T[] = [];
+  const used = new Array<boolean>(items.length).fill(false);
+  const backtrack = (): void => {
+    if (current.length === items.length) {
+      result.push([...current]);
+      return;
+    }
+    for (let i = 0; i < items.length; i++) {
+      if (used[i]) continue;
+      used[i] = true;
+      current.push(items[i]);
+      backtrack();
+      current.pop();
+      used[i] = false;
+    }
+  };
+  backtrack();
+  return result;
+}
+`,
+        rust: `/// Backtracking: swap each remaining item into position \`k\`, recurse on the rest, then swap back.
+pub fn $name<T: Clone>(items: &[T]) -> Vec<Vec<T>> {
+    fn backtrack<T: Clone>(items: &mut [T], k: usize, out: &mut Vec<Vec<T>>) {
+        if k == items.len() {
+            out.push(items.to_vec());
+            return;
+        }
+        for i in k..items.len() {
+            items.swap(k, i);
+            backtrack(items, k + 1, out);
+            items.swap(k, i);
+        }
+    }
+    let mut out = Vec::new();
+    backtrack(&mut items.to_vec(), 0, &mut out);
+    out
+}
+`,
+        cpp: `#include <cstddef>
+#include <functional>
+#include <utility>
+#include <vector>
+
+/** Backtracking: swap each remaining item into position k, recurse on the rest, then swap back. */
+template <typename T>
+std::vector<std::vector<T>> $name(std::vector<T> items) {
+    std::vector<std::vector<T>> result;
+    std::function<void(std::size_t)> backtrack = [&](std::size_t k) {
+        if (k == items.size()) {
+            result.push_back(items);
+            return;
+        }
+        for (std::size_t i = k; i < items.size(); ++i) {
+            std::swap(items[k], items[i]);
+            backtrack(k + 1);
+            std::swap(items[k], items[i]);
+        }
+    };
+    backtrack(0);
+    return result;
+}
+`,
       },
       {
         fname: 'all subsets',
@@ -1219,6 +1378,65 @@ long long $name(const std::vector<int>& weights, const std::vector<int>& values,
     backtrack(0)
     return result
 `,
+        typescript: `function $name<T>(items: T[]): T[][] {
+  // Backtracking: each item is either skipped or taken, and every leaf of the decision tree is one subset.
+  const result: T[][] = [];
+  const current: T[] = [];
+  const backtrack = (i: number): void => {
+    if (i === items.length) {
+      result.push([...current]);
+      return;
+    }
+    backtrack(i + 1);
+    current.push(items[i]);
+    backtrack(i + 1);
+    current.pop();
+  };
+  backtrack(0);
+  return result;
+}
+`,
+        rust: `/// Backtracking: each item is either skipped or taken, and every leaf of the decision tree is one subset.
+pub fn $name<T: Clone>(items: &[T]) -> Vec<Vec<T>> {
+    fn backtrack<T: Clone>(rest: &[T], current: &mut Vec<T>, out: &mut Vec<Vec<T>>) {
+        match rest.split_first() {
+            None => out.push(current.clone()),
+            Some((first, tail)) => {
+                backtrack(tail, current, out);
+                current.push(first.clone());
+                backtrack(tail, current, out);
+                current.pop();
+            }
+        }
+    }
+    let mut out = Vec::new();
+    backtrack(items, &mut Vec::new(), &mut out);
+    out
+}
+`,
+        cpp: `#include <cstddef>
+#include <functional>
+#include <vector>
+
+/** Backtracking: each item is either skipped or taken, and every leaf of the decision tree is one subset. */
+template <typename T>
+std::vector<std::vector<T>> $name(const std::vector<T>& items) {
+    std::vector<std::vector<T>> result;
+    std::vector<T> current;
+    std::function<void(std::size_t)> backtrack = [&](std::size_t i) {
+        if (i == items.size()) {
+            result.push_back(current);
+            return;
+        }
+        backtrack(i + 1);
+        current.push_back(items[i]);
+        backtrack(i + 1);
+        current.pop_back();
+    };
+    backtrack(0);
+    return result;
+}
+`,
       },
     ],
   },
@@ -1232,8 +1450,24 @@ long long $name(const std::vector<int>& weights, const std::vector<int>& values,
     params: ['matrix'],
     task: 'rotates the square [[matrix]] by 90 degrees {dir} in place, without allocating a second matrix.',
     variants: [
-      { dir: 'clockwise', first: 'matrix.reverse()', second: '' },
-      { dir: 'counterclockwise', first: '# transpose first, then reverse the row order', second: '    matrix.reverse()\n' },
+      {
+        dir: 'clockwise',
+        first: 'matrix.reverse()',
+        second: '',
+        flip: 'each row',
+        ts_flip: 'for (const row of matrix) row.reverse();',
+        rust_flip: 'matrix.iter_mut().for_each(|row| row.reverse());',
+        cpp_flip: 'for (auto& row : matrix) std::reverse(row.begin(), row.end());',
+      },
+      {
+        dir: 'counterclockwise',
+        first: '# transpose first, then reverse the row order',
+        second: '    matrix.reverse()\n',
+        flip: 'the order of the rows',
+        ts_flip: 'matrix.reverse();',
+        rust_flip: 'matrix.reverse();',
+        cpp_flip: 'std::reverse(matrix.begin(), matrix.end());',
+      },
     ],
     python: `def $name(matrix):
     """Rotate in place: reverse the rows and transpose (or transpose and reverse each row)."""
@@ -1243,6 +1477,47 @@ long long $name(const std::vector<int>& weights, const std::vector<int>& values,
         for j in range(i + 1, n):
             matrix[i][j], matrix[j][i] = matrix[j][i], matrix[i][j]
 $second`,
+    typescript: `function $name(matrix: number[][]): void {
+  // Rotate in place: transpose across the main diagonal, then reverse $flip.
+  const n = matrix.length;
+  if (matrix.some((row) => row.length !== n)) throw new Error('matrix must be square');
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) [matrix[i][j], matrix[j][i]] = [matrix[j][i], matrix[i][j]];
+  }
+  $ts_flip
+}
+`,
+    rust: `/// Rotates in place: transpose across the main diagonal, then reverse $flip.
+pub fn $name<T>(matrix: &mut [Vec<T>]) {
+    let n = matrix.len();
+    assert!(matrix.iter().all(|row| row.len() == n), "matrix must be square");
+    for i in 0..n {
+        for j in i + 1..n {
+            let (upper, lower) = matrix.split_at_mut(j);
+            std::mem::swap(&mut upper[i][j], &mut lower[0][i]);
+        }
+    }
+    $rust_flip
+}
+`,
+    cpp: `#include <algorithm>
+#include <cstddef>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+/** Rotates in place: transpose across the main diagonal, then reverse $flip. */
+void $name(std::vector<std::vector<int>>& matrix) {
+    const std::size_t n = matrix.size();
+    for (const auto& row : matrix) {
+        if (row.size() != n) throw std::invalid_argument("matrix must be square");
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = i + 1; j < n; ++j) std::swap(matrix[i][j], matrix[j][i]);
+    }
+    $cpp_flip
+}
+`,
   },
   {
     id: 'sliding_window_extreme',
@@ -1272,6 +1547,62 @@ def $name(nums, window):
         if i >= window - 1:
             result.append(nums[dq[0]])
     return result
+`,
+    typescript: `function $name(nums: number[], window: number): number[] {
+  // Monotonic deque of indices (an array with a moving head); its front is always the current window's $ext.
+  if (!Number.isInteger(window) || window < 1) throw new RangeError('window must be a positive integer');
+  const result: number[] = [];
+  const dq: number[] = [];
+  let head = 0;
+  nums.forEach((x, i) => {
+    while (dq.length > head && nums[dq[dq.length - 1]] $cmp x) dq.pop();
+    dq.push(i);
+    if (dq[head] <= i - window) head++;
+    if (i >= window - 1) result.push(nums[dq[head]]);
+  });
+  return result;
+}
+`,
+    rust: `use std::collections::VecDeque;
+
+/// Monotonic deque of indices; its front is always the current window's $ext.
+pub fn $name(nums: &[i64], window: usize) -> Vec<i64> {
+    assert!(window > 0, "window must be at least 1");
+    let mut result = Vec::new();
+    let mut dq: VecDeque<usize> = VecDeque::new();
+    for (i, &x) in nums.iter().enumerate() {
+        while dq.back().is_some_and(|&j| nums[j] $cmp x) {
+            dq.pop_back();
+        }
+        dq.push_back(i);
+        if dq[0] + window <= i {
+            dq.pop_front();
+        }
+        if i + 1 >= window {
+            result.push(nums[dq[0]]);
+        }
+    }
+    result
+}
+`,
+    cpp: `#include <cstddef>
+#include <deque>
+#include <stdexcept>
+#include <vector>
+
+/** Monotonic deque of indices; its front is always the current window's $ext. */
+std::vector<int> $name(const std::vector<int>& nums, std::size_t window) {
+    if (window == 0) throw std::invalid_argument("window must be at least 1");
+    std::vector<int> result;
+    std::deque<std::size_t> dq;
+    for (std::size_t i = 0; i < nums.size(); ++i) {
+        while (!dq.empty() && nums[dq.back()] $cmp nums[i]) dq.pop_back();
+        dq.push_back(i);
+        if (dq.front() + window <= i) dq.pop_front();
+        if (i + 1 >= window) result.push_back(nums[dq.front()]);
+    }
+    return result;
+}
 `,
   },
   {
