@@ -1571,7 +1571,7 @@ public:
         while (*link) {
             Node& node = **link;
             if (value < node.value) link = &node.left;
-            else if (node.value < value) link = &node.right;
+            else if (value > node.value) link = &node.right;
             else return;
         }
         link->reset(new Node{value, nullptr, nullptr});
@@ -1581,7 +1581,7 @@ public:
         const Node* node = root_.get();
         while (node != nullptr) {
             if (value < node->value) node = node->left.get();
-            else if (node->value < value) node = node->right.get();
+            else if (value > node->value) node = node->right.get();
             else return true;
         }
         return false;
@@ -1774,7 +1774,7 @@ public:
         while (*link) {
             Node& node = **link;
             if (value < node.value) link = &node.left;
-            else if (node.value < value) link = &node.right;
+            else if (value > node.value) link = &node.right;
             else return;
         }
         link->reset(new Node{value, nullptr, nullptr});
@@ -1784,7 +1784,7 @@ public:
         const Node* node = root_.get();
         while (node != nullptr) {
             if (value < node->value) node = node->left.get();
-            else if (node->value < value) node = node->right.get();
+            else if (value > node->value) node = node->right.get();
             else return true;
         }
         return false;
