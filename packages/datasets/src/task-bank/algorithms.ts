@@ -1625,6 +1625,46 @@ std::vector<int> $name(const std::vector<int>& nums, std::size_t window) {
         best = max(best, current)
     return best
 `,
+        typescript: `function $name(nums: number[]): number {
+  // Kadane's algorithm: the best sum ending at each element either extends the previous one or starts afresh.
+  if (nums.length === 0) throw new Error('nums must not be empty');
+  let best = nums[0];
+  let current = nums[0];
+  for (let i = 1; i < nums.length; i++) {
+    current = Math.max(nums[i], current + nums[i]);
+    best = Math.max(best, current);
+  }
+  return best;
+}
+`,
+        rust: `/// Kadane's algorithm: the best sum ending at each element either extends the previous one or starts afresh.
+/// Returns \`None\` for an empty slice, which has no non-empty subarray.
+pub fn $name(nums: &[i64]) -> Option<i64> {
+    let (&first, rest) = nums.split_first()?;
+    let (mut best, mut current) = (first, first);
+    for &x in rest {
+        current = x.max(current + x);
+        best = best.max(current);
+    }
+    Some(best)
+}
+`,
+        cpp: `#include <algorithm>
+#include <cstddef>
+#include <stdexcept>
+#include <vector>
+
+/** Kadane's algorithm: the best sum ending at each element either extends the previous one or starts afresh. */
+long long $name(const std::vector<long long>& nums) {
+    if (nums.empty()) throw std::invalid_argument("nums must not be empty");
+    long long best = nums[0], current = nums[0];
+    for (std::size_t i = 1; i < nums.size(); ++i) {
+        current = std::max(nums[i], current + nums[i]);
+        best = std::max(best, current);
+    }
+    return best;
+}
+`,
       },
       {
         what: 'product',
@@ -1636,6 +1676,50 @@ std::vector<int> $name(const std::vector<int>& nums, std::size_t window) {
         hi, lo = max(candidates), min(candidates)
         best = max(best, hi)
     return best
+`,
+        typescript: `function $name(nums: number[]): number {
+  // Track the largest and smallest product ending at each element, since a negative factor swaps them.
+  if (nums.length === 0) throw new Error('nums must not be empty');
+  let [best, hi, lo] = [nums[0], nums[0], nums[0]];
+  for (let i = 1; i < nums.length; i++) {
+    const x = nums[i];
+    [hi, lo] = [Math.max(x, hi * x, lo * x), Math.min(x, hi * x, lo * x)];
+    best = Math.max(best, hi);
+  }
+  return best;
+}
+`,
+        rust: `/// Tracks the largest and smallest product ending at each element, since a negative factor swaps them.
+/// Returns \`None\` for an empty slice, which has no non-empty subarray.
+pub fn $name(nums: &[i64]) -> Option<i64> {
+    let (&first, rest) = nums.split_first()?;
+    let (mut best, mut hi, mut lo) = (first, first, first);
+    for &x in rest {
+        let (a, b) = (hi * x, lo * x);
+        hi = x.max(a).max(b);
+        lo = x.min(a).min(b);
+        best = best.max(hi);
+    }
+    Some(best)
+}
+`,
+        cpp: `#include <algorithm>
+#include <cstddef>
+#include <stdexcept>
+#include <vector>
+
+/** Tracks the largest and smallest product ending at each element, since a negative factor swaps them. */
+long long $name(const std::vector<long long>& nums) {
+    if (nums.empty()) throw std::invalid_argument("nums must not be empty");
+    long long best = nums[0], hi = nums[0], lo = nums[0];
+    for (std::size_t i = 1; i < nums.size(); ++i) {
+        const long long x = nums[i], a = hi * x, b = lo * x;
+        hi = std::max({x, a, b});
+        lo = std::min({x, a, b});
+        best = std::max(best, hi);
+    }
+    return best;
+}
 `,
       },
     ],
@@ -1670,6 +1754,78 @@ def $name(lists):
             heapq.heappush(heap, (lists[i][pos + 1], i, pos + 1))
     return merged
 `,
+        typescript: `function $name(lists: number[][]): number[] {
+  // k-way merge: a binary min-heap of [value, list, position] holds the next unmerged item of every list.
+  type Entry = [number, number, number];
+  const heap: Entry[] = lists.flatMap((list, i): Entry[] => (list.length > 0 ? [[list[0], i, 0]] : []));
+  const siftDown = (i: number): void => {
+    for (;;) {
+      let m = i;
+      for (const c of [2 * i + 1, 2 * i + 2]) if (c < heap.length && heap[c][0] < heap[m][0]) m = c;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m], heap[i]];
+      i = m;
+    }
+  };
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(i);
+  const merged: number[] = [];
+  while (heap.length > 0) {
+    const [value, list, pos] = heap[0];
+    merged.push(value);
+    if (pos + 1 < lists[list].length) {
+      heap[0] = [lists[list][pos + 1], list, pos + 1];
+    } else {
+      const last = heap.pop() as Entry;
+      if (heap.length > 0) heap[0] = last;
+    }
+    siftDown(0);
+  }
+  return merged;
+}
+`,
+        rust: `use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// k-way merge: a min-heap of (value, list, position) holds the next unmerged item of every list.
+pub fn $name(lists: &[Vec<i64>]) -> Vec<i64> {
+    let mut heap: BinaryHeap<Reverse<(i64, usize, usize)>> = lists
+        .iter()
+        .enumerate()
+        .filter_map(|(i, list)| list.first().map(|&v| Reverse((v, i, 0))))
+        .collect();
+    let mut merged = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+    while let Some(Reverse((value, i, pos))) = heap.pop() {
+        merged.push(value);
+        if let Some(&next) = lists[i].get(pos + 1) {
+            heap.push(Reverse((next, i, pos + 1)));
+        }
+    }
+    merged
+}
+`,
+        cpp: `#include <cstddef>
+#include <functional>
+#include <queue>
+#include <tuple>
+#include <vector>
+
+/** k-way merge: a min-heap of (value, list, position) holds the next unmerged item of every list. */
+std::vector<int> $name(const std::vector<std::vector<int>>& lists) {
+    using Entry = std::tuple<int, std::size_t, std::size_t>;
+    std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap;
+    for (std::size_t i = 0; i < lists.size(); ++i) {
+        if (!lists[i].empty()) heap.emplace(lists[i][0], i, 0);
+    }
+    std::vector<int> merged;
+    while (!heap.empty()) {
+        auto [value, i, pos] = heap.top();
+        heap.pop();
+        merged.push_back(value);
+        if (pos + 1 < lists[i].size()) heap.emplace(lists[i][pos + 1], i, pos + 1);
+    }
+    return merged;
+}
+`,
       },
       {
         what: 'sorted unique',
@@ -1686,6 +1842,71 @@ def $name(lists):
         if not merged or merged[-1] != value:
             merged.append(value)
     return merged
+`,
+        typescript: `function $name(lists: number[][]): number[] {
+  // Divide and conquer: merge the lists pairwise in rounds (log k rounds of O(n) work), dropping repeats as they meet.
+  const mergeTwo = (a: number[], b: number[]): number[] => {
+    const out: number[] = [];
+    let [i, j] = [0, 0];
+    while (i < a.length || j < b.length) {
+      const v = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+      if (out.length === 0 || out[out.length - 1] !== v) out.push(v);
+    }
+    return out;
+  };
+  let round = lists.map((list) => mergeTwo(list, []));
+  while (round.length > 1) {
+    const next: number[][] = [];
+    for (let i = 0; i < round.length; i += 2) next.push(mergeTwo(round[i], round[i + 1] ?? []));
+    round = next;
+  }
+  return round[0] ?? [];
+}
+`,
+        rust: `use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// k-way merge with a min-heap of (value, list, position), keeping a value only when it differs from the last kept.
+pub fn $name(lists: &[Vec<i64>]) -> Vec<i64> {
+    let mut heap: BinaryHeap<Reverse<(i64, usize, usize)>> = lists
+        .iter()
+        .enumerate()
+        .filter_map(|(i, list)| list.first().map(|&v| Reverse((v, i, 0))))
+        .collect();
+    let mut merged: Vec<i64> = Vec::new();
+    while let Some(Reverse((value, i, pos))) = heap.pop() {
+        if merged.last() != Some(&value) {
+            merged.push(value);
+        }
+        if let Some(&next) = lists[i].get(pos + 1) {
+            heap.push(Reverse((next, i, pos + 1)));
+        }
+    }
+    merged
+}
+`,
+        cpp: `#include <cstddef>
+#include <functional>
+#include <queue>
+#include <tuple>
+#include <vector>
+
+/** k-way merge with a min-heap of (value, list, position), keeping a value only when it differs from the last kept. */
+std::vector<int> $name(const std::vector<std::vector<int>>& lists) {
+    using Entry = std::tuple<int, std::size_t, std::size_t>;
+    std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap;
+    for (std::size_t i = 0; i < lists.size(); ++i) {
+        if (!lists[i].empty()) heap.emplace(lists[i][0], i, 0);
+    }
+    std::vector<int> merged;
+    while (!heap.empty()) {
+        auto [value, i, pos] = heap.top();
+        heap.pop();
+        if (merged.empty() || merged.back() != value) merged.push_back(value);
+        if (pos + 1 < lists[i].size()) heap.emplace(lists[i][pos + 1], i, pos + 1);
+    }
+    return merged;
+}
 `,
       },
     ],
@@ -1725,6 +1946,109 @@ def $name(lists):
                 stack.pop()
     return False
 `,
+        typescript: `function $name<T>(graph: Map<T, T[]>): boolean {
+  // Iterative DFS with three states (unseen, on the current path, finished); an edge back into the path closes a cycle.
+  const onPath = new Set<T>();
+  const finished = new Set<T>();
+  for (const start of graph.keys()) {
+    if (finished.has(start)) continue;
+    onPath.add(start);
+    const stack: [T, number][] = [[start, 0]];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const children = graph.get(top[0]) ?? [];
+      if (top[1] < children.length) {
+        const child = children[top[1]++];
+        if (onPath.has(child)) return true;
+        if (!finished.has(child)) {
+          onPath.add(child);
+          stack.push([child, 0]);
+        }
+      } else {
+        onPath.delete(top[0]);
+        finished.add(top[0]);
+        stack.pop();
+      }
+    }
+  }
+  return false;
+}
+`,
+        rust: `use std::collections::HashMap;
+use std::hash::Hash;
+
+/// Iterative DFS with three states (unseen, on the current path, finished); an edge back into the path closes a cycle.
+pub fn $name<N: Copy + Eq + Hash>(graph: &HashMap<N, Vec<N>>) -> bool {
+    enum State {
+        OnPath,
+        Finished,
+    }
+    let mut state: HashMap<N, State> = HashMap::new();
+    for &start in graph.keys() {
+        if state.contains_key(&start) {
+            continue;
+        }
+        state.insert(start, State::OnPath);
+        let mut stack = vec![(start, 0usize)];
+        while let Some((node, next)) = stack.last_mut() {
+            match graph.get(node).and_then(|children| children.get(*next)) {
+                Some(&child) => {
+                    *next += 1;
+                    match state.get(&child) {
+                        Some(State::OnPath) => return true,
+                        Some(State::Finished) => {}
+                        None => {
+                            state.insert(child, State::OnPath);
+                            stack.push((child, 0));
+                        }
+                    }
+                }
+                None => {
+                    state.insert(*node, State::Finished);
+                    stack.pop();
+                }
+            }
+        }
+    }
+    false
+}
+`,
+        cpp: `#include <cstddef>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+/** Iterative DFS with three states (unseen, on the current path, finished); an edge back into the path closes a cycle. */
+bool $name(const std::unordered_map<int, std::vector<int>>& graph) {
+    enum class State { OnPath, Finished };
+    std::unordered_map<int, State> state;  // absent = unseen
+    const std::vector<int> no_children;
+    for (const auto& entry : graph) {
+        if (state.count(entry.first)) continue;
+        state[entry.first] = State::OnPath;
+        std::vector<std::pair<int, std::size_t>> stack{{entry.first, 0}};
+        while (!stack.empty()) {
+            const int node = stack.back().first;
+            auto it = graph.find(node);
+            const std::vector<int>& children = it == graph.end() ? no_children : it->second;
+            if (stack.back().second == children.size()) {
+                state[node] = State::Finished;
+                stack.pop_back();
+                continue;
+            }
+            const int child = children[stack.back().second++];
+            auto seen = state.find(child);
+            if (seen == state.end()) {
+                state[child] = State::OnPath;
+                stack.emplace_back(child, 0);
+            } else if (seen->second == State::OnPath) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+`,
       },
       {
         kind: 'undirected',
@@ -1751,6 +2075,79 @@ def $name(lists):
                 return True
             parent[ru] = rv
     return False
+`,
+        typescript: `function $name<T>(graph: Map<T, T[]>): boolean {
+  // Union-find over the edges, each used once although listed from both ends; an edge inside one component closes a cycle.
+  const parent = new Map<T, T>();
+  const find = (x: T): T => {
+    for (let p = parent.get(x); p !== undefined; p = parent.get(x)) x = p;
+    return x;
+  };
+  const used = new Map<T, Set<T>>();
+  for (const [u, neighbors] of graph) {
+    for (const v of neighbors) {
+      if (used.get(u)?.has(v) || used.get(v)?.has(u)) continue;
+      used.set(u, (used.get(u) ?? new Set<T>()).add(v));
+      const [ru, rv] = [find(u), find(v)];
+      if (ru === rv) return true;
+      parent.set(ru, rv);
+    }
+  }
+  return false;
+}
+`,
+        rust: `use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
+
+/// Union-find over the edges, each used once although listed from both ends; an edge inside one component closes a cycle.
+pub fn $name<N: Copy + Eq + Hash + Ord>(graph: &HashMap<N, Vec<N>>) -> bool {
+    fn find<N: Copy + Eq + Hash>(parent: &HashMap<N, N>, mut x: N) -> N {
+        while let Some(&p) = parent.get(&x) {
+            x = p;
+        }
+        x
+    }
+    let mut parent = HashMap::new();
+    let mut used = HashSet::new();
+    for (&u, neighbors) in graph {
+        for &v in neighbors {
+            if !used.insert((u.min(v), u.max(v))) {
+                continue;
+            }
+            let (ru, rv) = (find(&parent, u), find(&parent, v));
+            if ru == rv {
+                return true;
+            }
+            parent.insert(ru, rv);
+        }
+    }
+    false
+}
+`,
+        cpp: `#include <algorithm>
+#include <set>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+/** Union-find over the edges, each used once although listed from both ends; an edge inside one component closes a cycle. */
+bool $name(const std::unordered_map<int, std::vector<int>>& graph) {
+    std::unordered_map<int, int> parent;  // roots have no entry
+    auto find = [&parent](int x) {
+        for (auto it = parent.find(x); it != parent.end(); it = parent.find(x)) x = it->second;
+        return x;
+    };
+    std::set<std::pair<int, int>> used;
+    for (const auto& [u, neighbors] : graph) {
+        for (int v : neighbors) {
+            if (!used.insert(std::minmax(u, v)).second) continue;
+            const int ru = find(u), rv = find(v);
+            if (ru == rv) return true;
+            parent[ru] = rv;
+        }
+    }
+    return false;
+}
 `,
       },
     ],
