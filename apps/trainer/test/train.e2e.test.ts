@@ -27,7 +27,7 @@ describe('trainer train (end to end)', () => {
     expect(run.stdout).toMatch(/finished: 4 steps \(max_steps\)/);
     expect(run.stdout).toMatch(/eval score before: \d\.\d{3}/);
     expect(run.stdout).toMatch(/eval score after: +\d\.\d{3}/);
-    expect(run.stdout).toMatch(/step time split \(mean per step\): generation [\d.]+s, grading [\d.]+s, update [\d.]+s, logging [\d.]+s/);
+    expect(run.stdout).toMatch(/step time split \(mean per RFAI step\): generation [\d.]+s, grading [\d.]+s, update [\d.]+s, logging [\d.]+s/);
     expect(run.stderr).toContain('backend: cpu');
     expect(run.stderr).toMatch(/student: .*model, qwen3/);
   });

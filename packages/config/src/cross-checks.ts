@@ -41,6 +41,14 @@ export function validateCrossFields(c: RfaiConfig): CrossFieldProblem[] {
       hint: 'Raise rfai.num_samples_per_prompt, or use rfai.advantage_estimator: ema for one sample per prompt.',
     });
   }
+  if (c.model.lora.enabled && c.sft.steps !== null && c.sft.steps > 0) {
+    out.push({
+      keyPath: 'sft.steps',
+      expected: '0 or null with model.lora.enabled (the warm-up trains every weight, and the LoRA reference is the base without adapters)',
+      found: String(c.sft.steps),
+      hint: 'Set sft.steps: 0, or model.lora.enabled: false for a full fine-tuning warm-up.',
+    });
+  }
   if (r.max_new_tokens >= c.model.max_length) {
     out.push({
       keyPath: 'rfai.max_new_tokens',

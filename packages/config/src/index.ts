@@ -11,6 +11,7 @@ export type {
   RfaiSection,
   DataSection,
   EvaluationSection,
+  SftSection,
   LoggingSection,
   HardwareSection,
 } from './types';

@@ -69,9 +69,9 @@ describe('the schema documents every key', () => {
     expect(keys.length).toBeGreaterThan(80);
     expect(configSchema.additionalProperties).toBe(false);
   });
-  it('defaults cover the eight sections', () => {
+  it('defaults cover the nine sections', () => {
     expect(Object.keys(defaultConfig()).sort()).toEqual(
-      ['data', 'evaluation', 'hardware', 'logging', 'model', 'rfai', 'teacher', 'training'].sort(),
+      ['data', 'evaluation', 'hardware', 'logging', 'model', 'rfai', 'sft', 'teacher', 'training'].sort(),
     );
   });
 });
@@ -91,7 +91,9 @@ describe('config errors', () => {
 
   it('a key in the wrong section says where it belongs', () => {
     const err = expectConfigError(() => parseConfigText('rfai:\n  learning_rate: 0.1\n', 'c.yaml'));
-    expect(err.problems[0].hint).toBe('"learning_rate" is a key of "training.learning_rate": move it there.');
+    expect(err.problems[0].hint).toBe('"learning_rate" is a key of "training.learning_rate", "sft.learning_rate": move it there.');
+    const one = expectConfigError(() => parseConfigText('rfai:\n  weight_decay: 0.1\n', 'c.yaml'));
+    expect(one.problems[0].hint).toBe('"weight_decay" is a key of "training.weight_decay": move it there.');
     expect(err.problems[0].line).toBe(2);
   });
 
@@ -155,6 +157,15 @@ describe('config errors', () => {
     );
     expect(msgs.some((m) => m.startsWith('rfai.num_samples_per_prompt: at least 2 for rfai.advantage_estimator "grpo"'))).toBe(true);
     expect(err.problems.find((p) => p.keyPath === 'training.gradient_accumulation_steps')?.line).toBe(3);
+  });
+
+  it('an SFT warm-up with LoRA is refused, naming both keys', () => {
+    const err = expectConfigError(() => parseConfigText('model:\n  lora:\n    enabled: true\nsft:\n  steps: 10\n', 'x.yaml'));
+    expect(err.problems.map((p) => `${p.keyPath}: ${p.expected}`)).toEqual([
+      'sft.steps: 0 or null with model.lora.enabled (the warm-up trains every weight, and the LoRA reference is the base without adapters)',
+    ]);
+    expect(err.problems[0].line).toBe(5);
+    expect(() => parseConfigText('model:\n  lora:\n    enabled: true\nsft:\n  steps: 0\n', 'x.yaml')).not.toThrow();
   });
 
   it('openai-compatible needs base_url and model_name', () => {

@@ -240,6 +240,19 @@ export const configSchema: SchemaNode = {
         { minimum: 0, maximum: 1 },
       ),
     }),
+    sft: section(
+      'Supervised warm-up before RFAI: the student learns to imitate the training prompts\' `reference` solutions (cross-entropy over the reference tokens), then the frozen KL reference becomes the warmed-up model. A student built from a preset starts from random weights and cannot write code that a teacher could rank; a pretrained checkpoint does not need it.',
+      {
+        steps: int(
+          'Warm-up steps. null: auto, 150 for a built-in preset student when the training prompts have references and 0 for a model.path checkpoint; 0: off. Not available with model.lora.enabled.',
+          null,
+          { minimum: 0 },
+          true,
+        ),
+        batch_size: int('Reference solutions per warm-up step.', 16, { minimum: 1, maximum: 4096 }),
+        learning_rate: num('Peak learning rate of the warm-up (linear warm-up over training.warmup_steps, then constant). null: training.learning_rate.', null, { exclusiveMinimum: 0, maximum: 1 }, true),
+      },
+    ),
     rfai: section('The RFAI algorithm: sampling, reward, advantage, loss and KL.', {
       reward_weight: num('r = reward_weight * teacher score (before penalties and beta).', 1, {}),
       beta: num('Reward temperature: rewards are divided by beta.', 1, { exclusiveMinimum: 0 }),

@@ -104,6 +104,12 @@ export interface DataSection {
   on_bad_line: 'error' | 'skip';
 }
 
+export interface SftSection {
+  steps: number | null;
+  batch_size: number;
+  learning_rate: number | null;
+}
+
 export interface EvaluationSection {
   reward_threshold: number;
   max_new_tokens: number | null;
@@ -129,6 +135,7 @@ export interface RfaiConfig {
   model: ModelSection;
   teacher: TeacherSection;
   training: TrainingSection;
+  sft: SftSection;
   rfai: RfaiSection;
   data: DataSection;
   evaluation: EvaluationSection;

@@ -23,6 +23,7 @@ import { findResumeDir, loadResumeState, ResumeError, type ResumeState } from '.
 import { loadSplits, teacherOptions, UsageError } from '../train/setup';
 import { formatDuration, PHASES } from '../train/timing';
 import { dryRun } from '../train/dry-run';
+import { planSft, sftExamples, type SftPlan } from '../train/sft';
 
 interface TrainOptions {
   config?: string;
@@ -73,9 +74,13 @@ export async function runTrain(argv: string[]): Promise<number> {
 
   // ---- fast startup checks, before any model is built --------------------------------------------------------
   let splits: Awaited<ReturnType<typeof loadSplits>>;
+  let sft: SftPlan = { steps: 0, reason: '' };
   try {
     splits = await loadSplits(loaded);
     checkTeacherCredentials(teacherOptions(loaded));
+    const plan = planSft(cfg, sftExamples(splits.train).length, resolveConfigPath(loaded, cfg.data.train_file));
+    if ('error' in plan) throw new UsageError(plan.error);
+    sft = plan;
   } catch (e) {
     if (e instanceof DatasetError || e instanceof TeacherError || e instanceof UsageError) {
       log(e.message);
@@ -129,7 +134,8 @@ export async function runTrain(argv: string[]): Promise<number> {
   );
   const teacher = createTeacher(teacherOptions(loaded, (m) => log(m)));
   log(`teacher: ${teacher.provider}/${teacher.model}`);
-  log(`data: ${splits.train.length} training prompts, ${splits.eval.length} eval prompts`);
+  log(`data: ${splits.train.length} training prompts (${sftExamples(splits.train).length} with references), ${splits.eval.length} eval prompts`);
+  if (!opts.dryRun) log(`sft warm-up: ${sft.steps} steps (${sft.reason})`);
   try {
     if (opts.dryRun) return await dryRun({ loaded, student, teacher, train: splits.train, log, startedAt: t0 });
     log(`run: ${runName} -> ${runDir}; checkpoints in ${outputDir}`);
@@ -148,6 +154,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       resume,
       log,
       maxSteps: Number.POSITIVE_INFINITY,
+      sftSteps: sft.steps,
     });
     let result;
     try {
@@ -174,6 +181,10 @@ function countTrainable(student: { model: { trainableParams(): Map<string, { siz
   return n.toLocaleString('en-US');
 }
 
+function evalFigures(e: TrainResult['evalBefore']) {
+  return e ? { score_mean: e.score_mean, pass_rate: e.pass_rate, sampled_score_mean: e.sampled?.score_mean ?? null, per_language: e.per_language } : null;
+}
+
 /** The final report, as stored in summary.json and training_stats.json. */
 export function summaryJson(r: TrainResult) {
   const steps = Math.max(1, r.history.length);
@@ -181,11 +192,16 @@ export function summaryJson(r: TrainResult) {
   return {
     steps: r.stepsDone,
     stopped_by: r.stoppedBy,
-    eval_before: r.evalBefore
-      ? { score_mean: r.evalBefore.score_mean, pass_rate: r.evalBefore.pass_rate, sampled_score_mean: r.evalBefore.sampled?.score_mean ?? null }
-      : null,
-    eval_after: r.evalAfter
-      ? { score_mean: r.evalAfter.score_mean, pass_rate: r.evalAfter.pass_rate, sampled_score_mean: r.evalAfter.sampled?.score_mean ?? null }
+    eval_before: evalFigures(r.evalBefore),
+    eval_after_sft: evalFigures(r.evalAfterSft),
+    eval_after: evalFigures(r.evalAfter),
+    sft: r.sftHistory.length
+      ? {
+          steps: r.sftHistory.length,
+          loss_first: r.sftHistory[0].loss,
+          loss_last: r.sftHistory[r.sftHistory.length - 1].loss,
+          seconds: r.timing.sft / 1000,
+        }
       : null,
     timing_ms_total: r.timing,
     timing_ms_per_step: perStep,
@@ -201,8 +217,13 @@ function printSummary(r: TrainResult, runDir: string, t0: number): void {
     '',
     `finished: ${r.stepsDone} steps (${r.stoppedBy}) in ${formatDuration((Date.now() - t0) / 1000)}`,
     `eval score before: ${f(s.eval_before?.score_mean)} greedy (pass rate ${f(s.eval_before?.pass_rate)}), ${f(s.eval_before?.sampled_score_mean ?? undefined)} sampled`,
+    ...(s.eval_after_sft
+      ? [
+          `eval score after the SFT warm-up (${s.sft?.steps ?? 0} steps, ${(r.timing.sft / 1000).toFixed(1)}s): ${f(s.eval_after_sft.score_mean)} greedy (pass rate ${f(s.eval_after_sft.pass_rate)}), ${f(s.eval_after_sft.sampled_score_mean ?? undefined)} sampled`,
+        ]
+      : []),
     `eval score after:  ${f(s.eval_after?.score_mean)} greedy (pass rate ${f(s.eval_after?.pass_rate)}), ${f(s.eval_after?.sampled_score_mean ?? undefined)} sampled`,
-    `step time split (mean per step): ${PHASES.filter((p) => p !== 'eval' && p !== 'checkpoint')
+    `step time split (mean per RFAI step): ${PHASES.filter((p) => p !== 'eval' && p !== 'checkpoint' && p !== 'sft')
       .map((p) => `${p} ${(s.timing_ms_per_step[p] / 1000).toFixed(2)}s`)
       .join(', ')}; eval total ${(r.timing.eval / 1000).toFixed(1)}s, checkpoints ${(r.timing.checkpoint / 1000).toFixed(1)}s`,
     `checkpoint: ${r.checkpoint ?? 'none'}`,

@@ -4,18 +4,32 @@
  * trainer_state.json (step, data cursor, RNG, KL controller, ...) and
  * training_stats.json, written crash-safely.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   findLatestCheckpoint,
   loadCheckpoint,
   saveCheckpoint,
+  writeSafetensors,
   type TensorData,
 } from '@rfai/checkpoint-io';
 import { diffConfigs, type RfaiConfig } from '@rfai/config';
 import { adapterConfig, adapterTensors, modelTensors } from '@rfai/models';
 import type { Optimizer } from './optimizer';
-import type { Student } from './student';
+import { REFERENCE_FILE, type Student } from './student';
+
+/** The bytes of a safetensors file holding `tensors` (F32, exact), written through checkpoint-io's writer. */
+async function safetensorsBytes(tensors: Record<string, TensorData>): Promise<Uint8Array> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rfai-ref-'));
+  try {
+    const file = path.join(dir, REFERENCE_FILE);
+    await writeSafetensors(file, tensors);
+    return new Uint8Array(readFileSync(file));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Tokenizer files copied from a Hugging Face model folder into each checkpoint. */
 const TOKENIZER_FILES = [
@@ -43,13 +57,16 @@ export interface SaveInput {
 /** Saves checkpoint-{step} (overwriting one of the same step, e.g. a resumed run re-saving) and rotates old ones. */
 export async function saveTrainingCheckpoint(s: SaveInput): Promise<string> {
   const { student, config } = s;
-  const extraFiles: Record<string, string | Record<string, unknown>> = {};
+  const extraFiles: Record<string, string | Uint8Array | Record<string, unknown>> = {};
   let tokenizerFiles: string[] = [];
   if (student.baseDir) {
     tokenizerFiles = TOKENIZER_FILES.map((f) => path.join(student.baseDir!, f)).filter((f) => existsSync(f));
   } else {
     for (const [name, text] of Object.entries(student.tokenizer.files())) extraFiles[name] = text;
   }
+  // After an SFT warm-up the KL reference is the warmed-up model, which no config can rebuild: it travels along.
+  const reference = student.referenceTensors();
+  if (reference) extraFiles[REFERENCE_FILE] = await safetensorsBytes(reference);
   const saved = await saveCheckpoint(
     s.outputDir,
     {

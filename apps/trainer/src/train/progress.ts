@@ -24,8 +24,12 @@ export class TrainProgress {
 
   constructor(
     private readonly totalSteps: number,
-    private readonly opts: { tty?: boolean; intervalMs?: number; write?: (s: string) => void } = {},
+    private readonly opts: { tty?: boolean; intervalMs?: number; write?: (s: string) => void; phase?: 'rfai' | 'sft' } = {},
   ) {}
+
+  private get sft(): boolean {
+    return this.opts.phase === 'sft';
+  }
 
   private get tty(): boolean {
     return this.opts.tty ?? Boolean(process.stderr.isTTY);
@@ -36,8 +40,9 @@ export class TrainProgress {
     if (!this.tty) return;
     this.bar = new SingleBar(
       {
-        format:
-          'step {value}/{total} |{bar}| reward {reward} | kl {kl} | loss {loss} | {sps} samples/s | fail {fail} | ETA {eta_formatted}',
+        format: this.sft
+          ? 'sft warm-up {value}/{total} |{bar}| loss {loss} | {sps} references/s | ETA {eta_formatted}'
+          : 'step {value}/{total} |{bar}| reward {reward} | kl {kl} | loss {loss} | {sps} samples/s | fail {fail} | ETA {eta_formatted}',
         barsize: 24,
         etaBuffer: 20,
         hideCursor: true,
@@ -67,6 +72,13 @@ export class TrainProgress {
     const done = r.step - this.startStep;
     const elapsed = (now - this.started) / 1000;
     const eta = done > 0 ? (elapsed / done) * (this.totalSteps - r.step) : Number.NaN;
+    if (this.sft) {
+      (this.opts.write ?? ((s: string) => process.stderr.write(s)))(
+        `sft warm-up ${r.step}/${this.totalSteps} loss ${payload.loss} ${payload.sps} references/s ` +
+          `elapsed ${formatDuration(elapsed)} eta ${formatDuration(eta)}\n`,
+      );
+      return;
+    }
     (this.opts.write ?? ((s: string) => process.stderr.write(s)))(
       `step ${r.step}/${this.totalSteps} reward ${payload.reward} kl ${payload.kl} loss ${payload.loss} ` +
         `${payload.sps} samples/s teacher_failures ${r.teacherFailures} elapsed ${formatDuration(elapsed)} eta ${formatDuration(eta)}\n`,

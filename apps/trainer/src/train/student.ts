@@ -3,7 +3,10 @@
  * Hugging Face folder, optionally with LoRA adapters, and restored from a
  * checkpoint on resume.
  */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { tf } from '@rfai/core';
+import { SafetensorsFile, type TensorData } from '@rfai/checkpoint-io';
 import { resolveConfigPath, type LoadedConfig, type RfaiConfig } from '@rfai/config';
 import {
   applyLora,
@@ -13,6 +16,7 @@ import {
   loadAdapter,
   loadModel,
   loadTokenizer,
+  modelTensors,
   packSequences,
   presetConfig,
   tokenLogProbsNoGrad,
@@ -36,7 +40,33 @@ export interface Student {
   withReference<T>(fn: (ref: CausalLM) => T): T;
   /** Per-token log-probs of completions under the reference (no grad), trimmed to each completion's length. */
   referenceLogprobs(promptIds: number[][], completionIds: number[][]): number[][];
+  /** Makes the frozen reference a copy of the current weights (after the SFT warm-up). Full fine-tuning only. */
+  freezeReference(): void;
+  /** The reference weights when they are not the initial ones (after a warm-up), for checkpoints; else null. */
+  referenceTensors(): Record<string, TensorData> | null;
   dispose(): void;
+}
+
+/** Checkpoint file holding the frozen reference when it is the warmed-up model rather than the initial weights. */
+export const REFERENCE_FILE = 'reference_model.safetensors';
+
+/** Loads the reference weights a checkpoint stored into `ref`'s variables. */
+async function loadReferenceInto(ref: CausalLM, file: string): Promise<void> {
+  const f = await SafetensorsFile.open(file);
+  try {
+    for (const [key, v] of ref.params) {
+      if (!f.has(key)) throw new Error(`${file}: the reference weights lack ${key}; the checkpoint is damaged (use an earlier one).`);
+      const t = await f.read(key);
+      if (t.shape.join(',') !== v.shape.join(',')) {
+        throw new Error(`${file}: ${key} has shape [${t.shape.join(', ')}], the model expects [${v.shape.join(', ')}].`);
+      }
+      const x = tf.tensor(Float32Array.from(t.data as ArrayLike<number>), v.shape, 'float32');
+      v.assign(x);
+      x.dispose();
+    }
+  } finally {
+    await f.close();
+  }
 }
 
 /**
@@ -62,6 +92,7 @@ export async function buildStudent(loaded: LoadedConfig, resumeDir: string | nul
     source = `preset ${m.preset} (${m.tokenizer} tokenizer, seed ${seed})`;
   }
   let reference: CausalLM | null = null;
+  let referenceIsInitial = true;
   if (m.lora.enabled) {
     // The reference is the same base with adapters off: no second copy of the weights.
     for (const v of model.params.values()) v.trainable = false;
@@ -77,10 +108,15 @@ export async function buildStudent(loaded: LoadedConfig, resumeDir: string | nul
       });
     }
   } else if (resumeDir) {
-    // Full fine-tuning, resumed: the policy is the checkpoint, the reference the initial weights, frozen.
+    // Full fine-tuning, resumed: the policy is the checkpoint, the reference the initial weights (or the warmed-up
+    // ones the checkpoint stored), frozen.
     for (const v of model.params.values()) v.trainable = false;
     reference = model;
     model = await loadModel(resumeDir);
+    if (existsSync(path.join(resumeDir, REFERENCE_FILE))) {
+      await loadReferenceInto(reference, path.join(resumeDir, REFERENCE_FILE));
+      referenceIsInitial = false;
+    }
   } else {
     // Full fine-tuning: the reference is a frozen copy of the initial weights.
     const frozen = new Map<string, tf.Variable>();
@@ -112,6 +148,14 @@ export async function buildStudent(loaded: LoadedConfig, resumeDir: string | nul
       r.mask.dispose();
       rows.forEach((row, k) => (out[row] = vals[k]));
       return out;
+    },
+    freezeReference() {
+      if (!reference) throw new Error('freezeReference: with LoRA the reference is the base without adapters and cannot move');
+      for (const [k, v] of model.params) reference.params.get(k)!.assign(v);
+      referenceIsInitial = false;
+    },
+    referenceTensors() {
+      return reference && !referenceIsInitial ? modelTensors(reference) : null;
     },
     dispose() {
       model.dispose();

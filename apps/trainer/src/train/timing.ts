@@ -1,7 +1,7 @@
 /** The phases a step's wall time is split into (issue 10's benchmark). */
-export type Phase = 'generation' | 'grading' | 'update' | 'logging' | 'eval' | 'checkpoint';
+export type Phase = 'generation' | 'grading' | 'update' | 'logging' | 'eval' | 'checkpoint' | 'sft';
 
-export const PHASES: readonly Phase[] = ['generation', 'grading', 'update', 'logging', 'eval', 'checkpoint'];
+export const PHASES: readonly Phase[] = ['generation', 'grading', 'update', 'logging', 'eval', 'checkpoint', 'sft'];
 
 /** Accumulates wall time (ms) per phase. */
 export class PhaseTimer {

@@ -7,7 +7,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { Rng, type BackendInfo } from '@rfai/core';
 import { configHash, type RfaiConfig } from '@rfai/config';
-import { DatasetSampler, type DatasetRecord, type SamplerCursor } from '@rfai/datasets';
+import { DatasetSampler, mixSeed, type DatasetRecord, type SamplerCursor } from '@rfai/datasets';
 import { generate, type GenerationResult } from '@rfai/models';
 import {
   computeAdvantages,
@@ -30,6 +30,7 @@ import { policyUpdate, type UpdateMetrics } from './update';
 import { PhaseTimer, type Phase } from './timing';
 import type { Student } from './student';
 import { saveTrainingCheckpoint, type ResumeState } from './checkpointing';
+import { sftExamples, sftSequence, sftStep } from './sft';
 
 /** Everything the loop needs, built by the train command after the startup checks. */
 export interface TrainerSetup {
@@ -50,6 +51,18 @@ export interface TrainerSetup {
   log: (line: string) => void;
   /** Stop after this step even if max_steps is larger (tests and --dry-run). */
   maxSteps: number;
+  /** Steps of the supervised warm-up on reference solutions before the first RFAI step (0: none). */
+  sftSteps: number;
+}
+
+/** One step of the supervised warm-up. */
+export interface SftRecord {
+  sft_step: number;
+  loss: number;
+  tokens: number;
+  lr: number;
+  grad_norm: number;
+  seconds: number;
 }
 
 /** One step's logged figures. */
@@ -88,8 +101,11 @@ export interface TrainResult {
   exitCode: number;
   stepsDone: number;
   evalBefore: EvalReport | null;
+  /** The eval pass right after the SFT warm-up (null without one). */
+  evalAfterSft: EvalReport | null;
   evalAfter: EvalReport | null;
   history: StepRecord[];
+  sftHistory: SftRecord[];
   stoppedBy: 'max_steps' | 'signal' | 'teacher_failures' | 'nonfinite';
   checkpoint: string | null;
   timing: Record<Phase, number>;
@@ -121,6 +137,10 @@ export class Trainer {
   private history: StepRecord[] = [];
   private evals: EvalReport[] = [];
   private evalBefore: EvalReport | null = null;
+  private evalAfterSft: EvalReport | null = null;
+  private readonly sftSampler: DatasetSampler<DatasetRecord>;
+  private sftDone = 0;
+  private sftHistory: SftRecord[] = [];
   private bestEval: { step: number; score: number } | null = null;
   private stopSignal: NodeJS.Signals | null = null;
   private readonly totalSteps: number;
@@ -148,6 +168,11 @@ export class Trainer {
       seed: c.training.seed,
       cursor: r ? (r.trainerState.sampler as SamplerCursor) : undefined,
     });
+    // The warm-up draws from the records with references, in its own seeded order (the RFAI data order is untouched).
+    this.sftSampler = new DatasetSampler(sftExamples(setup.train), {
+      seed: mixSeed(c.training.seed, 0x5f7),
+      cursor: r?.trainerState.sft_sampler ? (r.trainerState.sft_sampler as SamplerCursor) : undefined,
+    });
     this.optimizer = createOptimizer(setup.student.model.trainableParams(), c);
     if (r) this.optimizer.loadState(r.optimizerState);
     this.lrAt = createLrScheduleFor(c, this.totalScheduleSteps());
@@ -166,6 +191,10 @@ export class Trainer {
       this.history = r.trainingStats.history ?? [];
       this.evals = r.trainingStats.evals ?? [];
       this.evalBefore = r.trainingStats.eval_before ?? null;
+      this.evalAfterSft = r.trainingStats.eval_after_sft ?? null;
+      this.sftHistory = r.trainingStats.sft_history ?? [];
+      // A checkpoint without the field predates the warm-up: count it as done.
+      this.sftDone = typeof r.trainerState.sft_step === 'number' ? r.trainerState.sft_step : setup.sftSteps;
       this.bestEval = r.trainerState.best_eval ?? null;
       this.elapsedBefore = r.trainerState.wall_seconds ?? 0;
       this.timer.restore(r.trainerState.timing ?? {});
@@ -216,6 +245,21 @@ export class Trainer {
           `eval before training: score ${fmt(this.evalBefore.score_mean)} pass rate ${fmt(this.evalBefore.pass_rate)} (${this.evalBefore.graded}/${this.evalBefore.count} graded)` +
             (this.evalBefore.sampled ? `; sampled score ${fmt(this.evalBefore.sampled.score_mean)}` : ''),
         );
+      }
+      if (this.sftDone < this.s.sftSteps) {
+        const outcome = await this.runSft();
+        if (outcome === 'signal') {
+          stoppedBy = 'signal';
+          exitCode = this.stopSignal === 'SIGINT' ? 130 : 143;
+          checkpoint = await this.save();
+          return this.result(exitCode, null, stoppedBy, checkpoint, t0);
+        }
+        if (this.evalAfterSft?.teacher_stopped) {
+          stoppedBy = 'teacher_failures';
+          checkpoint = await this.save();
+          this.s.log(`stopping after the SFT warm-up: the teacher stopped during the eval pass: ${this.evalAfterSft.teacher_stopped} The run is saved and continues with --resume latest.`);
+          return this.result(1, null, stoppedBy, checkpoint, t0);
+        }
       }
       progress.start(this.step);
       // Generation of the next batch overlaps grading of the current one when the teacher is remote.
@@ -306,17 +350,7 @@ export class Trainer {
         }
       }
       checkpoint = await this.save(evalAfter);
-      return {
-        exitCode,
-        stepsDone: this.step,
-        evalBefore: this.evalBefore,
-        evalAfter,
-        history: this.history,
-        stoppedBy,
-        checkpoint,
-        timing: this.timer.snapshot(),
-        wallSeconds: this.elapsedBefore + (Date.now() - t0) / 1000,
-      };
+      return this.result(exitCode, evalAfter, stoppedBy, checkpoint, t0);
     } catch (err) {
       progress.stop();
       exitCode = 1; // the event log's session ends as a failure
@@ -326,6 +360,86 @@ export class Trainer {
       process.off('SIGTERM', onSignal);
       await this.writer?.close({ status: stoppedBy === 'max_steps' && exitCode === 0 ? 'success' : 'failure', sessionEnd: true });
     }
+  }
+
+  private result(exitCode: number, evalAfter: EvalReport | null, stoppedBy: TrainResult['stoppedBy'], checkpoint: string | null, t0: number): TrainResult {
+    return {
+      exitCode,
+      stepsDone: this.step,
+      evalBefore: this.evalBefore,
+      evalAfterSft: this.evalAfterSft,
+      evalAfter,
+      history: this.history,
+      sftHistory: this.sftHistory,
+      stoppedBy,
+      checkpoint,
+      timing: this.timer.snapshot(),
+      wallSeconds: this.elapsedBefore + (Date.now() - t0) / 1000,
+    };
+  }
+
+  /**
+   * The supervised warm-up (config `sft`): cross-entropy on reference solutions, then an eval pass and the KL
+   * reference frozen at the warmed-up weights. A signal stops it after the current step ('signal'; the caller saves).
+   */
+  private async runSft(): Promise<'done' | 'signal'> {
+    const c = this.cfg;
+    const total = this.s.sftSteps;
+    const peak = c.sft.learning_rate ?? c.training.learning_rate;
+    const warmup = c.training.warmup_steps;
+    const progress = new TrainProgress(total, { phase: 'sft' });
+    if (this.sftDone === 0) this.s.log(`sft warm-up: ${total} steps of ${c.sft.batch_size} reference solutions, learning rate ${peak}`);
+    progress.start(this.sftDone);
+    try {
+      while (this.sftDone < total) {
+        const t0 = performance.now();
+        const records = this.sftSampler.nextBatch(c.sft.batch_size);
+        const seqs = records.map((r) => sftSequence(r, this.s.student.tokenizer, this.style, this.maxPromptTokens, c.model.max_length - this.maxPromptTokens));
+        const lr = warmup > 0 && this.sftDone < warmup ? (peak * (this.sftDone + 1)) / (warmup + 1) : peak;
+        const m = await this.timer.time('sft', () =>
+          sftStep(this.s.student.model, this.optimizer, seqs, {
+            lr,
+            maxGradNorm: c.training.max_grad_norm,
+            padId: this.s.student.tokenizer.padTokenId,
+            microBatches: c.training.gradient_accumulation_steps,
+          }),
+        );
+        this.sftDone++;
+        const rec: SftRecord = { sft_step: this.sftDone, loss: m.loss, tokens: m.tokens, lr, grad_norm: m.grad_norm, seconds: (performance.now() - t0) / 1000 };
+        this.sftHistory.push(rec);
+        const w = this.writer!;
+        if (Number.isFinite(rec.loss)) w.scalar('sft/loss', rec.loss, rec.sft_step);
+        w.scalar('sft/lr', rec.lr, rec.sft_step);
+        w.scalar('sft/grad_norm', rec.grad_norm, rec.sft_step);
+        w.scalar('sft/tokens_per_s', rec.tokens / rec.seconds, rec.sft_step);
+        progress.update({
+          step: this.sftDone,
+          rewardMean: Number.NaN,
+          kl: Number.NaN,
+          loss: rec.loss,
+          samplesPerSecond: records.length / rec.seconds,
+          teacherFailures: 0,
+        });
+        await new Promise((resolve) => setImmediate(resolve));
+        if (this.stopSignal && this.sftDone < total) {
+          progress.stop();
+          return 'signal';
+        }
+      }
+    } finally {
+      progress.stop();
+    }
+    this.s.student.freezeReference();
+    const first = this.sftHistory[0]?.loss;
+    this.s.log(`sft warm-up done: loss ${fmt(first ?? Number.NaN)} -> ${fmt(this.sftHistory[this.sftHistory.length - 1]?.loss ?? Number.NaN)}; the KL reference is now the warmed-up model`);
+    if (c.evaluation.at_start && this.s.eval.length > 0) {
+      this.evalAfterSft = await this.runEval(0, 'sft');
+      this.s.log(
+        `eval after the warm-up: score ${fmt(this.evalAfterSft.score_mean)} pass rate ${fmt(this.evalAfterSft.pass_rate)}` +
+          (this.evalAfterSft.sampled ? `; sampled score ${fmt(this.evalAfterSft.sampled.score_mean)}` : ''),
+      );
+    }
+    return 'done';
   }
 
   private isSaveStep(step: number): boolean {
@@ -518,7 +632,7 @@ export class Trainer {
     }
   }
 
-  private async runEval(step: number): Promise<EvalReport> {
+  private async runEval(step: number, tagPrefix: 'eval' | 'sft' = 'eval'): Promise<EvalReport> {
     const c = this.cfg;
     const rep = await this.timer.time('eval', () =>
       evaluate(this.s.eval, {
@@ -541,6 +655,14 @@ export class Trainer {
         },
       }),
     );
+    if (tagPrefix === 'sft') {
+      // The warm-up's eval is logged at its own tags (x = warm-up steps), so eval/* keeps one point per RFAI step.
+      const w = this.writer;
+      if (w && Number.isFinite(rep.score_mean)) w.scalar('sft/eval_score_mean', rep.score_mean, this.sftDone);
+      if (w && Number.isFinite(rep.pass_rate)) w.scalar('sft/eval_pass_rate', rep.pass_rate, this.sftDone);
+      if (w && rep.sampled && Number.isFinite(rep.sampled.score_mean)) w.scalar('sft/eval_sampled_score_mean', rep.sampled.score_mean, this.sftDone);
+      return rep;
+    }
     this.evals.push(rep);
     if (Number.isFinite(rep.score_mean) && (!this.bestEval || rep.score_mean > this.bestEval.score)) {
       this.bestEval = { step, score: rep.score_mean };
@@ -585,6 +707,8 @@ export class Trainer {
           lora_dropout_rng: this.s.student.model.dropoutRng?.getState() ?? null,
           kl_controller: this.klController.getState(),
           ema_baseline: this.ema?.getState() ?? null,
+          sft_step: this.sftDone,
+          sft_sampler: this.sftSampler.getCursor(),
           config_hash: this.hash,
           best_eval: this.bestEval,
           run_name: this.s.runName,
@@ -600,7 +724,9 @@ export class Trainer {
           history: this.history,
           evals: this.evals,
           eval_before: this.evalBefore,
+          eval_after_sft: this.evalAfterSft,
           eval_after: finalEval,
+          sft_history: this.sftHistory,
           best_eval: this.bestEval,
           timing_ms: this.timer.snapshot(),
           backend: this.s.backend,
