@@ -62,6 +62,26 @@ describe('generate (wasm)', () => {
     }
   });
 
+  it('repeated prompts (a GRPO group) share one prefill and give what each prompt gives alone', () => {
+    const group = [prompts[0], prompts[1], [...prompts[0]], prompts[2], [...prompts[1]], [...prompts[0]]];
+    const shared = generate(model, group, { ...base, maxNewTokens: 20 });
+    const alone = prompts.map((p) => generate(model, [p], { ...base, maxNewTokens: 20 })[0]);
+    const of = [0, 1, 0, 2, 1, 0];
+    shared.forEach((r, i) => {
+      expect(r.ids).toEqual(alone[of[i]].ids);
+      for (let j = 0; j < 20; j++) expect(r.logprobs[j]).toBeCloseTo(alone[of[i]].logprobs[j], 5);
+    });
+    // Sampled rows of one prompt diverge, and their log-probs are still the model's (checked by a full forward pass).
+    const opts: GenerateOptions = { maxNewTokens: 16, temperature: 1, tokenizer, eosTokenIds: [], rng: new Rng(9) };
+    const sampled = generate(model, group, opts);
+    expect(sampled[0].ids).not.toEqual(sampled[2].ids);
+    const packed = packSequences(group, sampled.map((r) => r.ids), 0);
+    const scored = tokenLogProbs(model, packed);
+    const rows = unpackRows(scored.logprobs, packed);
+    sampled.forEach((r, i) => r.ids.forEach((_, j) => expect(r.logprobs[j]).toBeCloseTo(rows[i][j], 4)));
+    tf.dispose([scored.logprobs, scored.mask]);
+  });
+
   it('sampling is seeded and its log-probs are those of the unmodified model (equal to tokenLogProbs)', () => {
     const opts: GenerateOptions = { maxNewTokens: 24, temperature: 0.7, topK: 20, topP: 0.9, tokenizer, eosTokenIds: [] };
     const a = generate(model, prompts, { ...opts, rng: new Rng(3) });

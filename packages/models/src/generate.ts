@@ -129,18 +129,35 @@ function run(
   let cache: KVCache | null = null;
 
   const KV = model.config.num_key_value_heads;
+  // Identical prompts (the G samples of a GRPO group) share one prefill: the prefix runs once per distinct prompt
+  // and its cache rows and last logits are copied to every row that repeats it.
+  const firstOf = new Map<string, number>();
+  const uniq: number[] = [];
+  const source = promptIds.map((p, i) => {
+    const key = p.join(',');
+    let u = firstOf.get(key);
+    if (u === undefined) {
+      u = uniq.length;
+      firstOf.set(key, u);
+      uniq.push(i);
+    }
+    return u;
+  });
+  const shared = useCache && uniq.length < promptIds.length;
   try {
     // First step feeds the whole (padded) prompt; later steps feed one token per row (or everything, no cache).
     let feed = P;
     for (let step = 0; step < opts.maxNewTokens; step++) {
-      const B = active.length;
+      const prefillShared = step === 0 && shared;
+      const fed = prefillShared ? uniq.map((i) => seqs[i]) : seqs;
+      const B = fed.length;
       const S = seqs[0].length;
       const T = useCache ? feed : S;
-      const { positions, bias } = attentionLayout(masks, T);
+      const { positions, bias } = attentionLayout(prefillShared ? uniq.map((i) => masks[i]) : masks, T);
       const past: KVCache | null = useCache ? cache : null;
       const out = tf.tidy(() => {
         const ids = tf.tensor2d(
-          seqs.flatMap((s) => s.slice(S - T)),
+          fed.flatMap((s) => s.slice(S - T)),
           [B, T],
           'int32',
         );
@@ -152,7 +169,12 @@ function run(
           [B, -1],
         ) as tf.Tensor2D;
         const logits = model.logits(last); // [B, V]
-        return { logits, layers: useCache ? present.layers.flatMap((l) => [l.k, l.v]) : [] };
+        const layers = useCache ? present.layers.flatMap((l) => [l.k, l.v]) : [];
+        if (!prefillShared) return { logits, layers };
+        // Copy each distinct prompt's results to its rows: logits row u, cache rows u*KV .. u*KV+KV-1.
+        const rowIdx = tf.tensor1d(source, 'int32');
+        const headIdx = tf.tensor1d(source.flatMap((u) => Array.from({ length: KV }, (_, h) => u * KV + h)), 'int32');
+        return { logits: tf.gather(logits, rowIdx), layers: layers.map((t) => tf.gather(t, headIdx)) };
       });
       const logits = out.logits.dataSync() as Float32Array;
       out.logits.dispose();
@@ -168,7 +190,7 @@ function run(
 
       // Choose a token for every active row (JS, on the read-back logits).
       const keep: number[] = [];
-      for (let j = 0; j < B; j++) {
+      for (let j = 0; j < active.length; j++) {
         const row = rows[active[j]];
         const l = logits.subarray(j * V, (j + 1) * V);
         const id = sp.greedy ? argmax(l) : sampleToken(l, sp, opts.rng!);
@@ -193,7 +215,7 @@ function run(
         if (!row.done) keep.push(j);
       }
       if (keep.length === 0) break;
-      if (keep.length < B) {
+      if (keep.length < active.length) {
         // Drop finished rows from the batch and from the cache ([B*KV, S, D] rows b*KV .. b*KV+KV-1).
         if (cache) {
           const idx = tf.tensor1d(keep.flatMap((j) => Array.from({ length: KV }, (_, h) => j * KV + h)), 'int32');
