@@ -112,6 +112,47 @@ describe('tokenLogProbs', () => {
     tf.dispose(Object.values(grads));
   });
 
+  it('rows sharing a prompt (a GRPO group) run it once: same log-probs, entropies and gradients as the full pass', () => {
+    // Two groups of repeated prompts, shuffled, with completions of different lengths (one of a single token).
+    const gp = [prompts[0], prompts[1], [...prompts[0]], [...prompts[1]], [...prompts[0]]];
+    const gc = [[7, 7, 30, 2, 61], [44, 9], [3], [44, 10, 11, 12, 13, 14], [8, 8]];
+    const packed = packSequences(gp, gc, 0);
+    const vars = [...model.params.values()];
+    const run = (sharePrompts: boolean) => {
+      let lp: number[] = [];
+      let ent: number[] = [];
+      const { value, grads } = tf.variableGrads(() => {
+        const r = tokenLogProbs(model, packed, { entropy: true, sharePrompts });
+        lp = Array.from(r.logprobs.dataSync());
+        ent = Array.from(r.entropy!.dataSync());
+        // A loss that weighs every position differently, so a misplaced row or column would show in the gradients.
+        const w = tf.range(1, r.logprobs.size + 1).reshape(r.logprobs.shape);
+        return tf.add(tf.neg(tf.sum(tf.mul(r.logprobs, w))), tf.sum(r.entropy!)) as tf.Scalar;
+      }, vars);
+      const g = vars.map((v) => Array.from(grads[v.name].dataSync()));
+      value.dispose();
+      tf.dispose(Object.values(grads));
+      return { lp, ent, g };
+    };
+    const before = tf.memory().numTensors;
+    const shared = run(true);
+    const full = run(false);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(shared.lp).toHaveLength(5 * 6);
+    shared.lp.forEach((v, i) => expect(Math.abs(v - full.lp[i])).toBeLessThan(1e-5));
+    shared.ent.forEach((v, i) => expect(Math.abs(v - full.ent[i])).toBeLessThan(1e-5));
+    let maxDiff = 0;
+    let maxAbs = 0;
+    shared.g.forEach((g, k) =>
+      g.forEach((v, i) => {
+        maxDiff = Math.max(maxDiff, Math.abs(v - full.g[k][i]));
+        maxAbs = Math.max(maxAbs, Math.abs(full.g[k][i]));
+      }),
+    );
+    expect(maxAbs).toBeGreaterThan(0.1);
+    expect(maxDiff).toBeLessThan(1e-4 * maxAbs);
+  });
+
   it('no-grad variant returns equal values and leaks nothing', () => {
     const packed = packSequences(prompts, completions, 0);
     const a = tokenLogProbs(model, packed);

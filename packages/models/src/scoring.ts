@@ -77,6 +77,11 @@ export function packSequences(promptIds: number[][], completionIds: number[][], 
 export interface TokenLogProbsOptions {
   /** Also return the entropy of the model's distribution at every completion position. Default false. */
   entropy?: boolean;
+  /**
+   * Rows with the same prompt (a GRPO group) run the prompt once: its keys/values are shared by the rows'
+   * completions (gradients flow back through the sharing). Same values up to float rounding. Default true.
+   */
+  sharePrompts?: boolean;
 }
 
 /** Result of {@link tokenLogProbs}; the caller owns (disposes) every tensor. */
@@ -113,13 +118,9 @@ export function tokenLogProbs(model: CausalLM, packed: PackedBatch, opts: TokenL
       flatIds[i * L + j] = packed.attentionMask[i][j] ? id : 0;
     }),
   );
-  const { positions, bias } = attentionLayout(packed.attentionMask, L);
+  const groups = opts.sharePrompts === false ? null : promptGroups(packed);
   return tf.tidy(() => {
-    const ids = tf.tensor2d(flatIds, [N, L], 'int32');
-    const biasT = tf.tensor4d(bias, [N, 1, L, L]);
-    const { hidden } = model.hiddenStates({ ids, positions, bias: biasT }); // [N*L, E]
-    const E = hidden.shape[1];
-    const h = tf.reshape(tf.slice(tf.reshape(hidden, [N, L, E]), [0, P - 1, 0], [N, C, E]), [N * C, E]) as tf.Tensor2D;
+    const h = groups ? groupedCompletionHidden(model, packed, flatIds, groups) : fullCompletionHidden(model, packed, flatIds);
     const logits = model.logits(h); // [N*C, V]
     const lse = tf.logSumExp(logits, 1); // [N*C]
     const flat = new Int32Array(N * C);
@@ -135,6 +136,72 @@ export function tokenLogProbs(model: CausalLM, packed: PackedBatch, opts: TokenL
     }
     return out as unknown as tf.TensorContainer;
   }) as unknown as TokenLogProbsResult;
+}
+
+/** Hidden states at the C columns that predict completion tokens, [N*C, E], from one pass over all N*L tokens. */
+function fullCompletionHidden(model: CausalLM, packed: PackedBatch, flatIds: Int32Array): tf.Tensor2D {
+  const { n: N, promptLength: P, completionLength: C } = packed;
+  const L = P + C - 1;
+  const { positions, bias } = attentionLayout(packed.attentionMask, L);
+  const ids = tf.tensor2d(flatIds, [N, L], 'int32');
+  const biasT = tf.tensor4d(bias, [N, 1, L, L]);
+  const { hidden } = model.hiddenStates({ ids, positions, bias: biasT }); // [N*L, E]
+  const E = hidden.shape[1];
+  return tf.reshape(tf.slice(tf.reshape(hidden, [N, L, E]), [0, P - 1, 0], [N, C, E]), [N * C, E]) as tf.Tensor2D;
+}
+
+/** For each row, the index of the distinct prompt it repeats, and each distinct prompt's first row; null when all differ. */
+function promptGroups(packed: PackedBatch): { source: number[]; first: number[] } | null {
+  const P = packed.promptLength;
+  const index = new Map<string, number>();
+  const first: number[] = [];
+  const source = packed.inputIds.map((row, i) => {
+    const key = row.slice(0, P).join(',') + '|' + packed.attentionMask[i].slice(0, P).join('');
+    let u = index.get(key);
+    if (u === undefined) {
+      u = first.length;
+      index.set(key, u);
+      first.push(i);
+    }
+    return u;
+  });
+  return first.length < packed.n ? { source, first } : null;
+}
+
+/**
+ * The same hidden states as {@link fullCompletionHidden}, running each distinct prompt once: pass 1 feeds the U
+ * distinct prompts [U, P] (its last column predicts completion token 0); their keys/values are gathered to the N
+ * rows and pass 2 feeds the N completions' first C-1 tokens [N, C-1] attending to them.
+ */
+function groupedCompletionHidden(
+  model: CausalLM,
+  packed: PackedBatch,
+  flatIds: Int32Array,
+  g: { source: number[]; first: number[] },
+): tf.Tensor2D {
+  const { n: N, promptLength: P, completionLength: C } = packed;
+  const L = P + C - 1;
+  const U = g.first.length;
+  const KV = model.config.num_key_value_heads;
+  const promptMask = g.first.map((i) => packed.attentionMask[i].slice(0, P));
+  const l1 = attentionLayout(promptMask, P);
+  const ids1 = new Int32Array(U * P);
+  g.first.forEach((i, u) => ids1.set(flatIds.subarray(i * L, i * L + P), u * P));
+  const pass1 = model.hiddenStates({ ids: tf.tensor2d(ids1, [U, P], 'int32'), positions: l1.positions, bias: tf.tensor4d(l1.bias, [U, 1, P, P]) });
+  const E = pass1.hidden.shape[1];
+  const rowIdx = tf.tensor1d(g.source, 'int32');
+  // Column P-1 of each distinct prompt, copied to its rows: [N, 1, E].
+  const lastPrompt = tf.gather(tf.slice(tf.reshape(pass1.hidden, [U, P, E]), [0, P - 1, 0], [U, 1, E]), rowIdx);
+  if (C === 1) return tf.reshape(lastPrompt, [N, E]) as tf.Tensor2D;
+  const headIdx = tf.tensor1d(g.source.flatMap((u) => Array.from({ length: KV }, (_, h) => u * KV + h)), 'int32');
+  const past = { layers: pass1.present.layers.map((l) => ({ k: tf.gather(l.k, headIdx) as tf.Tensor3D, v: tf.gather(l.v, headIdx) as tf.Tensor3D })) };
+  const T = C - 1;
+  const l2 = attentionLayout(packed.attentionMask, T);
+  const ids2 = new Int32Array(N * T);
+  for (let i = 0; i < N; i++) ids2.set(flatIds.subarray(i * L + P, i * L + L), i * T);
+  const pass2 = model.hiddenStates({ ids: tf.tensor2d(ids2, [N, T], 'int32'), positions: l2.positions, bias: tf.tensor4d(l2.bias, [N, 1, T, L]), past });
+  const rest = tf.reshape(pass2.hidden, [N, T, E]);
+  return tf.reshape(tf.concat([lastPrompt, rest], 1), [N * C, E]) as tf.Tensor2D;
 }
 
 /**
