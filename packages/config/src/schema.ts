@@ -213,8 +213,8 @@ export const configSchema: SchemaNode = {
         { minimum: 1, maximum: 1024 },
       ),
       learning_rate: num(
-        'Peak learning rate of AdamW. The default suits the tiny from-scratch preset; fine-tuning a pretrained checkpoint wants about 1e-6 (full) to 1e-4 (LoRA).',
-        0.005,
+        'Peak learning rate of AdamW for the RFAI steps. The default suits the tiny preset after its SFT warm-up; fine-tuning a pretrained checkpoint wants about 1e-6 (full) to 1e-4 (LoRA).',
+        0.0005,
         { exclusiveMinimum: 0, maximum: 1 },
       ),
       warmup_steps: int('Steps of linear warm-up from 0 to learning_rate.', 5, { minimum: 0 }),
@@ -250,7 +250,12 @@ export const configSchema: SchemaNode = {
           true,
         ),
         batch_size: int('Reference solutions per warm-up step.', 16, { minimum: 1, maximum: 4096 }),
-        learning_rate: num('Peak learning rate of the warm-up (linear warm-up over training.warmup_steps, then constant). null: training.learning_rate.', null, { exclusiveMinimum: 0, maximum: 1 }, true),
+        learning_rate: num(
+          'Peak learning rate of the warm-up (linear warm-up over training.warmup_steps, then constant). The default suits the tiny from-scratch preset; a pretrained checkpoint wants about 1e-5. null: training.learning_rate.',
+          0.005,
+          { exclusiveMinimum: 0, maximum: 1 },
+          true,
+        ),
       },
     ),
     rfai: section('The RFAI algorithm: sampling, reward, advantage, loss and KL.', {
@@ -260,7 +265,7 @@ export const configSchema: SchemaNode = {
       truncation_penalty: num('Subtracted from the reward of a completion that hit max_new_tokens without EOS or a stop string.', 0, {
         minimum: 0,
       }),
-      kl_coef: num('Initial coefficient of the KL penalty towards the frozen reference model.', 0.02, { minimum: 0 }),
+      kl_coef: num('Initial coefficient of the KL penalty towards the frozen reference model.', 0.05, { minimum: 0 }),
       kl_estimator: oneOf(
         'Per-token KL estimator (Schulman 2020). k1: p - q; k2: (p - q)^2 / 2; k3: exp(q - p) - (q - p) - 1, unbiased and never negative.',
         ['k1', 'k2', 'k3'],
