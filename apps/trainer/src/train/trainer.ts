@@ -138,7 +138,8 @@ export class Trainer {
   private evals: EvalReport[] = [];
   private evalBefore: EvalReport | null = null;
   private evalAfterSft: EvalReport | null = null;
-  private readonly sftSampler: DatasetSampler<DatasetRecord>;
+  /** Draws the warm-up's references; null when there is no warm-up. */
+  private readonly sftSampler: DatasetSampler<DatasetRecord> | null;
   private sftDone = 0;
   private sftHistory: SftRecord[] = [];
   private bestEval: { step: number; score: number } | null = null;
@@ -169,10 +170,13 @@ export class Trainer {
       cursor: r ? (r.trainerState.sampler as SamplerCursor) : undefined,
     });
     // The warm-up draws from the records with references, in its own seeded order (the RFAI data order is untouched).
-    this.sftSampler = new DatasetSampler(sftExamples(setup.train), {
-      seed: mixSeed(c.training.seed, 0x5f7),
-      cursor: r?.trainerState.sft_sampler ? (r.trainerState.sft_sampler as SamplerCursor) : undefined,
-    });
+    this.sftSampler =
+      setup.sftSteps > 0
+        ? new DatasetSampler(sftExamples(setup.train), {
+            seed: mixSeed(c.training.seed, 0x5f7),
+            cursor: r?.trainerState.sft_sampler ? (r.trainerState.sft_sampler as SamplerCursor) : undefined,
+          })
+        : null;
     this.optimizer = createOptimizer(setup.student.model.trainableParams(), c);
     if (r) this.optimizer.loadState(r.optimizerState);
     this.lrAt = createLrScheduleFor(c, this.totalScheduleSteps());
@@ -393,7 +397,7 @@ export class Trainer {
     try {
       while (this.sftDone < total) {
         const t0 = performance.now();
-        const records = this.sftSampler.nextBatch(c.sft.batch_size);
+        const records = this.sftSampler!.nextBatch(c.sft.batch_size);
         const seqs = records.map((r) => sftSequence(r, this.s.student.tokenizer, this.style, this.maxPromptTokens, c.model.max_length - this.maxPromptTokens));
         const lr = warmup > 0 && this.sftDone < warmup ? (peak * (this.sftDone + 1)) / (warmup + 1) : peak;
         const m = await this.timer.time('sft', () =>
@@ -708,7 +712,7 @@ export class Trainer {
           kl_controller: this.klController.getState(),
           ema_baseline: this.ema?.getState() ?? null,
           sft_step: this.sftDone,
-          sft_sampler: this.sftSampler.getCursor(),
+          sft_sampler: this.sftSampler?.getCursor() ?? null,
           config_hash: this.hash,
           best_eval: this.bestEval,
           run_name: this.s.runName,
