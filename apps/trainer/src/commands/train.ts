@@ -188,7 +188,8 @@ function evalFigures(e: TrainResult['evalBefore']) {
 /** The final report, as stored in summary.json and training_stats.json. */
 export function summaryJson(r: TrainResult) {
   const steps = Math.max(1, r.history.length);
-  const perStep = Object.fromEntries(PHASES.map((p) => [p, r.timing[p] / steps]));
+  // Per RFAI step; the warm-up's own per-step time is under sft.seconds_per_step.
+  const perStep = Object.fromEntries(PHASES.filter((p) => p !== 'sft').map((p) => [p, r.timing[p] / steps]));
   return {
     steps: r.stepsDone,
     stopped_by: r.stoppedBy,
@@ -201,6 +202,7 @@ export function summaryJson(r: TrainResult) {
           loss_first: r.sftHistory[0].loss,
           loss_last: r.sftHistory[r.sftHistory.length - 1].loss,
           seconds: r.timing.sft / 1000,
+          seconds_per_step: r.timing.sft / 1000 / r.sftHistory.length,
         }
       : null,
     timing_ms_total: r.timing,
