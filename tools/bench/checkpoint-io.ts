@@ -14,6 +14,12 @@
 // Commands run in one `sh` started before the tensors exist: a fork of this process, which holds 1.5 GB, would mark
 // every page copy-on-write and make our next write to each page fault (that made readInto look 40x slower).
 // ratio = median cp seconds / (median write seconds + median read seconds); the target is >= 0.5.
+//
+// Fresh arrays: on this kind of VM the first touch of a new 4 KiB page costs 15-50 us, which alone makes reading
+// 500 MB into new memory ~0.45 s (0.16x of a page-cache cp). glibc can back large allocations with transparent
+// huge pages (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, glibc >= 2.35; it must be set when node starts): 512x fewer
+// faults, and the fresh read drops to ~0.05 s. `nx run checkpoint-io:bench` and the trainer's nx targets set it;
+// the JSON records whether it was on (glibc_tunables).
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -184,6 +190,7 @@ async function main(): Promise<void> {
         repeats,
         dir: root,
         cpus: cpus().length,
+        glibc_tunables: process.env.GLIBC_TUNABLES ?? null,
         loadavg_start: loadStart.map((x) => Math.round(x * 100) / 100),
         loadavg_end: loadavg().map((x) => Math.round(x * 100) / 100),
         note: 'medians of interleaved repeats; cp and cp_sync include starting the cp (and sync) process, see spawn',
