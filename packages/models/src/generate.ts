@@ -7,6 +7,7 @@ import { eosTokenIds } from './config';
 import { attentionLayout, disposeCache, type CausalLM, type KVCache } from './decoder';
 import { ModelUsageError } from './errors';
 import { argmax, logProbOf, sampleToken, type SamplingParams } from './sampling';
+import { groupByKey } from './scoring';
 import type { Tokenizer } from './tokenizer';
 
 /** Options of {@link generate}. */
@@ -131,18 +132,7 @@ function run(
   const KV = model.config.num_key_value_heads;
   // Identical prompts (the G samples of a GRPO group) share one prefill: the prefix runs once per distinct prompt
   // and its cache rows and last logits are copied to every row that repeats it.
-  const firstOf = new Map<string, number>();
-  const uniq: number[] = [];
-  const source = promptIds.map((p, i) => {
-    const key = p.join(',');
-    let u = firstOf.get(key);
-    if (u === undefined) {
-      u = uniq.length;
-      firstOf.set(key, u);
-      uniq.push(i);
-    }
-    return u;
-  });
+  const { source, first: uniq } = groupByKey(promptIds.map((p) => p.join(',')));
   const shared = useCache && uniq.length < promptIds.length;
   try {
     // First step feeds the whole (padded) prompt; later steps feed one token per row (or everything, no cache).

@@ -150,13 +150,14 @@ function fullCompletionHidden(model: CausalLM, packed: PackedBatch, flatIds: Int
   return tf.reshape(tf.slice(tf.reshape(hidden, [N, L, E]), [0, P - 1, 0], [N, C, E]), [N * C, E]) as tf.Tensor2D;
 }
 
-/** For each row, the index of the distinct prompt it repeats, and each distinct prompt's first row; null when all differ. */
-function promptGroups(packed: PackedBatch): { source: number[]; first: number[] } | null {
-  const P = packed.promptLength;
+/**
+ * Groups rows by key: `source[i]` is the index of row i's distinct key, `first[u]` the first row with key u.
+ * Used to run a prompt repeated by several rows (a GRPO group) once.
+ */
+export function groupByKey(keys: readonly string[]): { source: number[]; first: number[] } {
   const index = new Map<string, number>();
   const first: number[] = [];
-  const source = packed.inputIds.map((row, i) => {
-    const key = row.slice(0, P).join(',') + '|' + packed.attentionMask[i].slice(0, P).join('');
+  const source = keys.map((key, i) => {
     let u = index.get(key);
     if (u === undefined) {
       u = first.length;
@@ -165,7 +166,14 @@ function promptGroups(packed: PackedBatch): { source: number[]; first: number[] 
     }
     return u;
   });
-  return first.length < packed.n ? { source, first } : null;
+  return { source, first };
+}
+
+/** The rows' prompt groups (prompt ids and padding), or null when every prompt differs. */
+function promptGroups(packed: PackedBatch): { source: number[]; first: number[] } | null {
+  const P = packed.promptLength;
+  const g = groupByKey(packed.inputIds.map((row, i) => row.slice(0, P).join(',') + '|' + packed.attentionMask[i].slice(0, P).join('')));
+  return g.first.length < packed.n ? g : null;
 }
 
 /**

@@ -11,7 +11,7 @@ import type { DatasetRecord } from '@rfai/datasets';
 import { packSequences, tokenLogProbs, type CausalLM, type Tokenizer } from '@rfai/models';
 import type { Optimizer } from './optimizer';
 import { encodePrompt, type PromptStyle } from './prompt-format';
-import { microBatches } from './update';
+import { accumulate, microBatches } from './update';
 
 /** Warm-up steps of a preset student when `sft.steps` is null (auto). */
 export const AUTO_SFT_STEPS = 150;
@@ -113,14 +113,7 @@ export function sftStep(
       policy.training = false;
       nll += value.dataSync()[0] * total;
       value.dispose();
-      const g = varList.map((v) => grads[v.name]);
-      if (accum === null) accum = g;
-      else {
-        const next: tf.Tensor[] = accum.map((a, i) => tf.add(a, g[i]));
-        accum.forEach((t) => t.dispose());
-        g.forEach((t) => t.dispose());
-        accum = next;
-      }
+      accum = accumulate(accum, varList.map((v) => grads[v.name]));
     }
     const step = optimizer.applyGradients(new Map(names.map((k, i) => [k, accum![i]])), o.lr, o.maxGradNorm);
     return { loss: nll / total, tokens: total, grad_norm: step.gradNorm, skipped: step.skipped };

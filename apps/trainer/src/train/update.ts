@@ -61,6 +61,15 @@ export function microBatches(n: number, parts: number): Array<[number, number]> 
   return out;
 }
 
+/** Adds micro-batch gradients `g` to the running sums (disposing both inputs); the first call just takes `g`. */
+export function accumulate(accum: tf.Tensor[] | null, g: tf.Tensor[]): tf.Tensor[] {
+  if (accum === null) return g;
+  const next = accum.map((a, i) => tf.add(a, g[i]));
+  accum.forEach((t) => t.dispose());
+  g.forEach((t) => t.dispose());
+  return next;
+}
+
 /** The whole step's loss denominator, so micro-batch losses add up to the full-batch loss. */
 export function stepNormalizer(batch: UpdateBatch, cfg: RfaiConfig): number {
   const agg = cfg.rfai.loss_aggregation;
@@ -155,14 +164,7 @@ export function policyUpdate(ctx: UpdateContext, batch: UpdateBatch): UpdateMetr
         }, varList);
         ctx.policy.training = false;
         value.dispose();
-        const g = varList.map((v) => grads[v.name]);
-        if (accum === null) accum = g;
-        else {
-          const next: tf.Tensor[] = accum.map((a, i) => tf.add(a, g[i]));
-          accum.forEach((t) => t.dispose());
-          g.forEach((t) => t.dispose());
-          accum = next;
-        }
+        accum = accumulate(accum, varList.map((v) => grads[v.name]));
         const mm = metrics as PolicyLossMetrics | null;
         if (mm && epoch === cfg.rfai.update_epochs - 1) {
           const w = mm.num_tokens;
