@@ -16,6 +16,14 @@ export interface ScoreRequest {
   reference?: string;
   /** Optional caller id, echoed in batch results and used as the batch custom id base. */
   id?: string;
+  /**
+   * Hidden tests of the task in `language`: an array of test cases, each a block of statements that completes
+   * when the case passes (see @rfai/code-exec). When present, teachers that execute code run them and the
+   * fraction of cases passed decides most of the score. A single string is one case.
+   */
+  tests?: string | readonly string[];
+  /** The function or class name the prompt asks for (checked to be defined with a real body). */
+  entry_point?: string;
 }
 
 /** The four graded aspects, each in [0, 1]. */
