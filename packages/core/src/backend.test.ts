@@ -79,15 +79,21 @@ describe('backend selection', () => {
     await expect(initBackend({ threads: 1.5 })).rejects.toThrow('found 1.5');
   });
 
+  it('logs a thread count the cpu backend cannot use', async () => {
+    const info = await initBackend({ backend: 'cpu', threads: 2, log });
+    expect(info.reason).toBe('cpu asked for explicitly; threads=2 ignored: the cpu backend computes on 1 thread');
+    expect(lines).toEqual(['@rfai/core: threads=2 ignored: the cpu backend computes on 1 thread']);
+    expect((await initBackend({ backend: 'cpu', threads: 1, log })).reason).toBe('cpu asked for explicitly');
+  });
+
   it('auto falls back to wasm, logs why, and reports threads and SIMD', async () => {
     const info = await initBackend({ backend: 'auto', threads: 2, log });
     expect(tf.getBackend()).toBe('wasm');
     expect(info.name).toBe('wasm');
     expect(info.version).toBe('4.22.0');
     expect(info.simd).toBe(true);
-    expect(info.threads).toBe(1);
-    expect(info.reason).toMatch(/^auto: @tensorflow\/tfjs-node did not load .*, so wasm; SIMD binary from /);
-    expect(info.reason).toMatch(/threads=2 asked, 1 in use: tfjs 4.22 loads the single-threaded wasm binary under Node.js/);
+    expect(info.threads).toBe(2);
+    expect(info.reason).toMatch(/^auto: @tensorflow\/tfjs-node did not load .*, so wasm; threaded SIMD binary from .*, 2 threads$/);
     expect(lines[0]).toMatch(/^@rfai\/core: auto backend: @tensorflow\/tfjs-node did not load/);
     expect(getBackendInfo()).toBe(info);
     const y = tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]]));
@@ -97,9 +103,11 @@ describe('backend selection', () => {
   it('switches back to cpu and to wasm on request', async () => {
     expect((await initBackend({ backend: 'cpu' })).name).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');
+    // No thread count: the wasm module already made is kept.
     const w = await initBackend({ backend: 'wasm', log });
-    expect(w.reason).toMatch(/^wasm asked for explicitly; SIMD binary/);
+    expect(w.reason).toMatch(/^wasm asked for explicitly; threaded SIMD binary from .*, 2 threads$/);
     expect(tf.getBackend()).toBe('wasm');
+    expect(lines).toEqual([]);
   });
 
   it('loads the real @tensorflow/tfjs-node only if it is installed', async () => {

@@ -3,10 +3,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { getThreadsCount, setThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { tf } from './tf';
 import { BackendError, InvalidOptionError } from './errors';
+import { clearTransposeCache } from './wasm-fallbacks';
+import { MAX_WASM_THREADS, settleThreadPool, wasmThreadPool, withSingleThreadedWasm, withThreadedWasm } from './wasm-threads';
 
 /** Backends initBackend() can select. 'node' is @tensorflow/tfjs-node (libtensorflow). */
 export type BackendName = 'node' | 'wasm' | 'cpu';
@@ -19,9 +21,12 @@ export interface InitBackendOptions {
    */
   backend?: 'auto' | BackendName;
   /**
-   * Threads for the wasm backend (XNNPACK thread pool), a positive integer. Default: tfjs' own
-   * choice. In Node.js tfjs 4.22 runs wasm single-threaded whatever is asked (see BackendInfo.reason).
-   * Ignored by cpu (always 1 thread); tfjs-node sizes its own pool.
+   * Threads for the wasm backend's XNNPACK pool, a positive integer (at most 8 are used).
+   * Default 1: the single-threaded SIMD build. 2 or more starts tfjs' threaded SIMD build
+   * (pthreads on node:worker_threads; see wasm-threads.ts). The thread count is fixed when
+   * the wasm module is created: a later call with another count re-creates the module if no
+   * tensor lives on wasm, else logs that the count was not applied.
+   * Ignored by cpu (always 1 thread) and logged; tfjs-node sizes its own pool.
    */
   threads?: number;
   /** Receives one line whenever a fallback or an ignored setting happens. Default console.warn. */
@@ -52,7 +57,7 @@ export type ModuleLoader = (name: string) => unknown;
 // A computed name keeps bundlers from trying to inline the optional package.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 let moduleLoader: ModuleLoader = (name) => require(name);
-let wasmConfigured: { threads: number | undefined } | null = null;
+let wasmPathsSet = false;
 let current: BackendInfo | null = null;
 
 /** @internal Replaces how optional packages are loaded (tests only). Returns the previous loader. */
@@ -125,44 +130,117 @@ async function useNode(reasonPrefix: string, opts: InitBackendOptions, log: (l: 
   return { name: 'tensorflow', version, threads: os.availableParallelism(), simd: true, reason };
 }
 
-async function useWasm(reasonPrefix: string, opts: InitBackendOptions, log: (l: string) => void): Promise<BackendInfo> {
-  const notes: string[] = [];
-  if (wasmConfigured == null) {
-    setWasmPaths(wasmBinaryDir());
-    if (opts.threads != null) setThreadsCount(opts.threads);
-    wasmConfigured = { threads: opts.threads };
-  } else if (opts.threads != null && opts.threads !== wasmConfigured.threads && tf.engine().registry['wasm'] != null) {
-    notes.push(`threads=${opts.threads} ignored: the wasm module was already initialised in this process`);
-  }
-  let ok: boolean;
+/** Threads of the wasm module as last initialised by initBackend() (null: not yet). */
+let wasmThreads: number | null = null;
+
+/**
+ * Drops the initialised wasm backend so the next setBackend('wasm') creates a new module
+ * (tfjs creates one module per backend instance and reads the thread settings then).
+ */
+function recreateWasmBackend(): void {
+  const entry = (tf.engine() as unknown as { registryFactory: Record<string, { factory: () => unknown; priority: number }> }).registryFactory['wasm'];
+  clearTransposeCache();
+  tf.removeBackend('wasm');
+  tf.registerBackend('wasm', entry.factory as Parameters<typeof tf.registerBackend>[1], entry.priority);
+  wasmThreads = null;
+}
+
+/** Tensors held by the initialised wasm backend (the transposed-weight cache is dropped first). */
+function tensorsOnWasm(): number {
+  clearTransposeCache();
+  const backend = tf.engine().registry['wasm'];
+  return backend == null ? 0 : backend.numDataIds();
+}
+
+async function setWasm(): Promise<boolean> {
   try {
-    ok = await tf.setBackend('wasm');
+    return await tf.setBackend('wasm');
   } catch (e) {
     throw new BackendError(`wasm backend failed to initialise: ${(e as Error).message ?? String(e)}`, 'wasm', WASM_PACKAGE);
   }
+}
+
+async function useWasm(reasonPrefix: string, opts: InitBackendOptions, log: (l: string) => void): Promise<BackendInfo> {
+  const notes: string[] = [];
+  const dir = wasmBinaryDir();
+  if (!wasmPathsSet) {
+    setWasmPaths(dir);
+    wasmPathsSet = true;
+  }
+  const asked = opts.threads;
+  let target = asked ?? 1;
+  if (target > MAX_WASM_THREADS) {
+    notes.push(`threads=${target} capped at ${MAX_WASM_THREADS}: tfjs-backend-wasm 4.22 runs XNNPACK on at most ${MAX_WASM_THREADS} threads`);
+    target = MAX_WASM_THREADS;
+  }
+  // null: keep the module already initialised.
+  let init: number | null = target;
+  if (tf.engine().registry['wasm'] != null) {
+    const running = wasmThreads ?? getThreadsCount();
+    if (asked == null || target === running) init = null;
+    else {
+      const held = tensorsOnWasm();
+      if (held === 0) recreateWasmBackend();
+      else {
+        notes.push(
+          `threads=${asked} not applied: the wasm backend already runs ${running} thread${running === 1 ? '' : 's'} and holds ${held} tensor${held === 1 ? '' : 's'}; ` +
+            'call initBackend() before creating tensors on wasm (or dispose them first)',
+        );
+        init = null;
+      }
+    }
+  }
+  let ok: boolean;
+  if (init == null) ok = await setWasm();
+  else if (init > 1) {
+    let why = 'setBackend returned false';
+    try {
+      ok = await withThreadedWasm(init, () => tf.setBackend('wasm'));
+    } catch (e) {
+      ok = false;
+      why = (e as Error).message ?? String(e);
+    }
+    if (ok) settleThreadPool();
+    else {
+      notes.push(`threads=${init} not applied: the threaded wasm build failed to start (${why}); using the single-threaded build`);
+      if (tf.findBackendFactory('wasm') != null && tf.engine().registry['wasm'] != null) recreateWasmBackend();
+      ok = await withSingleThreadedWasm(setWasm);
+    }
+  } else ok = await withSingleThreadedWasm(setWasm);
   if (!ok) {
     throw new BackendError(
-      `wasm backend failed to initialise from ${wasmBinaryDir()}; reinstall ${WASM_PACKAGE} (\`npm install ${WASM_PACKAGE}@4.22.0\`)`,
+      `wasm backend failed to initialise from ${dir}; reinstall ${WASM_PACKAGE} (\`npm install ${WASM_PACKAGE}@4.22.0\`)`,
       'wasm',
       WASM_PACKAGE,
     );
   }
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-  const multithread = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
+  const threaded = wasmThreadPool() != null;
   const threads = getThreadsCount();
-  if (opts.threads != null && opts.threads !== threads && notes.length === 0) {
+  if (init != null) wasmThreads = threads;
+  if (init != null && init !== threads && !notes.some((n) => n.includes('not applied'))) {
     notes.push(
-      `threads=${opts.threads} asked, ${threads} in use: ` +
-        (multithread ? 'XNNPACK created a different pool size' : 'tfjs 4.22 loads the single-threaded wasm binary under Node.js (WASM_HAS_MULTITHREAD_SUPPORT is false, tensorflow/tfjs#3830)'),
+      `threads=${init} asked, ${threads} in use: ` +
+        (threaded ? 'XNNPACK created a different pool size' : `the ${simd ? 'SIMD' : 'non-SIMD'} runtime has no threaded tfjs build (it needs WebAssembly SIMD)`),
     );
   }
   for (const n of notes) log(`@rfai/core: ${n}`);
-  const reason = [reasonPrefix, `${simd ? 'SIMD' : 'non-SIMD'} binary from ${wasmBinaryDir()}`, ...notes].join('; ');
+  const cores = os.availableParallelism();
+  const how =
+    `${threaded ? 'threaded ' : ''}${simd ? 'SIMD' : 'non-SIMD'} binary from ${dir}, ${threads} thread${threads === 1 ? '' : 's'}` +
+    (asked == null && init != null ? ' (threads not set; set threads: N for XNNPACK on N threads)' : '') +
+    (threads > cores ? ` (more than the ${cores} cores Node.js reports: they time-share)` : '');
+  const reason = [reasonPrefix, how, ...notes].join('; ');
   return { name: 'wasm', version: version_wasm, threads, simd, reason };
 }
 
-async function useCpu(reason: string): Promise<BackendInfo> {
+async function useCpu(reason: string, opts: InitBackendOptions, log: (l: string) => void): Promise<BackendInfo> {
   await tf.setBackend('cpu');
+  if (opts.threads != null && opts.threads > 1) {
+    const note = `threads=${opts.threads} ignored: the cpu backend computes on 1 thread`;
+    log(`@rfai/core: ${note}`);
+    reason += `; ${note}`;
+  }
   return { name: 'cpu', version: version_cpu, threads: 1, simd: false, reason };
 }
 
@@ -185,7 +263,7 @@ export async function initBackend(opts: InitBackendOptions = {}): Promise<Backen
   const log = opts.log ?? ((line: string) => console.warn(line));
   let info: BackendInfo;
   if (choice === 'cpu') {
-    info = await useCpu('cpu asked for explicitly');
+    info = await useCpu('cpu asked for explicitly', opts, log);
   } else if (choice === 'node') {
     const loaded = loadNode();
     if (!loaded.ok) {
@@ -210,7 +288,7 @@ export async function initBackend(opts: InitBackendOptions = {}): Promise<Backen
       } catch (e) {
         const why = (e as Error).message;
         log(`@rfai/core: auto backend: wasm unavailable (${why}); using cpu`);
-        info = await useCpu(`auto: ${loaded.why}; wasm unavailable (${why}), so cpu`);
+        info = await useCpu(`auto: ${loaded.why}; wasm unavailable (${why}), so cpu`, opts, log);
       }
     }
   }

@@ -151,6 +151,20 @@ function hookDisposeData(backend: WasmBackendLike): void {
   backend.__rfaiTransposeCacheHook = true;
 }
 
+/**
+ * Frees every cached transposed operand (on the backend that made it). initBackend() calls
+ * this before it re-creates the wasm module, whose heap holds the copies.
+ */
+export function clearTransposeCache(): void {
+  const wasm = tf.engine().registry['wasm'] as WasmBackendLike | undefined;
+  for (const { info } of transposeCache.values()) {
+    // The hooked disposeData is keyed by sources, so freeing a copy directly leaves the map alone.
+    if (wasm != null && wasm.disposeData != null) wasm.disposeData(info.dataId, true);
+  }
+  transposeCache.clear();
+  transposeCacheBytes = 0;
+}
+
 /** Number of transposed operands cached and their bytes (for tests and diagnostics). */
 export function transposeCacheStats(): { entries: number; bytes: number } {
   return { entries: transposeCache.size, bytes: transposeCacheBytes };
