@@ -5,13 +5,17 @@
 // model with tool use supports, in messages and in batches alike; its `input` is the grade object.
 // Temperature: SDK 1.14 no longer has a `temperature` parameter (the API deprecated it), so none is sent; grading
 // determinism comes from the forced tool and the fixed rubric.
-import Anthropic from '@anthropic-ai/sdk';
+// The SDK is imported only when the first request is sent (see importSdk): types only at the top.
+import type Anthropic from '@anthropic-ai/sdk';
 import type { Message, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 import { BatchError, ProviderError } from './errors';
 import type { BulkEngine, BulkJobState, BulkReply } from './bulk';
-import { LlmTeacher, type Backend, type ChatReply } from './llm-teacher';
+import { assertSdkInstalled, importSdk, LlmTeacher, type Backend, type ChatReply } from './llm-teacher';
 import { readApiKey, type ResolvedTeacherOptions } from './options';
 import type { ChatRequest } from './rubric';
+
+/** The npm package and version range of the SDK the Anthropic teacher uses. */
+export const ANTHROPIC_SDK = { name: '@anthropic-ai/sdk', range: '^1.14.0' } as const;
 
 /** Default base URL of the Anthropic API (explicit, so ANTHROPIC_BASE_URL in the environment does not redirect grading). */
 export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
@@ -65,22 +69,40 @@ interface AnthropicSettings {
   timeoutMs: number;
 }
 
-/** One-request backend over @anthropic-ai/sdk (its own retries off: LlmTeacher retries and counts every attempt). */
+/**
+ * One-request backend over @anthropic-ai/sdk (its own retries off: LlmTeacher retries and counts every attempt).
+ * The SDK is loaded and the client created on the first request; the constructor only checks that it is installed.
+ */
 export class AnthropicBackend implements Backend {
   readonly provider = 'anthropic' as const;
   readonly baseURL: string;
   readonly bulk: BulkEngine;
-  readonly client: Anthropic;
+  private clientPromise?: Promise<Anthropic>;
 
   constructor(private readonly s: AnthropicSettings) {
     this.baseURL = s.baseURL;
-    // the teacher aborts at timeoutMs; the SDK's own timeout is a backstop a little later
-    this.client = new Anthropic({ apiKey: s.apiKey, baseURL: s.baseURL, timeout: s.timeoutMs + 1000, maxRetries: 0, logLevel: 'off' });
-    this.bulk = new AnthropicBatchEngine(this.client, s);
+    assertSdkInstalled(ANTHROPIC_SDK.name, ANTHROPIC_SDK.range, 'anthropic');
+    this.bulk = new AnthropicBatchEngine(() => this.client(), s);
+  }
+
+  /** The client (the SDK loaded once; a failed load is retried by the next call). */
+  client(): Promise<Anthropic> {
+    if (this.clientPromise === undefined) {
+      const p = importSdk(ANTHROPIC_SDK.name, ANTHROPIC_SDK.range, 'anthropic', () => import('@anthropic-ai/sdk')).then(
+        // the teacher aborts at timeoutMs; the SDK's own timeout is a backstop a little later
+        (m) => new m.Anthropic({ apiKey: this.s.apiKey, baseURL: this.s.baseURL, timeout: this.s.timeoutMs + 1000, maxRetries: 0, logLevel: 'off' }),
+      );
+      p.catch(() => {
+        if (this.clientPromise === p) this.clientPromise = undefined;
+      });
+      this.clientPromise = p;
+    }
+    return this.clientPromise;
   }
 
   async chat(req: ChatRequest, maxTokens: number, signal: AbortSignal): Promise<ChatReply> {
-    const message = await this.client.messages.create(anthropicParams(req, { model: this.s.model, maxTokens }), { signal });
+    const client = await this.client();
+    const message = await client.messages.create(anthropicParams(req, { model: this.s.model, maxTokens }), { signal });
     return replyFromMessage(message, req.schema && toolName(req.schema.name));
   }
 }
@@ -92,14 +114,14 @@ export class AnthropicBatchEngine implements BulkEngine {
   private readonly tools = new Map<string, string | undefined>();
 
   constructor(
-    private readonly client: Anthropic,
+    private readonly client: () => Promise<Anthropic>,
     private readonly s: AnthropicSettings,
   ) {
     this.model = s.model;
   }
 
   async submit(requests: { customId: string; request: ChatRequest }[], maxTokens: number): Promise<string> {
-    const batch = await this.client.messages.batches.create({
+    const batch = await (await this.client()).messages.batches.create({
       requests: requests.map((r) => ({
         custom_id: r.customId,
         params: anthropicParams(r.request, { model: this.s.model, maxTokens }),
@@ -110,7 +132,7 @@ export class AnthropicBatchEngine implements BulkEngine {
   }
 
   async state(batchId: string): Promise<BulkJobState> {
-    const b = await this.client.messages.batches.retrieve(batchId);
+    const b = await (await this.client()).messages.batches.retrieve(batchId);
     const c = b.request_counts;
     return {
       status: b.processing_status,
@@ -123,7 +145,7 @@ export class AnthropicBatchEngine implements BulkEngine {
   async results(batchId: string): Promise<Map<string, BulkReply>> {
     const out = new Map<string, BulkReply>();
     const base = { provider: this.provider, model: this.model };
-    for await (const r of await this.client.messages.batches.results(batchId)) {
+    for await (const r of await (await this.client()).messages.batches.results(batchId)) {
       const res = r.result;
       if (res.type === 'succeeded') {
         // scoreBulk only sends grade requests; a resumed batch has no local record, so default to the grade tool

@@ -1,10 +1,11 @@
 // The shared machinery of LLM teachers: cache, concurrency, rate limit, retries, circuit, validation, usage.
 // Providers (openai.ts, anthropic.ts, openai-compatible.ts) supply a Backend that makes one request.
+import { createRequire } from 'node:module';
 import Ajv, { type ValidateFunction } from 'ajv';
 import pLimit from 'p-limit';
 import { cacheKey, ReplyCache } from './cache';
 import { Circuit } from './circuit';
-import { BadResponseError, TeacherError } from './errors';
+import { BadResponseError, TeacherError, TeacherOptionsError } from './errors';
 import type { ResolvedTeacherOptions } from './options';
 import { estimateTokens, RateLimiter } from './rate-limit';
 import { checkScoreRequest } from './request';
@@ -55,6 +56,60 @@ export interface Backend {
   readonly bulk?: BulkEngine;
 }
 
+/**
+ * Loads a provider SDK on first use. The SDKs (openai, @anthropic-ai/sdk) cost about a second and 20-40 MB to load,
+ * so `import '@rfai/teacher-clients'` loads neither; a teacher loads its own when it sends its first request.
+ * `load` must be a literal `() => import('pkg')` so bundlers keep the import.
+ * @throws TeacherOptionsError (option 'provider') naming the package to install when it is not installed.
+ */
+export async function importSdk<T>(pkg: string, range: string, provider: TeacherProvider, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (e) {
+    if (isMissingModule(e, pkg)) throw missingSdkError(pkg, range, provider, e);
+    throw e;
+  }
+}
+
+/**
+ * Checks without loading it that `pkg` can be found from this package, so createTeacher fails at once (not at the
+ * first request) when a provider's SDK is not installed.
+ * @throws TeacherOptionsError naming the package to install.
+ */
+export function assertSdkInstalled(pkg: string, range: string, provider: TeacherProvider): void {
+  let resolve: (id: string) => string;
+  try {
+    // __filename exists in CJS and is shimmed in the ESM build (tsup shims: true)
+    resolve = createRequire(__filename).resolve;
+  } catch {
+    return; // no CommonJS resolver here (an unusual bundle): the first request reports a missing SDK
+  }
+  try {
+    resolve(pkg);
+  } catch (e) {
+    if (isMissingModule(e, pkg)) throw missingSdkError(pkg, range, provider, e);
+  }
+}
+
+/** Whether `e` says that module `pkg` (not one of its own imports) cannot be found. */
+export function isMissingModule(e: unknown, pkg: string): boolean {
+  const err = e as { code?: string; message?: string };
+  if (err?.code !== 'MODULE_NOT_FOUND' && err?.code !== 'ERR_MODULE_NOT_FOUND') return false;
+  const msg = String(err.message ?? '');
+  return msg.includes(`'${pkg}'`) || msg.includes(`"${pkg}"`) || msg.includes(`/node_modules/${pkg}/`);
+}
+
+/** The error for a provider whose SDK is not installed. */
+export function missingSdkError(pkg: string, range: string, provider: TeacherProvider, cause?: unknown): TeacherOptionsError {
+  const err = new TeacherOptionsError(
+    'provider',
+    `the ${provider} teacher needs the npm package '${pkg}', which is not installed: run \`npm install ${pkg}@${range}\` ` +
+      `(the offline teacher needs no SDK)`,
+  );
+  if (cause !== undefined) Object.defineProperty(err, 'cause', { value: cause, enumerable: false });
+  return err;
+}
+
 const ZERO: TeacherUsage = Object.freeze({ input_tokens: 0, output_tokens: 0 }) as TeacherUsage;
 
 interface Grade {
@@ -67,9 +122,20 @@ interface Preference {
   confidence: number;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validateGrade = ajv.compile<Grade>(GRADE_VALIDATION_SCHEMA as unknown as Record<string, unknown>);
-const validatePreference = ajv.compile<Preference>(COMPARE_VALIDATION_SCHEMA as unknown as Record<string, unknown>);
+// Compiled on first use (about 60 ms), so importing the package for the offline teacher does not pay for it.
+let validators: { grade: ValidateFunction<Grade>; preference: ValidateFunction<Preference> } | undefined;
+function getValidators(): NonNullable<typeof validators> {
+  if (validators === undefined) {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    validators = {
+      grade: ajv.compile<Grade>(GRADE_VALIDATION_SCHEMA as unknown as Record<string, unknown>),
+      preference: ajv.compile<Preference>(COMPARE_VALIDATION_SCHEMA as unknown as Record<string, unknown>),
+    };
+  }
+  return validators;
+}
+const validateGrade = (): ValidateFunction<Grade> => getValidators().grade;
+const validatePreference = (): ValidateFunction<Preference> => getValidators().preference;
 
 /** Parses a reply as JSON and validates it; returns the value or the list of problems. */
 export function parseReply<T>(text: string, validate: ValidateFunction<T>): { ok: true; value: T } | { ok: false; problems: string[] } {
@@ -150,7 +216,7 @@ export class LlmTeacher implements Teacher {
       return { ...hit, teacher: this.provider, model: this.model, usage: { ...ZERO }, cached: true, latency_ms: performance.now() - t0, cost_usd: 0 };
     }
     return this.guarded(async () => {
-      const { value, usage, cost } = await this.structured(scoreRequest(request, GRADE_SCHEMA as unknown as Record<string, unknown>), validateGrade, 'grade');
+      const { value, usage, cost } = await this.structured(scoreRequest(request, GRADE_SCHEMA as unknown as Record<string, unknown>), validateGrade(), 'grade');
       const stored: StoredScore = { score: combineBreakdown(value.breakdown), breakdown: value.breakdown, rationale: value.rationale };
       this.cache?.set(key, stored);
       return { ...stored, teacher: this.provider, model: this.model, usage, cached: false, latency_ms: performance.now() - t0, cost_usd: cost };
@@ -214,7 +280,7 @@ export class LlmTeacher implements Teacher {
     }
     return this.guarded(async () => {
       const req = compareRequest(prompt, language, a, b, options.reference, COMPARE_SCHEMA as unknown as Record<string, unknown>);
-      const { value, usage, cost } = await this.structured(req, validatePreference, 'preference');
+      const { value, usage, cost } = await this.structured(req, validatePreference(), 'preference');
       const stored: Preference = { preferred: value.preferred, confidence: value.confidence, rationale: value.rationale };
       this.cache?.set(key, stored);
       return { ...stored, teacher: this.provider, model: this.model, usage, cached: false, latency_ms: performance.now() - t0, cost_usd: cost };
@@ -270,7 +336,7 @@ export class LlmTeacher implements Teacher {
         return;
       }
       const cost = this.tracker.addRequest(this.model, r.usage, LlmTeacher.BULK_DISCOUNT);
-      const parsed = r.problem === undefined ? parseReply(r.text, validateGrade) : { ok: false as const, problems: [r.problem] };
+      const parsed = r.problem === undefined ? parseReply(r.text, validateGrade()) : { ok: false as const, problems: [r.problem] };
       if (!parsed.ok) {
         this.tracker.addFailure();
         out[i] = { ok: false, error: this.badResponse(r.text, parsed.problems) };

@@ -1,12 +1,23 @@
 // The OpenAI teacher: chat completions with a strict JSON-schema response_format, and the Batch API for bulk.
-import OpenAI, { toFile } from 'openai';
+// The openai SDK is imported only when the first request is sent (see importSdk): types only at the top.
+import type OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { ProviderError } from './errors';
 import type { BulkEngine, BulkJobState, BulkReply } from './bulk';
-import { LlmTeacher, type Backend, type ChatReply } from './llm-teacher';
+import { assertSdkInstalled, importSdk, LlmTeacher, type Backend, type ChatReply } from './llm-teacher';
 import { readApiKey, type ResolvedTeacherOptions } from './options';
 import type { ChatRequest } from './rubric';
 import type { TeacherProvider } from './teacher';
+
+/** The npm package and version range of the SDK the OpenAI and OpenAI-compatible teachers use. */
+export const OPENAI_SDK = { name: 'openai', range: '^6.0.0' } as const;
+
+type OpenAIModule = typeof import('openai');
+
+/** The openai SDK module, loaded once on first use. */
+function loadOpenAI(provider: TeacherProvider): Promise<OpenAIModule> {
+  return importSdk(OPENAI_SDK.name, OPENAI_SDK.range, provider, () => import('openai'));
+}
 
 /** Default base URL of the OpenAI API (passed explicitly so OPENAI_BASE_URL in the environment does not redirect grading). */
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -55,24 +66,50 @@ export interface OpenAIBackendSettings {
   batch: boolean;
 }
 
-/** One-request backend over the openai SDK (its own retries are off: LlmTeacher retries, so every attempt is paced and counted). */
+/** The SDK module and a client, created on the first request. */
+interface OpenAISdk {
+  module: OpenAIModule;
+  client: OpenAI;
+}
+
+/**
+ * One-request backend over the openai SDK (its own retries are off: LlmTeacher retries, so every attempt is paced
+ * and counted). The SDK is loaded and the client created on the first request; the constructor only checks that
+ * the package is installed.
+ */
 export class OpenAIBackend implements Backend {
   readonly provider: TeacherProvider;
   readonly baseURL: string;
   readonly bulk?: BulkEngine;
-  readonly client: OpenAI;
+  private sdkPromise?: Promise<OpenAISdk>;
 
   constructor(private readonly s: OpenAIBackendSettings) {
     this.provider = s.provider;
     this.baseURL = s.baseURL;
-    // the teacher aborts at timeoutMs; the SDK's own timeout is a backstop a little later
-    this.client = new OpenAI({ apiKey: s.apiKey, baseURL: s.baseURL, timeout: s.timeoutMs + 1000, maxRetries: 0, logLevel: 'off' });
-    if (s.batch) this.bulk = new OpenAIBatchEngine(this.client, s);
+    assertSdkInstalled(OPENAI_SDK.name, OPENAI_SDK.range, s.provider);
+    if (s.batch) this.bulk = new OpenAIBatchEngine(() => this.sdk(), s);
+  }
+
+  /** The SDK and the client (loaded once; a failed load is retried by the next call). */
+  sdk(): Promise<OpenAISdk> {
+    if (this.sdkPromise === undefined) {
+      const p = loadOpenAI(this.s.provider).then((module) => ({
+        module,
+        // the teacher aborts at timeoutMs; the SDK's own timeout is a backstop a little later
+        client: new module.OpenAI({ apiKey: this.s.apiKey, baseURL: this.s.baseURL, timeout: this.s.timeoutMs + 1000, maxRetries: 0, logLevel: 'off' }),
+      }));
+      p.catch(() => {
+        if (this.sdkPromise === p) this.sdkPromise = undefined;
+      });
+      this.sdkPromise = p;
+    }
+    return this.sdkPromise;
   }
 
   async chat(req: ChatRequest, maxTokens: number, signal: AbortSignal): Promise<ChatReply> {
     const body = openAIChatBody(req, { model: this.s.model, temperature: this.s.temperature, maxTokens, legacyMaxTokens: this.s.legacyMaxTokens });
-    const completion = await this.client.chat.completions.create(body, { signal });
+    const { client } = await this.sdk();
+    const completion = await client.chat.completions.create(body, { signal });
     return replyFromCompletion(completion, maxTokens);
   }
 }
@@ -89,7 +126,7 @@ export class OpenAIBatchEngine implements BulkEngine {
   readonly model: string;
 
   constructor(
-    private readonly client: OpenAI,
+    private readonly sdk: () => Promise<OpenAISdk>,
     private readonly s: OpenAIBackendSettings,
   ) {
     this.provider = s.provider;
@@ -105,8 +142,9 @@ export class OpenAIBatchEngine implements BulkEngine {
         body: openAIChatBody(r.request, { model: this.s.model, temperature: this.s.temperature, maxTokens, legacyMaxTokens: this.s.legacyMaxTokens }),
       }),
     );
-    const file = await this.client.files.create({ file: await toFile(Buffer.from(lines.join('\n') + '\n'), 'rfai-batch.jsonl'), purpose: 'batch' });
-    const batch = await this.client.batches.create({
+    const { module, client } = await this.sdk();
+    const file = await client.files.create({ file: await module.toFile(Buffer.from(lines.join('\n') + '\n'), 'rfai-batch.jsonl'), purpose: 'batch' });
+    const batch = await client.batches.create({
       input_file_id: file.id,
       endpoint: '/v1/chat/completions',
       completion_window: '24h',
@@ -116,7 +154,8 @@ export class OpenAIBatchEngine implements BulkEngine {
   }
 
   async state(batchId: string): Promise<BulkJobState> {
-    const b = await this.client.batches.retrieve(batchId);
+    const { client } = await this.sdk();
+    const b = await client.batches.retrieve(batchId);
     const done = b.status === 'completed' || b.status === 'failed' || b.status === 'expired' || b.status === 'cancelled';
     let failure: string | undefined;
     if (b.status === 'failed') {
@@ -129,11 +168,12 @@ export class OpenAIBatchEngine implements BulkEngine {
   }
 
   async results(batchId: string): Promise<Map<string, BulkReply>> {
-    const b = await this.client.batches.retrieve(batchId);
+    const { client } = await this.sdk();
+    const b = await client.batches.retrieve(batchId);
     const out = new Map<string, BulkReply>();
     for (const fileId of [b.output_file_id, b.error_file_id]) {
       if (fileId == null) continue;
-      const text = await (await this.client.files.content(fileId)).text();
+      const text = await (await client.files.content(fileId)).text();
       for (const line of text.split('\n')) {
         if (line.trim() === '') continue;
         const rec = JSON.parse(line) as BatchOutputLine;
