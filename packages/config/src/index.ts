@@ -13,6 +13,7 @@ export type {
   EvaluationSection,
   SftSection,
   LoggingSection,
+  ServerSection,
   HardwareSection,
 } from './types';
 export { ConfigError, formatProblem } from './errors';

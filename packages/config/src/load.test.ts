@@ -69,9 +69,9 @@ describe('the schema documents every key', () => {
     expect(keys.length).toBeGreaterThan(80);
     expect(configSchema.additionalProperties).toBe(false);
   });
-  it('defaults cover the nine sections', () => {
+  it('defaults cover the ten sections', () => {
     expect(Object.keys(defaultConfig()).sort()).toEqual(
-      ['data', 'evaluation', 'hardware', 'logging', 'model', 'rfai', 'sft', 'teacher', 'training'].sort(),
+      ['data', 'evaluation', 'hardware', 'logging', 'model', 'rfai', 'server', 'sft', 'teacher', 'training'].sort(),
     );
   });
 });

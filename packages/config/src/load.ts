@@ -320,6 +320,7 @@ export const RESUME_MUTABLE_KEYS = [
   'training.save_total_limit',
   'training.output_dir',
   'logging',
+  'server',
   'hardware',
   'teacher.concurrency',
   'teacher.timeout_ms',

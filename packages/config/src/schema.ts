@@ -339,6 +339,26 @@ export const configSchema: SchemaNode = {
       log_level: oneOf('Console verbosity.', ['debug', 'info', 'warn', 'error'], 'info'),
       samples_to_log: int('Prompt/completion/score samples written as TensorBoard text every logging step.', 4, { minimum: 0, maximum: 100 }),
     }),
+    server: section(
+      'The reward server (`npx nx run reward-server:serve`): the teacher section over HTTP for distributed RL engines (OpenRLHF, verl, TRL). Binding anything but loopback requires a token (--token or RFAI_SERVER_TOKEN).',
+      {
+        host: str('Address to bind. 127.0.0.1: this machine only. Any other address (0.0.0.0, a LAN address) requires a token.', '127.0.0.1', { minLength: 1 }),
+        port: int('TCP port. 0: a free port, printed at startup ("listening on http://HOST:PORT").', 8765, { minimum: 0, maximum: 65535 }),
+        body_limit_bytes: int('Largest request body in bytes; larger bodies get 413.', 16777216, { minimum: 1024, maximum: 1073741824 }),
+        max_items_per_request: int('Most queries (get_reward) or items (v1/grade) in one request; more get 413.', 1024, { minimum: 1, maximum: 100000 }),
+        request_timeout_ms: int('A request still grading after this many milliseconds gets 504 (its items are not scored).', 300000, { minimum: 100, maximum: 86400000 }),
+        max_concurrent_requests: int('Requests graded at once; further requests wait in the queue.', 32, { minimum: 1, maximum: 4096 }),
+        max_queued_requests: int('Requests that may wait for a grading slot; beyond it the server answers 429 with Retry-After.', 64, { minimum: 0, maximum: 100000 }),
+        retry_after_s: int('Seconds sent in Retry-After with a 429.', 1, { minimum: 1, maximum: 3600 }),
+        shutdown_timeout_ms: int('On SIGTERM/SIGINT: stop accepting, finish in-flight requests for at most this long, then exit.', 30000, { minimum: 0, maximum: 3600000 }),
+        failure_reward: num(
+          'get_reward only: the reward sent for a query the teacher failed to grade. null: answer the whole request with HTTP 502 and the reasons (OpenRLHF retries it), so no invented reward reaches training; a number is sent instead and counted in extra_logs.grading_failed.',
+          null,
+          {},
+          true,
+        ),
+      },
+    ),
     hardware: section('Where tensors run.', {
       backend: oneOf(
         'TensorFlow.js backend. auto: tfjs-node when installed, else wasm, else cpu; node: native libtensorflow (@tensorflow/tfjs-node); wasm: WebAssembly (~30x cpu); cpu: pure JavaScript.',

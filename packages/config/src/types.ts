@@ -130,6 +130,19 @@ export interface HardwareSection {
   threads: number | null;
 }
 
+export interface ServerSection {
+  host: string;
+  port: number;
+  body_limit_bytes: number;
+  max_items_per_request: number;
+  request_timeout_ms: number;
+  max_concurrent_requests: number;
+  max_queued_requests: number;
+  retry_after_s: number;
+  shutdown_timeout_ms: number;
+  failure_reward: number | null;
+}
+
 /** A complete, validated configuration. */
 export interface RfaiConfig {
   model: ModelSection;
@@ -140,5 +153,6 @@ export interface RfaiConfig {
   data: DataSection;
   evaluation: EvaluationSection;
   logging: LoggingSection;
+  server: ServerSection;
   hardware: HardwareSection;
 }
