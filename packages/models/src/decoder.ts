@@ -9,7 +9,8 @@ import { tf, type Rng } from '@rfai/core';
 import { architectureFor, type Architecture } from './architecture';
 import { headDim, parseModelConfig, type ModelConfig } from './config';
 import { ModelUsageError } from './errors';
-import { matmul, prefersPretransposed } from './matmul';
+import { tokenStats, type TokenStatsOptions } from './lm-head';
+import { forwardXWt, linearProduct, matmul, tapeIsOn } from './matmul';
 import { RopeTables } from './rope';
 
 /** Additive attention bias for masked keys; large but finite so fully-masked (padding) rows stay finite. */
@@ -77,10 +78,14 @@ export class CausalLM {
   readonly arch: Architecture;
   readonly rope: RopeTables;
   private disposed = false;
+  /**
+   * Recompute each decoder layer in the backward pass instead of keeping its activations (gradient
+   * checkpointing): activation memory falls from every layer's intermediates to one layer's plus each layer's
+   * input, for about one more forward pass of compute. Same gradients. Default false.
+   */
+  gradientCheckpointing = false;
   /** How one-position (decode) attention is computed: batched products or broadcast multiply + sum. */
   static decodeAttention: 'matmul' | 'broadcast' = 'broadcast';
-  /** Transposed weights ([in, out]) for repeated no-grad use (generation on wasm); null when not active. */
-  private pretransposed: Map<string, tf.Tensor> | null = null;
 
   /**
    * Wraps existing variables (use createModel / loadModel rather than calling this directly).
@@ -131,22 +136,24 @@ export class CausalLM {
     return tf.mul(tf.mul(x, tf.rsqrt(tf.add(ms, this.config.rms_norm_eps))), w);
   }
 
-  /** y = x W^T (+ b) (+ LoRA: scaling * dropout(x) A^T B^T). x [N, in] -> [N, out]. */
-  private linear(x: tf.Tensor2D, module: string): tf.Tensor2D {
-    const wt = this.pretransposed?.get(module);
-    let y = (wt ? tf.matMul(x, wt) : matmul(x, this.weight(`${module}.weight`), true)) as tf.Tensor2D;
+  /**
+   * y = x W^T (+ b) (+ LoRA: scaling * dropout(x) A^T B^T). x [N, in] -> [N, out]. `seeds` numbers the dropout
+   * masks of one layer, so that a recomputed layer (gradient checkpointing) draws the same masks.
+   */
+  private linear(x: tf.Tensor2D, module: string, seeds?: { base: number; next: number }): tf.Tensor2D {
+    let y = linearProduct(x, this.weight(`${module}.weight`));
     const b = this.params.get(`${module}.bias`);
     if (b) y = tf.add(y, b);
     const a = this.adaptersEnabled ? this.lora.get(module) : undefined;
     if (a) {
       let xi = x;
       if (this.training && a.dropout > 0) {
-        const seed = this.dropoutRng ? Math.floor(this.dropoutRng.uniform() * 2 ** 31) : 0;
+        const seed = seeds ? (seeds.base + seeds.next++) % 2 ** 31 : 0;
         const keep = tf.cast(tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, 'float32', seed), a.dropout), 'float32');
         xi = tf.mul(x, tf.div(keep, 1 - a.dropout));
       }
-      const low = matmul(xi, a.A, true); // [N, r]
-      y = tf.add(y, tf.mul(matmul(low, a.B, true), a.scaling)); // [N, out]
+      const low = linearProduct(xi, a.A); // [N, r]
+      y = tf.add(y, tf.mul(linearProduct(low, a.B), a.scaling)); // [N, out]
     }
     return y;
   }
@@ -173,7 +180,9 @@ export class CausalLM {
     sin: tf.Tensor,
     bias: tf.Tensor4D,
     past?: { k: tf.Tensor3D; v: tf.Tensor3D },
+    dropoutSeed = 0,
   ): { x: tf.Tensor2D; k: tf.Tensor3D; v: tf.Tensor3D } {
+    const seeds = { base: dropoutSeed, next: 0 };
     const c = this.config;
     const H = c.num_attention_heads;
     const KV = c.num_key_value_heads;
@@ -183,9 +192,9 @@ export class CausalLM {
 
     // Attention block.
     const h = this.rmsNorm(x, this.weight(`${p}.input_layernorm.weight`)) as tf.Tensor2D; // [N, E]
-    let q = tf.reshape(this.linear(h, `${p}.self_attn.q_proj`), [B, T, H, D]) as tf.Tensor4D; // [B, T, H, D]
-    let k = tf.reshape(this.linear(h, `${p}.self_attn.k_proj`), [B, T, KV, D]) as tf.Tensor4D; // [B, T, KV, D]
-    const v = tf.reshape(this.linear(h, `${p}.self_attn.v_proj`), [B, T, KV, D]); // [B, T, KV, D]
+    let q = tf.reshape(this.linear(h, `${p}.self_attn.q_proj`, seeds), [B, T, H, D]) as tf.Tensor4D; // [B, T, H, D]
+    let k = tf.reshape(this.linear(h, `${p}.self_attn.k_proj`, seeds), [B, T, KV, D]) as tf.Tensor4D; // [B, T, KV, D]
+    const v = tf.reshape(this.linear(h, `${p}.self_attn.v_proj`, seeds), [B, T, KV, D]); // [B, T, KV, D]
     if (this.arch.qkNorm) {
       // qwen3: RMSNorm over D of every head, before RoPE.
       q = this.rmsNorm(q, this.weight(`${p}.self_attn.q_norm.weight`)) as tf.Tensor4D;
@@ -217,14 +226,14 @@ export class CausalLM {
       B * T,
       H * D,
     ]) as tf.Tensor2D; // [N, H*D]
-    x = tf.add(x, this.linear(ctx, `${p}.self_attn.o_proj`));
+    x = tf.add(x, this.linear(ctx, `${p}.self_attn.o_proj`, seeds));
 
     // MLP block: down(silu(gate(x)) * up(x)).
     const h2 = this.rmsNorm(x, this.weight(`${p}.post_attention_layernorm.weight`)) as tf.Tensor2D;
-    const gate = this.linear(h2, `${p}.mlp.gate_proj`); // [N, F]
-    const up = this.linear(h2, `${p}.mlp.up_proj`);
+    const gate = this.linear(h2, `${p}.mlp.gate_proj`, seeds); // [N, F]
+    const up = this.linear(h2, `${p}.mlp.up_proj`, seeds);
     const act = tf.mul(tf.mul(gate, tf.sigmoid(gate)), up) as tf.Tensor2D;
-    x = tf.add(x, this.linear(act, `${p}.mlp.down_proj`));
+    x = tf.add(x, this.linear(act, `${p}.mlp.down_proj`, seeds));
     return { x, k: kh, v: vh };
   }
 
@@ -233,7 +242,9 @@ export class CausalLM {
   /**
    * Runs the decoder stack and the final norm. Returns hidden states [B*T, E] and, per layer, the full keys and
    * values [B*KV, S, D] (past + new). Every returned tensor is new: the caller disposes them (call inside tf.tidy
-   * and return what you keep). Differentiable.
+   * and return what you keep). Each layer's intermediates are freed as soon as the layer is done (under a
+   * gradient tape the tape keeps what the backward pass needs; with {@link gradientCheckpointing} only each
+   * layer's input). Differentiable.
    */
   hiddenStates(inp: DecoderInputs): { hidden: tf.Tensor2D; present: KVCache } {
     this.checkAlive();
@@ -247,8 +258,16 @@ export class CausalLM {
     const sinT = tf.tensor4d(sin, [B, T, 1, D]);
     let x = tf.gather(this.weight('model.embed_tokens.weight'), tf.reshape(inp.ids, [-1])) as tf.Tensor2D; // [N, E]
     const present: KVCache = { layers: [] };
+    const checkpoint = this.gradientCheckpointing && tapeIsOn();
+    const dropout = this.training && [...this.lora.values()].some((a) => a.dropout > 0);
     for (let i = 0; i < this.config.num_hidden_layers; i++) {
-      const r = this.layer(i, x, B, T, cosT, sinT, inp.bias, inp.past?.layers[i]);
+      const past = inp.past?.layers[i];
+      const seed = dropout && this.dropoutRng ? Math.floor(this.dropoutRng.uniform() * 2 ** 31) : 0;
+      const xi = x;
+      const r = checkpoint
+        ? this.checkpointedLayer(i, xi, B, T, cosT, sinT, inp.bias, past, seed)
+        : tf.tidy(() => this.layer(i, xi, B, T, cosT, sinT, inp.bias, past, seed));
+      if (i > 0) xi.dispose(); // a layer's input is kept by the tape when the backward pass needs it
       x = r.x;
       present.layers.push({ k: r.k, v: r.v });
     }
@@ -256,32 +275,95 @@ export class CausalLM {
     return { hidden, present };
   }
 
-  /** LM head: hidden [M, E] -> logits [M, V] (the caller disposes). Differentiable. */
-  logits(hidden: tf.Tensor2D): tf.Tensor2D {
-    const wt = this.pretransposed?.get('lm_head');
-    return (wt ? tf.matMul(hidden, wt) : matmul(hidden, this.lmHeadWeight(), true)) as tf.Tensor2D;
+  /** Trainable variables that layer i reads: its base parameters when they train, and its enabled adapters. */
+  private layerTrainables(i: number): tf.Variable[] {
+    const prefix = `model.layers.${i}.`;
+    const out: tf.Variable[] = [];
+    for (const [k, v] of this.params) if (k.startsWith(prefix) && v.trainable) out.push(v);
+    if (this.adaptersEnabled) {
+      for (const [k, a] of this.lora) {
+        if (!k.startsWith(prefix)) continue;
+        if (a.A.trainable) out.push(a.A);
+        if (a.B.trainable) out.push(a.B);
+      }
+    }
+    return out;
   }
 
   /**
-   * Runs `fn` with transposed copies of the weights held for its duration when the backend prefers them
-   * (wasm), for repeated no-grad forwards such as generation. Do not compute gradients inside `fn`: the copies
-   * are constants. Memory: one extra copy of the linear weights while `fn` runs (skipped above 100 M parameters).
+   * Layer i under gradient checkpointing: the forward keeps only its inputs; the backward recomputes the layer
+   * under a nested tape and takes the vector-Jacobian product there. The layer's three outputs travel as one
+   * flat tensor (a custom gradient has one output) and are split again here.
    */
-  withInferenceWeights<R>(fn: () => R): R {
-    // Above ~100 M parameters the copy would not fit the wasm heap (4 GiB at most) next to the weights.
-    if (!prefersPretransposed() || this.pretransposed || this.numParameters > 100e6) return fn();
-    const map = new Map<string, tf.Tensor>();
-    for (const [key, w] of this.params) {
-      if (key.endsWith('_proj.weight')) map.set(key.slice(0, -'.weight'.length), tf.transpose(w));
-    }
-    map.set('lm_head', tf.transpose(this.lmHeadWeight()));
-    this.pretransposed = map;
-    try {
-      return fn();
-    } finally {
-      this.pretransposed = null;
-      for (const t of map.values()) t.dispose();
-    }
+  private checkpointedLayer(
+    i: number,
+    x: tf.Tensor2D,
+    B: number,
+    T: number,
+    cos: tf.Tensor,
+    sin: tf.Tensor,
+    bias: tf.Tensor4D,
+    past: { k: tf.Tensor3D; v: tf.Tensor3D } | undefined,
+    seed: number,
+  ): { x: tf.Tensor2D; k: tf.Tensor3D; v: tf.Tensor3D } {
+    const vars = this.layerTrainables(i);
+    const acts: tf.Tensor[] = past ? [x, past.k, past.v] : [x];
+    const KV = this.config.num_key_value_heads;
+    const D = headDim(this.config);
+    const S = (past ? past.k.shape[1] : 0) + T;
+    const kShape: [number, number, number] = [B * KV, S, D];
+    const run = (a: tf.Tensor[]): tf.Tensor =>
+      tf.tidy(() => {
+        const r = this.layer(i, a[0] as tf.Tensor2D, B, T, cos, sin, bias, a.length > 1 ? { k: a[1] as tf.Tensor3D, v: a[2] as tf.Tensor3D } : undefined, seed);
+        return tf.concat([tf.reshape(r.x, [-1]), tf.reshape(r.k, [-1]), tf.reshape(r.v, [-1])]);
+      });
+    const f = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const save = args[args.length - 1] as tf.GradSaveFunc;
+      const inputs = args.slice(0, acts.length) as tf.Tensor[];
+      save(inputs);
+      return {
+        value: run(inputs),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          // A tape inside a backward pass: tfjs' engine replaces (and finally nulls) the outer pass's tape list,
+          // which the outer pass still needs to free its saved tensors, so it is put back afterwards.
+          const engine = tf.engine();
+          const outer = engine.state.activeTape;
+          try {
+            const xs = [...saved, ...vars];
+            const { value, grads } = engine.gradients(() => run(saved), xs, dy, true);
+            value.dispose();
+            return xs.map((t, j) => grads[j] ?? tf.zerosLike(t));
+          } finally {
+            engine.state.activeTape = outer;
+          }
+        },
+      };
+    }) as Parameters<typeof tf.customGrad>[0]);
+    const flat = f(...acts, ...vars);
+    const E = x.shape[1];
+    const nx = x.size;
+    const nk = kShape[0] * kShape[1] * kShape[2];
+    const out = {
+      x: tf.reshape(tf.slice(flat, [0], [nx]), [B * T, E]) as tf.Tensor2D,
+      k: tf.reshape(tf.slice(flat, [nx], [nk]), kShape) as tf.Tensor3D,
+      v: tf.reshape(tf.slice(flat, [nx + nk], [nk]), kShape) as tf.Tensor3D,
+    };
+    flat.dispose();
+    return out;
+  }
+
+  /** LM head: hidden [M, E] -> logits [M, V] (the caller disposes). Differentiable. Use for few rows only. */
+  logits(hidden: tf.Tensor2D): tf.Tensor2D {
+    return tapeIsOn() ? linearProduct(hidden, this.lmHeadWeight()) : forwardXWt(hidden, this.lmHeadWeight());
+  }
+
+  /**
+   * Log-prob of each row's target token and the entropy of its next-token distribution, [M, 2], with the LM
+   * head, log-softmax and entropy computed in chunks of rows (see lm-head.ts): no [M, V] logits are held.
+   * Differentiable in `hidden` (and the LM head when it trains). The caller disposes the result.
+   */
+  tokenStats(hidden: tf.Tensor2D, targets: Int32Array, opts: TokenStatsOptions = {}): tf.Tensor2D {
+    return tokenStats(hidden, this.lmHeadWeight(), targets, opts);
   }
 
   /**

@@ -103,7 +103,7 @@ function checkOptions(model: CausalLM, prompts: number[][], o: GenerateOptions):
  */
 export function generate(model: CausalLM, promptIds: number[][], opts: GenerateOptions): GenerationResult[] {
   const sp = checkOptions(model, promptIds, opts);
-  return model.withInferenceWeights(() => run(model, promptIds, opts, sp));
+  return run(model, promptIds, opts, sp);
 }
 
 function run(

@@ -1,9 +1,24 @@
 /**
- * Matrix products that stay on the fast path of every backend. tfjs-backend-wasm runs transposed products
- * (transposeA/transposeB, which tfjs' own matMul gradient uses) 5-10x slower than plain ones, so on wasm the
- * operands are transposed explicitly and the gradient is written with explicit transposes too.
+ * Matrix products that stay on the fast path of every backend without copying weights.
+ *
+ * tfjs-backend-wasm runs a product on XNNPACK only when neither operand is transposed and there is no batch
+ * axis, and then it packs (copies) the right operand and caches that copy for as long as the operand lives. A
+ * weight used as the right operand therefore costs a second, permanent copy of itself: for a 0.5 B model that
+ * is 1.4 GB more in a 4 GiB heap. Its other path (plain loops) is fast when both operands are read along
+ * their rows, i.e. for x W^T with W in the checkpoint's [out, in] layout. So on wasm:
+ *
+ * - forward  y  = x W^T     : matMul(x, W, transposeB) -- rows of x against rows of W, no copy;
+ * - backward dx = dy W      : XNNPACK with W cached when W is small (< 1 M elements), else (W^T dy^T)^T on
+ *                             the plain path (no copy, no cache);
+ * - backward dW = dy^T x    : XNNPACK with x (an activation, freed after the step) as the packed operand,
+ *                             computed only when W is trainable.
+ *
+ * Other backends (cpu, tfjs-node) use tf.matMul and tfjs' own gradient.
  */
 import { tf } from '@rfai/core';
+
+/** Weights below this many elements may be packed and cached by XNNPACK (see the module comment). */
+const CACHEABLE_ELEMENTS = 1 << 20;
 
 function swapLast(x: tf.Tensor): tf.Tensor {
   const r = x.rank;
@@ -11,6 +26,69 @@ function swapLast(x: tf.Tensor): tf.Tensor {
   perm[r - 1] = r - 2;
   perm[r - 2] = r - 1;
   return tf.transpose(x, perm);
+}
+
+/** True when the current backend is wasm. */
+function onWasm(): boolean {
+  return tf.getBackend() === 'wasm';
+}
+
+/** Whether gradients are being recorded now (inside tf.grads / tf.variableGrads, outside a kernel). */
+export function tapeIsOn(): boolean {
+  return tf.engine().isTapeOn();
+}
+
+/** Whether a weight takes part in gradients: a trainable variable (frozen ones and constants do not). */
+export function isTrainable(w: tf.Tensor): boolean {
+  return w instanceof tf.Variable && w.trainable;
+}
+
+/** dy W for dy [N, out], W [out, in] -> [N, in], on wasm without a persistent copy of a large W. */
+export function productDyW(dy: tf.Tensor2D, w: tf.Tensor): tf.Tensor2D {
+  if (!onWasm() || w.size < CACHEABLE_ELEMENTS) return tf.matMul(dy, w as tf.Tensor2D);
+  return tf.tidy(() => tf.transpose(tf.matMul(w, dy, true, true))) as tf.Tensor2D;
+}
+
+/** dy^T x for dy [N, out], x [N, in] -> [out, in] (the weight gradient of x W^T). */
+export function productDyTX(dy: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
+  if (!onWasm()) return tf.matMul(dy, x, true, false);
+  return tf.tidy(() => tf.matMul(tf.transpose(dy), x)) as tf.Tensor2D;
+}
+
+/** x W^T on the forward fast path (no gradient). x [N, in], W [out, in] -> [N, out]. */
+export function forwardXWt(x: tf.Tensor2D, w: tf.Tensor): tf.Tensor2D {
+  return tf.matMul(x, w as tf.Tensor2D, false, true);
+}
+
+type GradFn = Parameters<typeof tf.customGrad>[0];
+
+const xwtBoth = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  save([x, w]);
+  return {
+    value: forwardXWt(x, w),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+      productDyW(dy as tf.Tensor2D, saved[1] as tf.Tensor2D),
+      productDyTX(dy as tf.Tensor2D, saved[0] as tf.Tensor2D),
+    ],
+  };
+}) as GradFn) as (x: tf.Tensor, w: tf.Tensor) => tf.Tensor2D;
+
+/**
+ * y = x W^T for x [N, in] and a weight in the checkpoint's layout W [out, in] -> [N, out]. Differentiable in x;
+ * in W only when W is a trainable variable (a frozen base weight under LoRA gets no gradient, and none is
+ * computed). The result is new (the caller disposes or tidies).
+ */
+export function linearProduct(x: tf.Tensor2D, w: tf.Tensor): tf.Tensor2D {
+  // tfjs' own matMul gradient computes only the input gradients that are needed.
+  if (!onWasm()) return tf.matMul(x, w as tf.Tensor2D, false, true);
+  if (!tapeIsOn()) return forwardXWt(x, w);
+  if (isTrainable(w)) return xwtBoth(x, w);
+  return tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xx, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    save([xx]);
+    return { value: forwardXWt(xx, w), gradFunc: (dy: tf.Tensor) => [productDyW(dy as tf.Tensor2D, w)] };
+  }) as GradFn)(x) as tf.Tensor2D;
 }
 
 const plainMatMulWithGrad = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -21,23 +99,14 @@ const plainMatMulWithGrad = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFun
     // d(a b)/da = dy b^T, d(a b)/db = a^T dy, with explicit transposes.
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(dy, swapLast(saved[1])), tf.matMul(swapLast(saved[0]), dy)],
   };
-}) as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
-
-/** True when the current backend is wasm (transposed products are slow there). */
-function onWasm(): boolean {
-  return tf.getBackend() === 'wasm';
-}
+}) as GradFn) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 
 /**
- * a @ b for rank 2 or 3 (batched) tensors, optionally with b transposed (b^T over its last two axes).
- * Differentiable; the result is new (caller disposes or tidies).
+ * a @ b for rank 2 or 3 (batched) activations (attention scores and context), optionally with b transposed
+ * over its last two axes. Differentiable; the result is new (caller disposes or tidies). Use
+ * {@link linearProduct} for weights.
  */
 export function matmul(a: tf.Tensor, b: tf.Tensor, transposeB = false): tf.Tensor {
   if (!onWasm()) return tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D, false, transposeB);
   return plainMatMulWithGrad(a, transposeB ? swapLast(b) : b);
-}
-
-/** Whether weights should be kept pre-transposed for repeated use (wasm), see CausalLM.linear. */
-export function prefersPretransposed(): boolean {
-  return onWasm();
 }

@@ -82,6 +82,8 @@ export interface TokenLogProbsOptions {
    * completions (gradients flow back through the sharing). Same values up to float rounding. Default true.
    */
   sharePrompts?: boolean;
+  /** Most logits held at once, in elements (see lm-head.ts). Default 4 Mi (16 MB). */
+  chunkElements?: number;
 }
 
 /** Result of {@link tokenLogProbs}; the caller owns (disposes) every tensor. */
@@ -121,19 +123,14 @@ export function tokenLogProbs(model: CausalLM, packed: PackedBatch, opts: TokenL
   const groups = opts.sharePrompts === false ? null : promptGroups(packed);
   return tf.tidy(() => {
     const h = groups ? groupedCompletionHidden(model, packed, flatIds, groups) : fullCompletionHidden(model, packed, flatIds);
-    const logits = model.logits(h); // [N*C, V]
-    const lse = tf.logSumExp(logits, 1); // [N*C]
-    const flat = new Int32Array(N * C);
-    for (let i = 0; i < N * C; i++) flat[i] = i * V + (packed.completionMask[i] ? packed.targets[i] : 0);
-    const picked = tf.gather(tf.reshape(logits, [-1]), tf.tensor1d(flat, 'int32')); // [N*C]
+    const targets = new Int32Array(N * C);
+    for (let i = 0; i < N * C; i++) targets[i] = packed.completionMask[i] ? packed.targets[i] : 0;
+    // The LM head, log-softmax and entropy in chunks of rows: no [N*C, V] logits tensor (see lm-head.ts).
+    const stats = model.tokenStats(h, targets, { chunkElements: opts.chunkElements }); // [N*C, 2]
     const mask = tf.tensor2d(packed.completionMask, [N, C]);
-    const logprobs = tf.mul(tf.reshape(tf.sub(picked, lse), [N, C]), mask) as tf.Tensor2D;
+    const logprobs = tf.mul(tf.reshape(tf.slice(stats, [0, 0], [N * C, 1]), [N, C]), mask) as tf.Tensor2D;
     const out: TokenLogProbsResult = { logprobs, mask };
-    if (opts.entropy) {
-      // H = logsumexp(l) - sum softmax(l) * l
-      const ent = tf.sub(lse, tf.sum(tf.mul(tf.softmax(logits), logits), 1));
-      out.entropy = tf.mul(tf.reshape(ent, [N, C]), mask) as tf.Tensor2D;
-    }
+    if (opts.entropy) out.entropy = tf.mul(tf.reshape(tf.slice(stats, [0, 1], [N * C, 1]), [N, C]), mask) as tf.Tensor2D;
     return out as unknown as tf.TensorContainer;
   }) as unknown as TokenLogProbsResult;
 }
