@@ -1,7 +1,7 @@
 // Lint rules for every project. The module-boundary rule enforces the import
 // rules of DESIGN.md ("Who may import whom") from the project tags in each
 // project.json:
-//   scope:light (teacher-clients, datasets, tb-writer, checkpoint-io, config):
+//   scope:light (teacher-clients, datasets, tb-writer, checkpoint-io, config, code-exec):
 //       no tensor library, no other @rfai package
 //   pkg:core -> tfjs only; pkg:policy-gradient-kl -> core; pkg:models -> core, checkpoint-io
 //   type:app -> any package, never another app

@@ -1,0 +1,376 @@
+// createExecutor: validates a request, answers from the result cache, builds the program with the language's
+// runner, compiles (cached) and runs it in the sandbox through one bounded pool, and maps the outcome to a status.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ArtifactCache, hashKey, LruMap } from './cache';
+import { ExecOptionsError, ExecutorClosedError } from './errors';
+import { Pool } from './pool';
+import { capText, decideStatus, makeNonce, parseReport } from './report';
+import type { CompileStep, Runner, RunPlan } from './runner';
+import { killLeftovers, makeRunDir, probeSandbox, removeRunDir, runSandboxed, type SandboxPlan } from './sandbox';
+import { detectToolchain } from './toolchains';
+import { pythonRunner } from './python';
+import type {
+  ExecLanguage,
+  ExecLogger,
+  Executor,
+  ExecutorOptions,
+  ExecutorStats,
+  RunTestsRequest,
+  RunTestsResult,
+  SandboxInfo,
+  SandboxLimits,
+  ToolchainInfo,
+} from './types';
+
+/** Bumped whenever a harness changes, so results cached under the old one are not reused. */
+const HARNESS_VERSION = 1;
+
+const RUNNERS: Partial<Record<ExecLanguage, Runner>> = {
+  python: pythonRunner,
+};
+
+const ALIASES: Record<string, ExecLanguage> = {
+  python: 'python',
+  python3: 'python',
+  py: 'python',
+  typescript: 'typescript',
+  ts: 'typescript',
+  javascript: 'javascript',
+  js: 'javascript',
+  node: 'javascript',
+  rust: 'rust',
+  rs: 'rust',
+  cpp: 'cpp',
+  'c++': 'cpp',
+  cxx: 'cpp',
+};
+
+/** The canonical name of a language ('py' -> 'python'), or undefined when no runner handles it. */
+export function canonicalExecLanguage(language: string): ExecLanguage | undefined {
+  return ALIASES[language.trim().toLowerCase()];
+}
+
+const DEFAULTS = {
+  timeoutMs: 2000,
+  compileTimeoutMs: 20_000,
+  memoryMb: 512,
+  outputLimitBytes: 1 << 20,
+  returnOutputBytes: 8192,
+  maxProcesses: 64,
+  maxFileMb: 16,
+  rootRunUidBase: 61_000,
+  resultCacheSize: 1024,
+  maxOpenFiles: 256,
+};
+
+interface Resolved {
+  concurrency: number;
+  cacheDir: string;
+  resultCacheSize: number;
+  network: 'auto' | 'unshare' | 'none';
+  logger: ExecLogger;
+  outputLimitBytes: number;
+  returnOutputBytes: number;
+  maxProcesses: number;
+  maxFileMb: number;
+  rootRunUidBase: number;
+}
+
+function positiveInt(field: string, v: unknown, max: number, what: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) {
+    throw new ExecOptionsError(field, `${field} must be an integer from 1 to ${max} (${what}), got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+function resolveOptions(o: ExecutorOptions): Resolved {
+  const uid = process.getuid?.() ?? 0;
+  const network = o.network ?? 'auto';
+  if (!['auto', 'unshare', 'none'].includes(network)) {
+    throw new ExecOptionsError('network', `network must be 'auto', 'unshare' or 'none', got ${JSON.stringify(network)}`);
+  }
+  const r: Resolved = {
+    concurrency: o.concurrency === undefined ? os.availableParallelism() : positiveInt('concurrency', o.concurrency, 1024, 'processes at once'),
+    cacheDir: o.cacheDir ?? path.join(os.tmpdir(), `rfai-code-exec-cache-${uid}`),
+    resultCacheSize: o.resultCacheSize ?? DEFAULTS.resultCacheSize,
+    network,
+    logger: o.logger ?? { warn: (m) => console.warn(m) },
+    outputLimitBytes: o.outputLimitBytes === undefined ? DEFAULTS.outputLimitBytes : positiveInt('outputLimitBytes', o.outputLimitBytes, 1 << 30, 'bytes'),
+    returnOutputBytes: o.returnOutputBytes === undefined ? DEFAULTS.returnOutputBytes : positiveInt('returnOutputBytes', o.returnOutputBytes, 1 << 24, 'bytes'),
+    maxProcesses: o.maxProcesses === undefined ? DEFAULTS.maxProcesses : positiveInt('maxProcesses', o.maxProcesses, 100_000, 'processes + threads per run'),
+    maxFileMb: o.maxFileMb === undefined ? DEFAULTS.maxFileMb : positiveInt('maxFileMb', o.maxFileMb, 1 << 20, 'MiB'),
+    rootRunUidBase: o.rootRunUidBase === undefined ? DEFAULTS.rootRunUidBase : positiveInt('rootRunUidBase', o.rootRunUidBase, 2 ** 31 - 70_000, 'a uid no real account uses'),
+  };
+  if (!Number.isInteger(r.resultCacheSize) || r.resultCacheSize < 0) {
+    throw new ExecOptionsError('resultCacheSize', `resultCacheSize must be an integer >= 0 (0 disables the cache), got ${JSON.stringify(o.resultCacheSize)}`);
+  }
+  return r;
+}
+
+interface NormalizedRequest {
+  code: string;
+  tests: readonly string[];
+  entryPoint?: string;
+  timeoutMs: number;
+  compileTimeoutMs: number;
+  memoryMb: number;
+}
+
+function validateRequest(req: RunTestsRequest): NormalizedRequest {
+  if (req === null || typeof req !== 'object') throw new ExecOptionsError('request', 'runTests expects an object { language, code, tests }');
+  if (typeof req.language !== 'string') throw new ExecOptionsError('language', `language must be a string such as 'python', got ${JSON.stringify(req.language)}`);
+  if (typeof req.code !== 'string') throw new ExecOptionsError('code', `code must be a string (the candidate's source), got ${typeof req.code}`);
+  if (!Array.isArray(req.tests) || req.tests.length === 0 || req.tests.some((t) => typeof t !== 'string')) {
+    throw new ExecOptionsError('tests', 'tests must be a non-empty array of strings (one test case each); with no tests there is nothing to grade');
+  }
+  if (req.entryPoint !== undefined && typeof req.entryPoint !== 'string') {
+    throw new ExecOptionsError('entryPoint', `entryPoint must be a string when given, got ${typeof req.entryPoint}`);
+  }
+  return {
+    code: req.code,
+    tests: req.tests,
+    entryPoint: req.entryPoint,
+    timeoutMs: req.timeoutMs === undefined ? DEFAULTS.timeoutMs : positiveInt('timeoutMs', req.timeoutMs, 600_000, 'milliseconds'),
+    compileTimeoutMs: req.compileTimeoutMs === undefined ? DEFAULTS.compileTimeoutMs : positiveInt('compileTimeoutMs', req.compileTimeoutMs, 600_000, 'milliseconds'),
+    memoryMb: req.memoryMb === undefined ? DEFAULTS.memoryMb : positiveInt('memoryMb', req.memoryMb, 1 << 20, 'MiB'),
+  };
+}
+
+class CodeExecutor implements Executor {
+  private readonly o: Resolved;
+  private readonly pool: Pool;
+  private readonly artifacts: ArtifactCache;
+  private readonly results: LruMap<RunTestsResult>;
+  private readonly inflight = new Map<string, Promise<RunTestsResult>>();
+  private readonly compiling = new Map<string, Promise<CompileOutcome>>();
+  private readonly toolchains = new Map<ExecLanguage, Promise<ToolchainInfo>>();
+  private plan?: SandboxPlan;
+  private closed = false;
+  private readonly counters = { requests: 0, resultCacheHits: 0, compileCacheHits: 0, compiles: 0, runs: 0 };
+
+  constructor(options: ExecutorOptions) {
+    this.o = resolveOptions(options);
+    this.pool = new Pool(this.o.concurrency);
+    this.artifacts = new ArtifactCache(this.o.cacheDir);
+    this.results = new LruMap(this.o.resultCacheSize);
+  }
+
+  stats(): ExecutorStats {
+    return { active: this.pool.active, peakActive: this.pool.peakActive, queued: this.pool.queued, ...this.counters };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.pool.close();
+  }
+
+  async runTests(req: RunTestsRequest): Promise<RunTestsResult> {
+    if (this.closed) throw new ExecutorClosedError('the executor is closed; create a new one with createExecutor()');
+    const r = validateRequest(req);
+    this.counters.requests++;
+    const language = canonicalExecLanguage(req.language);
+    const plan = this.sandboxPlan();
+    if (!language || !RUNNERS[language]) {
+      return this.early('unsupported_language', r, plan, `no runner for language ${JSON.stringify(req.language)}: use one of python, typescript, javascript, rust, cpp`);
+    }
+    const tc = await this.toolchain(language);
+    if (!tc.available) return this.early('toolchain_missing', r, plan, tc.message);
+    const key = hashKey([HARNESS_VERSION, language, tc.version, r.code, r.tests, r.timeoutMs, r.compileTimeoutMs, r.memoryMb, this.o.maxProcesses, this.o.maxFileMb, this.o.outputLimitBytes]);
+    const hit = this.results.get(key) ?? (await this.inflight.get(key));
+    if (hit) {
+      this.counters.resultCacheHits++;
+      return structuredClone(hit);
+    }
+    const p = this.execute(language, r, plan);
+    this.inflight.set(key, p);
+    try {
+      const result = await p;
+      // A timeout can be the machine's load rather than the program: do not pin it.
+      if (result.status !== 'timeout') this.results.set(key, result);
+      return structuredClone(result);
+    } finally {
+      this.inflight.delete(key);
+    }
+  }
+
+  private toolchain(language: ExecLanguage): Promise<ToolchainInfo> {
+    let p = this.toolchains.get(language);
+    if (!p) {
+      p = detectToolchain(language);
+      this.toolchains.set(language, p);
+    }
+    return p;
+  }
+
+  private sandboxPlan(): SandboxPlan {
+    this.plan ??= probeSandbox(this.o.network, this.o.logger, this.o.rootRunUidBase);
+    return this.plan;
+  }
+
+  private runLimits(r: NormalizedRequest, runPlan: RunPlan): SandboxLimits {
+    return {
+      addressSpaceMb: runPlan.addressSpaceMb,
+      cpuSeconds: Math.ceil(r.timeoutMs / 1000) + 1,
+      maxProcesses: this.o.maxProcesses,
+      maxFileMb: this.o.maxFileMb,
+      maxOpenFiles: DEFAULTS.maxOpenFiles,
+    };
+  }
+
+  private info(plan: SandboxPlan, limits: SandboxLimits, runUid?: number): SandboxInfo {
+    const s: SandboxInfo = { networkIsolated: plan.networkIsolated, pidNamespace: plan.pidNamespace, limits };
+    if (runUid !== undefined) s.runUid = runUid;
+    return s;
+  }
+
+  private early(status: RunTestsResult['status'], r: NormalizedRequest, plan: SandboxPlan, error: string): RunTestsResult {
+    const limits: SandboxLimits = {
+      addressSpaceMb: r.memoryMb,
+      cpuSeconds: Math.ceil(r.timeoutMs / 1000) + 1,
+      maxProcesses: this.o.maxProcesses,
+      maxFileMb: this.o.maxFileMb,
+      maxOpenFiles: DEFAULTS.maxOpenFiles,
+    };
+    return {
+      status,
+      testsPassed: 0,
+      testsRun: r.tests.length,
+      cases: r.tests.map((_, index) => ({ index, passed: false, reason: status })),
+      compileMs: 0,
+      runMs: 0,
+      cachedCompile: false,
+      stdout: '',
+      stderr: '',
+      sandbox: this.info(plan, limits),
+      error,
+    };
+  }
+
+  private async execute(language: ExecLanguage, r: NormalizedRequest, plan: SandboxPlan): Promise<RunTestsResult> {
+    const tc = await this.toolchain(language);
+    const nonce = makeNonce();
+    const runPlan = await RUNNERS[language]!.plan({ language, code: r.code, tests: r.tests, nonce, toolchain: tc, memoryMb: r.memoryMb });
+    const limits = this.runLimits(r, runPlan);
+    if (runPlan.compileError !== undefined) {
+      return { ...this.early('compile_error', r, plan, runPlan.compileError), sandbox: this.info(plan, limits) };
+    }
+    let compileMs = 0;
+    let cachedCompile = false;
+    let artifactKey: string | undefined;
+    if (runPlan.compile) {
+      const c = await this.compile(language, tc.version ?? '', runPlan.compile, r, plan);
+      compileMs = c.compileMs;
+      cachedCompile = c.cached;
+      if (c.error !== undefined) {
+        const res = this.early('compile_error', r, plan, c.error);
+        return { ...res, compileMs, stderr: capText(c.stderr, this.o.returnOutputBytes), sandbox: this.info(plan, limits) };
+      }
+      artifactKey = c.key;
+    }
+    const outcome = await this.pool.run(async (slot) => {
+      const dir = makeRunDir();
+      try {
+        for (const [name, text] of Object.entries(runPlan.files)) fs.writeFileSync(path.join(dir, name), text);
+        let argv = runPlan.argv;
+        if (artifactKey !== undefined) {
+          const exe = path.join(dir, runPlan.argv[0]!);
+          this.artifacts.copyTo(artifactKey, exe);
+          argv = [exe, ...runPlan.argv.slice(1)];
+        }
+        this.counters.runs++;
+        const o = await runSandboxed(plan, { argv, cwd: dir, limits, wallMs: r.timeoutMs, stdin: runPlan.stdin, outputLimitBytes: this.o.outputLimitBytes, slot });
+        killLeftovers(plan, o.runUid);
+        return o;
+      } finally {
+        removeRunDir(dir, this.o.logger);
+      }
+    });
+    const report = parseReport(outcome.stdout, nonce, r.tests.length);
+    let verdict = decideStatus(outcome, report, r.tests.length, r.memoryMb);
+    if (report.compileError !== undefined && report.reported === 0) verdict = { status: 'compile_error', error: report.compileError };
+    const cases = report.cases.map((c) => (c.passed || c.reason !== 'no result' ? c : { ...c, reason: `no result (${verdict.status})` }));
+    if (verdict.status !== 'passed' && r.entryPoint && !new RegExp(`\\b${escapeRegExp(r.entryPoint)}\\b`).test(r.code)) {
+      verdict.error = `${verdict.error ? verdict.error + '; ' : ''}the code never mentions the entry point ${JSON.stringify(r.entryPoint)}`;
+    }
+    const result: RunTestsResult = {
+      status: verdict.status,
+      testsPassed: cases.filter((c) => c.passed).length,
+      testsRun: r.tests.length,
+      cases,
+      compileMs,
+      runMs: Math.round(outcome.wallMs),
+      cachedCompile,
+      stdout: capText(report.stdout, this.o.returnOutputBytes),
+      stderr: capText(outcome.stderr, this.o.returnOutputBytes),
+      sandbox: this.info(plan, limits, outcome.runUid),
+    };
+    if (verdict.error !== undefined) result.error = verdict.error;
+    return result;
+  }
+
+  private compile(language: ExecLanguage, version: string, step: CompileStep, r: NormalizedRequest, plan: SandboxPlan): Promise<CompileOutcome> {
+    const key = hashKey([language, version, step.flags, step.source]);
+    if (this.artifacts.has(key)) {
+      this.counters.compileCacheHits++;
+      return Promise.resolve({ key, cached: true, compileMs: 0, stderr: '' });
+    }
+    const running = this.compiling.get(key);
+    if (running) return running.then((c) => ({ ...c, cached: c.error === undefined, compileMs: 0 }));
+    const p = this.pool
+      .run(async (slot): Promise<CompileOutcome> => {
+        const dir = makeRunDir('rfai-build-');
+        try {
+          fs.writeFileSync(path.join(dir, step.sourceFile), step.source);
+          this.counters.compiles++;
+          const limits: SandboxLimits = {
+            addressSpaceMb: step.addressSpaceMb,
+            cpuSeconds: Math.ceil(r.compileTimeoutMs / 1000) + 1,
+            maxProcesses: Math.max(this.o.maxProcesses, 256),
+            maxFileMb: 1024,
+            maxOpenFiles: 1024,
+          };
+          const o = await runSandboxed(plan, { argv: step.argv, cwd: dir, limits, wallMs: r.compileTimeoutMs, outputLimitBytes: this.o.outputLimitBytes, slot });
+          killLeftovers(plan, o.runUid);
+          const compileMs = Math.round(o.wallMs);
+          const out = path.join(dir, step.artifact);
+          if (o.timedOut || o.signal === 'SIGXCPU') {
+            return { key, cached: false, compileMs, stderr: o.stderr, error: `compilation exceeded the ${r.compileTimeoutMs} ms limit (compileTimeoutMs)` };
+          }
+          if (o.exitCode !== 0 || !fs.existsSync(out)) {
+            const why = o.spawnError ?? (step.summarize(o.stderr) || `the compiler ${o.signal ? `was killed by ${o.signal}` : `exited with status ${o.exitCode}`}`);
+            return { key, cached: false, compileMs, stderr: o.stderr, error: why };
+          }
+          this.artifacts.put(key, out);
+          return { key, cached: false, compileMs, stderr: o.stderr };
+        } finally {
+          removeRunDir(dir, this.o.logger);
+        }
+      })
+      .finally(() => this.compiling.delete(key));
+    this.compiling.set(key, p);
+    return p;
+  }
+}
+
+interface CompileOutcome {
+  key: string;
+  cached: boolean;
+  compileMs: number;
+  stderr: string;
+  error?: string;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Creates an executor: a bounded pool (compiles and runs share it), a compile cache folder, an in-memory result
+ * cache and the sandbox (probed on the first `runTests`, logging one warning per protection this machine lacks).
+ * @throws ExecOptionsError for a bad option.
+ */
+export function createExecutor(options: ExecutorOptions = {}): Executor {
+  return new CodeExecutor(options);
+}
