@@ -312,25 +312,29 @@ export class CausalLM {
     const D = headDim(this.config);
     const S = (past ? past.k.shape[1] : 0) + T;
     const kShape: [number, number, number] = [B * KV, S, D];
-    const run = (a: tf.Tensor[]): tf.Tensor =>
+    // Inputs that get gradients: x (and the past keys/values). RoPE tables and the mask bias are saved too: the
+    // backward pass runs after the caller's tidy has freed them.
+    const run = (a: tf.Tensor[], c: tf.Tensor[]): tf.Tensor =>
       tf.tidy(() => {
-        const r = this.layer(i, a[0] as tf.Tensor2D, B, T, cos, sin, bias, a.length > 1 ? { k: a[1] as tf.Tensor3D, v: a[2] as tf.Tensor3D } : undefined, seed);
+        const pastKV = a.length > 1 ? { k: a[1] as tf.Tensor3D, v: a[2] as tf.Tensor3D } : undefined;
+        const r = this.layer(i, a[0] as tf.Tensor2D, B, T, c[0], c[1], c[2] as tf.Tensor4D, pastKV, seed);
         return tf.concat([tf.reshape(r.x, [-1]), tf.reshape(r.k, [-1]), tf.reshape(r.v, [-1])]);
       });
+    const n = acts.length;
     const f = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const save = args[args.length - 1] as tf.GradSaveFunc;
-      const inputs = args.slice(0, acts.length) as tf.Tensor[];
-      save(inputs);
+      const inputs = args.slice(0, n) as tf.Tensor[];
+      save([...inputs, cos, sin, bias]);
       return {
-        value: run(inputs),
+        value: run(inputs, [cos, sin, bias]),
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
           // A tape inside a backward pass: tfjs' engine replaces (and finally nulls) the outer pass's tape list,
           // which the outer pass still needs to free its saved tensors, so it is put back afterwards.
           const engine = tf.engine();
           const outer = engine.state.activeTape;
           try {
-            const xs = [...saved, ...vars];
-            const { value, grads } = engine.gradients(() => run(saved), xs, dy, true);
+            const xs = [...saved.slice(0, n), ...vars];
+            const { value, grads } = engine.gradients(() => run(saved.slice(0, n), saved.slice(n)), xs, dy, true);
             value.dispose();
             return xs.map((t, j) => grads[j] ?? tf.zerosLike(t));
           } finally {

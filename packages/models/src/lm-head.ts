@@ -169,10 +169,12 @@ export function tokenStats(hidden: tf.Tensor2D, weight: tf.Tensor, targets: Int3
   }
   return tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [h, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
-    save([h]);
+    save([h, weight]);
     return {
       value: statsNoGrad(h, weight as tf.Tensor2D, targets, rows),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [statsBackward(saved[0] as tf.Tensor2D, weight as tf.Tensor2D, targets, rows, dy as tf.Tensor2D, false).dh],
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+        statsBackward(saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D, targets, rows, dy as tf.Tensor2D, false).dh,
+      ],
     };
   }) as GradFn)(hidden) as tf.Tensor2D;
 }

@@ -86,8 +86,8 @@ export function linearProduct(x: tf.Tensor2D, w: tf.Tensor): tf.Tensor2D {
   if (isTrainable(w)) return xwtBoth(x, w);
   return tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xx, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
-    save([xx]);
-    return { value: forwardXWt(xx, w), gradFunc: (dy: tf.Tensor) => [productDyW(dy as tf.Tensor2D, w)] };
+    save([w]); // kept by the tape (no copy) in case w is not a long-lived variable
+    return { value: forwardXWt(xx, w), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [productDyW(dy as tf.Tensor2D, saved[0])] };
   }) as GradFn)(x) as tf.Tensor2D;
 }
 
