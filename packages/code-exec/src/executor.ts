@@ -7,10 +7,11 @@ import { ArtifactCache, hashKey, LruMap } from './cache';
 import { ExecOptionsError, ExecutorClosedError } from './errors';
 import { Pool } from './pool';
 import { capText, decideStatus, makeNonce, parseReport } from './report';
-import type { CompileStep, Runner, RunPlan } from './runner';
+import { firstLines, type CompileStep, type Runner, type RunPlan } from './runner';
 import { killLeftovers, makeRunDir, probeSandbox, removeRunDir, runSandboxed, type SandboxPlan } from './sandbox';
 import { detectToolchain } from './toolchains';
 import { pythonRunner } from './python';
+import { nodeRunner } from './node';
 import type {
   ExecLanguage,
   ExecLogger,
@@ -29,6 +30,8 @@ const HARNESS_VERSION = 1;
 
 const RUNNERS: Partial<Record<ExecLanguage, Runner>> = {
   python: pythonRunner,
+  typescript: nodeRunner,
+  javascript: nodeRunner,
 };
 
 const ALIASES: Record<string, ExecLanguage> = {
@@ -288,8 +291,17 @@ class CodeExecutor implements Executor {
       }
     });
     const report = parseReport(outcome.stdout, nonce, r.tests.length);
-    let verdict = decideStatus(outcome, report, r.tests.length, r.memoryMb);
+    let verdict = decideStatus(outcome, report, r.tests.length, r);
     if (report.compileError !== undefined && report.reported === 0) verdict = { status: 'compile_error', error: report.compileError };
+    if (runPlan.startMarker && !report.started && report.reported === 0 && /SyntaxError/.test(outcome.stderr) && !outcome.timedOut) {
+      const lines = outcome.stderr.split('\n').filter((l) => !/^\s+at /.test(l));
+      const m = /^file:\/\/\S+\/main\.mjs:(\d+)$/.exec(lines[0] ?? '');
+      if (m && runPlan.candidateLines) {
+        const line = Number(m[1]) - runPlan.candidateLines.first + 1;
+        lines[0] = line >= 1 && line <= runPlan.candidateLines.count ? `${runPlan.candidateLines.file} line ${line}:` : 'in the test harness:';
+      }
+      verdict = { status: 'compile_error', error: firstLines(lines.join('\n'), 6) };
+    }
     const cases = report.cases.map((c) => (c.passed || c.reason !== 'no result' ? c : { ...c, reason: `no result (${verdict.status})` }));
     if (verdict.status !== 'passed' && r.entryPoint && !new RegExp(`\\b${escapeRegExp(r.entryPoint)}\\b`).test(r.code)) {
       verdict.error = `${verdict.error ? verdict.error + '; ' : ''}the code never mentions the entry point ${JSON.stringify(r.entryPoint)}`;

@@ -20,6 +20,8 @@ export interface ParsedReport {
   stdout: string;
   /** A `<nonce> compile_error <message>` line (python's syntax check), if present. */
   compileError?: string;
+  /** A `<nonce> started` line was seen. */
+  started: boolean;
 }
 
 /**
@@ -30,6 +32,7 @@ export function parseReport(stdout: string, nonce: string, caseCount: number): P
   const seen = new Map<number, CaseResult>();
   const kept: string[] = [];
   let compileError: string | undefined;
+  let started = false;
   const prefix = nonce + ' ';
   for (const line of stdout.split('\n')) {
     if (!line.startsWith(prefix)) {
@@ -39,6 +42,10 @@ export function parseReport(stdout: string, nonce: string, caseCount: number): P
     // The harness starts each report line with a newline (so it never glues onto the program's own output).
     if (kept.length > 0 && kept[kept.length - 1] === '') kept.pop();
     const rest = line.slice(prefix.length);
+    if (rest === 'started') {
+      started = true;
+      continue;
+    }
     if (rest.startsWith('compile_error')) {
       compileError ??= rest.slice('compile_error'.length).trim();
       continue;
@@ -52,7 +59,7 @@ export function parseReport(stdout: string, nonce: string, caseCount: number): P
   }
   const cases: CaseResult[] = [];
   for (let i = 0; i < caseCount; i++) cases.push(seen.get(i) ?? { index: i, passed: false, reason: 'no result' });
-  return { cases, reported: seen.size, stdout: kept.join('\n'), compileError };
+  return { cases, reported: seen.size, stdout: kept.join('\n'), compileError, started };
 }
 
 /** Markers of a memory limit hit, per language runtime. */
@@ -75,10 +82,11 @@ export interface Verdict {
 }
 
 /** Maps a finished run to a status: timeout > output flood > all ok (passed) > memory > crashed > failed. */
-export function decideStatus(o: SandboxOutcome, report: ParsedReport, caseCount: number, memoryMb: number): Verdict {
+export function decideStatus(o: SandboxOutcome, report: ParsedReport, caseCount: number, limits: { timeoutMs: number; memoryMb: number }): Verdict {
+  const { timeoutMs, memoryMb } = limits;
   const passed = report.cases.filter((c) => c.passed).length;
   if (o.spawnError) return { status: 'crashed', error: o.spawnError };
-  if (o.timedOut) return { status: 'timeout', error: `killed after the ${Math.round(o.wallMs)} ms wall-clock limit` };
+  if (o.timedOut) return { status: 'timeout', error: `killed at the ${timeoutMs} ms wall-clock limit (timeoutMs)` };
   if (o.signal === 'SIGXCPU') return { status: 'timeout', error: 'CPU time limit exceeded (SIGXCPU)' };
   if (o.outputExceeded) return { status: 'crashed', error: 'output limit exceeded: the program was killed' };
   if (passed === caseCount) return { status: 'passed' };

@@ -44,6 +44,13 @@ export interface RunPlan {
   addressSpaceMb: number;
   /** Part of the result-cache key: everything besides code/tests/limits that changes the outcome. */
   flags: readonly string[];
+  /**
+   * The program prints `<nonce> started` first thing; when that line is missing and stderr shows a SyntaxError,
+   * the program never ran (node rejected its syntax): compile_error.
+   */
+  startMarker?: boolean;
+  /** Where the candidate's lines are in the program (1-based first line), to point a node syntax error at them. */
+  candidateLines?: { file: string; first: number; count: number };
 }
 
 export interface Runner {
