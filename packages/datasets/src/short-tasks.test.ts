@@ -1,0 +1,76 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { drawShortTask, generateShortTasks, isWarmupComposition, SHORT_TASK_MAX_BYTES } from './short-tasks';
+import { SeededRandom } from './random';
+
+describe('short tasks', () => {
+  const split = generateShortTasks({ sft: 400, train: 150, eval: 40, seed: 3 });
+
+  it('gives the asked-for row counts and the same files for the same seed', () => {
+    expect([split.sft.length, split.train.length, split.eval.length]).toEqual([400, 150, 40]);
+    expect(generateShortTasks({ sft: 400, train: 150, eval: 40, seed: 3 })).toEqual(split);
+    expect(generateShortTasks({ sft: 400, train: 150, eval: 40, seed: 4 }).sft[0]).not.toEqual(split.sft[0]);
+  });
+
+  it('keeps warm-up and held-out compositions apart, and every instance in one file only', () => {
+    const warm = new Set(split.sft.map((r) => r.composition));
+    for (const r of [...split.train, ...split.eval]) expect(warm.has(r.composition)).toBe(false);
+    const ids = [...split.sft, ...split.train, ...split.eval].map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    // eval measures compositions the RL file trains on, with other instances
+    const rl = new Set(split.train.map((r) => r.composition));
+    expect(split.eval.filter((r) => rl.has(r.composition)).length).toBeGreaterThan(20);
+  });
+
+  it('gives RL rows tests but no reference, and warm-up rows both', () => {
+    for (const r of split.train) {
+      expect(r.reference).toBeUndefined();
+      expect((r.tests as string[]).length).toBeGreaterThanOrEqual(4);
+    }
+    for (const r of split.sft) expect(typeof r.reference).toBe('string');
+  });
+
+  it('splits one-step compositions to the warm-up and about half of the two-step ones', () => {
+    expect(isWarmupComposition('int:add', 1)).toBe(true);
+    const keys = ['add', 'sub', 'mul', 'div', 'mod', 'sq', 'neg', 'abs'].flatMap((a) => ['add', 'mul', 'neg', 'abs'].map((b) => `int:${a}>${b}`));
+    const warm = keys.filter((k) => isWarmupComposition(k, 2)).length;
+    expect(warm).toBeGreaterThan(keys.length * 0.3);
+    expect(warm).toBeLessThan(keys.length * 0.7);
+  });
+
+  it('writes references that fit the budget and pass their hidden tests when run by python3', () => {
+    const rows = [...split.sft, ...split.eval];
+    let program = '';
+    for (const r of rows) {
+      expect(Buffer.byteLength(r.reference as string)).toBeLessThanOrEqual(SHORT_TASK_MAX_BYTES);
+      expect(r.reference).toMatch(new RegExp(`^def ${r.entry_point}\\(`));
+      program += `${r.reference}${(r.tests as string[]).join('\n')}\n`;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'short-tasks-'));
+    try {
+      writeFileSync(join(dir, 'check.py'), program + "print('checked', " + rows.length + ')\n');
+      expect(execFileSync('python3', [join(dir, 'check.py')]).toString().trim()).toBe(`checked ${rows.length}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects draws whose tests the identity function would mostly pass', () => {
+    const rng = new SeededRandom(11);
+    for (let i = 0; i < 2000; i++) {
+      const t = drawShortTask(rng);
+      if (!t) continue;
+      const same = t.tests.filter((c) => {
+        const m = /^assert \w+\((.*)\) == (.*)$/.exec(c) as RegExpExecArray;
+        return m[1] === m[2];
+      }).length;
+      expect(same * 2).toBeLessThanOrEqual(t.tests.length);
+    }
+  });
+
+  it('says how many it could draw when asked for too many', () => {
+    expect(() => generateShortTasks({ sft: 1, train: 100_000, eval: 0, seed: 1, maxMisses: 50 })).toThrow(/could draw only 1 warm-up and \d+ held-out distinct tasks \(asked 1 and 100000\); ask for fewer rows/);
+  });
+});

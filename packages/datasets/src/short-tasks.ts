@@ -1,0 +1,409 @@
+/**
+ * Short function tasks generated from a small grammar: the embedded default task family, sized for a student that
+ * writes a few dozen bytes.
+ *
+ * A task composes one or two *steps* on one argument: integer arithmetic (`adds 3`, `floor-divides by 2`),
+ * string transforms (`reverses it`, `keeps the first 3 characters`), list transforms (`sorts it`, `adds 2 to each
+ * element`, `sums it`), a conditional, or a small loop. Its Python reference fits in {@link SHORT_TASK_MAX_BYTES},
+ * and it carries hidden tests (assertions on inputs the prompt never shows).
+ *
+ * The *composition* of a task is its family and the sequence of step kinds with the constants left out
+ * (`int:add>mul`). Compositions are split into two disjoint sets by a fixed hash: *warm-up* compositions (every
+ * single step, and about half of the multi-step ones) and *held-out* compositions (the other half). The warm-up
+ * (supervised) file draws from the first set, the RL and eval files from the second, so eval measures instances of
+ * compositions that the supervised warm-up never showed, and the RL file never holds an eval instance.
+ */
+import { mixSeed, SeededRandom } from './random';
+import type { DatasetRecord } from './schema';
+
+/** Longest reference (bytes of `def ...:\n    return ...\n`) a short task may have. */
+export const SHORT_TASK_MAX_BYTES = 52;
+
+/** The argument kind of a task family. */
+export type ShortFamily = 'int' | 'str' | 'list' | 'cond' | 'loop';
+
+/** An expression with its precedence class: atoms need no parentheses when an operator is applied to them. */
+interface Expr {
+  code: string;
+  atom: boolean;
+}
+
+const wrap = (e: Expr): string => (e.atom ? e.code : `(${e.code})`);
+
+/** One step kind: its name in the composition key, how it reads, and how it rewrites the expression. */
+interface StepKind {
+  id: string;
+  /** Constants the step draws (inclusive range), if any. */
+  range?: readonly [number, number];
+  /** Third-person clause, e.g. `adds 3`. */
+  text: (k: number) => string;
+  apply: (e: Expr, k: number) => Expr;
+  /** Only as the last step (it changes the value's kind, e.g. a list to a number). */
+  terminal?: boolean;
+}
+
+const INT_STEPS: readonly StepKind[] = [
+  { id: 'add', range: [1, 9], text: (k) => `adds ${k}`, apply: (e, k) => ({ code: `${wrap(e)} + ${k}`, atom: false }) },
+  { id: 'sub', range: [1, 9], text: (k) => `subtracts ${k}`, apply: (e, k) => ({ code: `${wrap(e)} - ${k}`, atom: false }) },
+  { id: 'mul', range: [2, 9], text: (k) => `multiplies by ${k}`, apply: (e, k) => ({ code: `${wrap(e)} * ${k}`, atom: false }) },
+  { id: 'div', range: [2, 9], text: (k) => `floor-divides by ${k}`, apply: (e, k) => ({ code: `${wrap(e)} // ${k}`, atom: false }) },
+  { id: 'mod', range: [2, 9], text: (k) => `takes the remainder modulo ${k}`, apply: (e, k) => ({ code: `${wrap(e)} % ${k}`, atom: false }) },
+  { id: 'sq', text: () => 'squares it', apply: (e) => ({ code: `${wrap(e)} ** 2`, atom: false }) },
+  { id: 'neg', text: () => 'negates it', apply: (e) => ({ code: `-${wrap(e)}`, atom: false }) },
+  { id: 'abs', text: () => 'takes the absolute value', apply: (e) => ({ code: `abs(${e.code})`, atom: true }) },
+  { id: 'max', range: [-5, 9], text: (k) => `takes the larger of it and ${k}`, apply: (e, k) => ({ code: `max(${e.code}, ${k})`, atom: true }) },
+  { id: 'min', range: [-5, 9], text: (k) => `takes the smaller of it and ${k}`, apply: (e, k) => ({ code: `min(${e.code}, ${k})`, atom: true }) },
+];
+
+const WORDS = ['ab', 'xy', 'ok', 'hi', 'zz', 'no', 'yo', 'py'];
+
+const STR_STEPS: readonly StepKind[] = [
+  { id: 'rev', text: () => 'reverses it', apply: (e) => ({ code: `${wrap(e)}[::-1]`, atom: true }) },
+  { id: 'up', text: () => 'upper-cases it', apply: (e) => ({ code: `${wrap(e)}.upper()`, atom: true }) },
+  { id: 'low', text: () => 'lower-cases it', apply: (e) => ({ code: `${wrap(e)}.lower()`, atom: true }) },
+  { id: 'rep', range: [2, 4], text: (k) => `repeats it ${k} times`, apply: (e, k) => ({ code: `${wrap(e)} * ${k}`, atom: false }) },
+  { id: 'head', range: [1, 5], text: (k) => `keeps the first ${k} characters`, apply: (e, k) => ({ code: `${wrap(e)}[:${k}]`, atom: true }) },
+  { id: 'tail', range: [1, 5], text: (k) => `drops the first ${k} characters`, apply: (e, k) => ({ code: `${wrap(e)}[${k}:]`, atom: true }) },
+  {
+    id: 'app',
+    range: [0, WORDS.length - 1],
+    text: (k) => `appends "${WORDS[k]}"`,
+    apply: (e, k) => ({ code: `${e.code} + '${WORDS[k]}'`, atom: false }),
+  },
+  { id: 'len', text: () => 'takes its length', apply: (e) => ({ code: `len(${e.code})`, atom: true }), terminal: true },
+];
+
+const LIST_STEPS: readonly StepKind[] = [
+  { id: 'sort', text: () => 'sorts it', apply: (e) => ({ code: `sorted(${e.code})`, atom: true }) },
+  { id: 'rev', text: () => 'reverses it', apply: (e) => ({ code: `${wrap(e)}[::-1]`, atom: true }) },
+  { id: 'inc', range: [1, 9], text: (k) => `adds ${k} to each element`, apply: (e, k) => ({ code: `[v + ${k} for v in ${e.code}]`, atom: true }) },
+  { id: 'scale', range: [2, 9], text: (k) => `multiplies each element by ${k}`, apply: (e, k) => ({ code: `[v * ${k} for v in ${e.code}]`, atom: true }) },
+  { id: 'keep', range: [0, 5], text: (k) => `keeps the elements greater than ${k}`, apply: (e, k) => ({ code: `[v for v in ${e.code} if v > ${k}]`, atom: true }) },
+  { id: 'head', range: [1, 4], text: (k) => `keeps the first ${k} elements`, apply: (e, k) => ({ code: `${wrap(e)}[:${k}]`, atom: true }) },
+  { id: 'sum', text: () => 'sums it', apply: (e) => ({ code: `sum(${e.code})`, atom: true }), terminal: true },
+  { id: 'max', text: () => 'takes its largest element', apply: (e) => ({ code: `max(${e.code})`, atom: true }), terminal: true },
+  { id: 'len', text: () => 'counts its elements', apply: (e) => ({ code: `len(${e.code})`, atom: true }), terminal: true },
+];
+
+/** Comparison operators of the conditional family. */
+const COMPARISONS = [
+  { op: '>', text: 'greater than' },
+  { op: '<', text: 'less than' },
+] as const;
+
+/** Function names: short, so the reference fits the budget; varied, so the entry point is really checked. */
+const NAMES = ['f', 'g', 'h', 'calc', 'step', 'fn', 'op', 'go'];
+
+/** One generated task before it becomes a dataset record. */
+export interface ShortTask {
+  family: ShortFamily;
+  /** The composition key, e.g. `int:add>mul` (no constants). */
+  composition: string;
+  name: string;
+  param: string;
+  prompt: string;
+  /** Python reference: `def NAME(PARAM):\n    return EXPR\n`. */
+  reference: string;
+  /** Hidden tests: one `assert NAME(input) == expected` per case, expected values computed by the grammar. */
+  tests: string[];
+  /** Number of steps (1 or 2). */
+  steps: number;
+}
+
+/** Deterministic 32-bit FNV-1a hash of a string. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/**
+ * Whether a composition belongs to the warm-up side of the split: every one-step composition does (so each step's
+ * words are taught), and a fixed half of the multi-step ones (by hash, independent of the generation seed, so
+ * files generated with different seeds agree on the split).
+ */
+export function isWarmupComposition(composition: string, steps: number): boolean {
+  if (steps <= 1) return true;
+  return hash(`split:${composition}`) % 2 === 0;
+}
+
+// ---------- evaluation of the grammar (the expected values of the hidden tests) ----------
+
+type Value = number | string | number[];
+
+/** Python's floor division and modulo (the tests are Python). */
+const floorDiv = (a: number, b: number) => Math.floor(a / b);
+const pyMod = (a: number, b: number) => a - b * Math.floor(a / b);
+
+function evalInt(id: string, v: number, k: number): number {
+  switch (id) {
+    case 'add': return v + k;
+    case 'sub': return v - k;
+    case 'mul': return v * k;
+    case 'div': return floorDiv(v, k);
+    case 'mod': return pyMod(v, k);
+    case 'sq': return v * v;
+    case 'neg': return -v;
+    case 'abs': return Math.abs(v);
+    case 'max': return Math.max(v, k);
+    case 'min': return Math.min(v, k);
+  }
+  throw new Error(`unknown int step ${id}`);
+}
+
+function evalStr(id: string, v: Value, k: number): Value {
+  const s = v as string;
+  switch (id) {
+    case 'rev': return [...s].reverse().join('');
+    case 'up': return s.toUpperCase();
+    case 'low': return s.toLowerCase();
+    case 'rep': return s.repeat(k);
+    case 'head': return s.slice(0, k);
+    case 'tail': return s.slice(k);
+    case 'app': return s + WORDS[k];
+    case 'len': return s.length;
+  }
+  throw new Error(`unknown str step ${id}`);
+}
+
+function evalList(id: string, v: Value, k: number): Value {
+  const xs = v as number[];
+  switch (id) {
+    case 'sort': return [...xs].sort((a, b) => a - b);
+    case 'rev': return [...xs].reverse();
+    case 'inc': return xs.map((x) => x + k);
+    case 'scale': return xs.map((x) => x * k);
+    case 'keep': return xs.filter((x) => x > k);
+    case 'head': return xs.slice(0, k);
+    case 'sum': return xs.reduce((a, b) => a + b, 0);
+    case 'max': return Math.max(...xs);
+    case 'len': return xs.length;
+  }
+  throw new Error(`unknown list step ${id}`);
+}
+
+/** A value as a Python literal. */
+function py(v: Value): string {
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return `'${v}'`;
+  return `[${v.join(', ')}]`;
+}
+
+const INT_INPUTS = [-7, -3, 0, 1, 2, 5, 8, 13];
+const STR_INPUTS = ['Hello', 'abc', 'Data Set', 'xY', 'Python3', 'a b c'];
+const LIST_INPUTS = [[3, 1, 2], [5, -2, 7, 0, 4], [1], [6, 6, 1, 9], [-4, 8, 2, 10, 3, 5]];
+
+// ---------- task builders ----------
+
+interface Step {
+  kind: StepKind;
+  k: number;
+}
+
+function drawK(rng: SeededRandom, kind: StepKind): number {
+  if (!kind.range) return 0;
+  const [lo, hi] = kind.range;
+  return lo + rng.int(hi - lo + 1);
+}
+
+function phrase(steps: Step[]): string {
+  const parts = steps.map((s) => s.kind.text(s.k));
+  return parts.length === 1 ? parts[0] : parts.slice(0, -1).join(', then ') + ', then ' + parts[parts.length - 1];
+}
+
+function chainTask(family: 'int' | 'str' | 'list', steps: Step[], name: string): ShortTask {
+  const param = family === 'int' ? 'x' : family === 'str' ? 's' : 'xs';
+  const noun = family === 'int' ? 'an integer' : family === 'str' ? 'a string' : 'a list of ints';
+  let e: Expr = { code: param, atom: true };
+  for (const s of steps) e = s.kind.apply(e, s.k);
+  const reference = `def ${name}(${param}):\n    return ${e.code}\n`;
+  const inputs: Value[] = family === 'int' ? INT_INPUTS : family === 'str' ? STR_INPUTS : LIST_INPUTS;
+  const evalStep = family === 'int' ? (id: string, v: Value, k: number) => evalInt(id, v as number, k) : family === 'str' ? evalStr : evalList;
+  const tests: string[] = [];
+  for (const input of inputs) {
+    let v: Value = input;
+    let ok = true;
+    for (const s of steps) {
+      if (Array.isArray(v) && v.length === 0 && s.kind.id === 'max') ok = false; // max([]) raises in Python
+      if (!ok) break;
+      v = evalStep(s.kind.id, v, s.k);
+    }
+    if (ok) tests.push(`assert ${name}(${py(input)}) == ${py(v)}`);
+  }
+  return {
+    family,
+    composition: `${family}:${steps.map((s) => s.kind.id).join('>')}`,
+    name,
+    param,
+    prompt: `Write \`${name}(${param})\`, which takes ${noun} ${param}, ${phrase(steps)}, and returns the result.`,
+    reference,
+    tests,
+    steps: steps.length,
+  };
+}
+
+function condTask(rng: SeededRandom, name: string): ShortTask {
+  const cmp = COMPARISONS[rng.int(COMPARISONS.length)];
+  const pool = INT_STEPS.filter((s) => ['add', 'sub', 'mul'].includes(s.id));
+  const a = pool[rng.int(pool.length)];
+  const b = pool[rng.int(pool.length)];
+  const t = rng.int(7);
+  const ka = drawK(rng, a);
+  const kb = drawK(rng, b);
+  const x: Expr = { code: 'x', atom: true };
+  const code = `${a.apply(x, ka).code} if x ${cmp.op} ${t} else ${b.apply(x, kb).code}`;
+  const tests = INT_INPUTS.map((v) => {
+    const yes = cmp.op === '>' ? v > t : v < t;
+    const out = yes ? evalInt(a.id, v, ka) : evalInt(b.id, v, kb);
+    return `assert ${name}(${v}) == ${out}`;
+  });
+  return {
+    family: 'cond',
+    composition: `cond:${cmp.op === '>' ? 'gt' : 'lt'}:${a.id}|${b.id}`,
+    name,
+    param: 'x',
+    prompt: `Write \`${name}(x)\`, which takes an integer x and, if x is ${cmp.text} ${t}, ${a.text(ka)}, otherwise ${b.text(kb)}; it returns the result.`,
+    reference: `def ${name}(x):\n    return ${code}\n`,
+    tests,
+    steps: 2,
+  };
+}
+
+function loopTask(rng: SeededRandom, name: string): ShortTask {
+  const pool = INT_STEPS.filter((s) => ['add', 'mul', 'sq', 'mod'].includes(s.id));
+  const op = pool[rng.int(pool.length)];
+  const k = drawK(rng, op);
+  const term = op.apply({ code: 'i', atom: true }, k).code;
+  const tests = [0, 1, 3, 5, 8].map((n) => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += evalInt(op.id, i, k);
+    return `assert ${name}(${n}) == ${sum}`;
+  });
+  const what = op.id === 'sq' ? 'the square of i' : op.id === 'add' ? `i plus ${k}` : op.id === 'mul' ? `i times ${k}` : `i modulo ${k}`;
+  return {
+    family: 'loop',
+    composition: `loop:${op.id}`,
+    name,
+    param: 'n',
+    prompt: `Write \`${name}(n)\`, which returns the sum of ${what} for every i from 0 to n - 1.`,
+    reference: `def ${name}(n):\n    return sum(${term} for i in range(n))\n`,
+    tests,
+    steps: 1,
+  };
+}
+
+function randomSteps(rng: SeededRandom, pool: readonly StepKind[], count: number): Step[] {
+  const steps: Step[] = [];
+  for (let i = 0; i < count; i++) {
+    const last = i === count - 1;
+    const choices = pool.filter((s) => (last ? true : !s.terminal) && (steps.length === 0 || s.id !== steps[steps.length - 1].kind.id));
+    const kind = choices[rng.int(choices.length)];
+    steps.push({ kind, k: drawK(rng, kind) });
+  }
+  return steps;
+}
+
+/** Draws one task (any family), or undefined when the draw is too long for the budget or has too few tests. */
+export function drawShortTask(rng: SeededRandom): ShortTask | undefined {
+  const name = NAMES[rng.int(NAMES.length)];
+  const r = rng.next();
+  let task: ShortTask;
+  if (r < 0.45) task = chainTask('int', randomSteps(rng, INT_STEPS, 1 + rng.int(2)), name);
+  else if (r < 0.65) task = chainTask('str', randomSteps(rng, STR_STEPS, 1 + rng.int(2)), name);
+  else if (r < 0.85) task = chainTask('list', randomSteps(rng, LIST_STEPS, 1 + rng.int(2)), name);
+  else if (r < 0.93) task = condTask(rng, name);
+  else task = loopTask(rng, name);
+  if (Buffer.byteLength(task.reference) > SHORT_TASK_MAX_BYTES) return undefined;
+  // A task whose tests cannot tell it from the identity or a constant is useless as a reward.
+  const pairs = task.tests.map((t) => /^assert \w+\((.*)\) == (.*)$/.exec(t) as RegExpExecArray);
+  if (task.tests.length < 4 || new Set(pairs.map((p) => p[2])).size < 3) return undefined;
+  if (pairs.filter((p) => p[1] !== p[2]).length * 2 < pairs.length) return undefined; // the identity would pass most: x * 5 // 5
+  return task;
+}
+
+/** Options of {@link generateShortTasks}. */
+export interface ShortTaskOptions {
+  /** Rows of the supervised warm-up file (warm-up compositions, with references). */
+  sft: number;
+  /** Rows of the RL file (held-out compositions, tests but no reference). */
+  train: number;
+  /** Rows of the eval file (held-out compositions, instances in neither other file). */
+  eval: number;
+  /** Seed; the same seed gives the same files. Default 0. */
+  seed?: number;
+  /** Give up after this many draws in a row found no new instance (the grammar is finite). Default 20,000. */
+  maxMisses?: number;
+}
+
+/** The three files of the short-task family. */
+export interface ShortTaskSplit {
+  sft: DatasetRecord[];
+  train: DatasetRecord[];
+  eval: DatasetRecord[];
+}
+
+function toRecord(task: ShortTask, withReference: boolean): DatasetRecord {
+  const record: DatasetRecord = {
+    id: `short-${hash(task.reference).toString(16).padStart(8, '0')}`,
+    prompt: task.prompt,
+    language: 'python',
+    difficulty: 'easy',
+    tags: ['short', task.family, `steps-${task.steps}`],
+    composition: task.composition,
+    entry_point: task.name,
+    tests: task.tests,
+  };
+  if (withReference) record.reference = task.reference;
+  return record;
+}
+
+/**
+ * Generates the warm-up, RL and eval files of the short-task family. Every instance (a distinct reference) appears in
+ * at most one file; warm-up rows come from warm-up compositions only, RL and eval rows from held-out compositions
+ * only. RL rows carry tests but no reference.
+ * @throws Error when the grammar cannot supply that many distinct instances.
+ */
+export function generateShortTasks(opts: ShortTaskOptions): ShortTaskSplit {
+  const rng = new SeededRandom(mixSeed(opts.seed ?? 0, 0x5a0e7));
+  const seen = new Set<string>();
+  const warm: ShortTask[] = [];
+  const held: ShortTask[] = [];
+  const heldNeeded = opts.train + opts.eval;
+  // The grammar is finite: stop once a long run of draws has found nothing new.
+  let sinceNew = 0;
+  while ((warm.length < opts.sft || held.length < heldNeeded) && sinceNew < (opts.maxMisses ?? 20_000)) {
+    sinceNew++;
+    const task = drawShortTask(rng);
+    if (!task || seen.has(task.reference)) continue;
+    const warmSide = isWarmupComposition(task.composition, task.steps);
+    if (warmSide && warm.length < opts.sft) {
+      warm.push(task);
+      seen.add(task.reference);
+      sinceNew = 0;
+    } else if (!warmSide && held.length < heldNeeded) {
+      held.push(task);
+      seen.add(task.reference);
+      sinceNew = 0;
+    }
+  }
+  if (warm.length < opts.sft || held.length < heldNeeded) {
+    throw new Error(
+      `short tasks: could draw only ${warm.length} warm-up and ${held.length} held-out distinct tasks ` +
+        `(asked ${opts.sft} and ${heldNeeded}); ask for fewer rows`,
+    );
+  }
+  // Eval takes a fixed share of every held-out composition's instances where it can, so it covers the compositions
+  // the RL file trains on without sharing an instance with it.
+  const evalRows: ShortTask[] = [];
+  const trainRows: ShortTask[] = [];
+  const order = new SeededRandom(mixSeed(opts.seed ?? 0, 0xe5a1)).shuffle([...held]);
+  for (const t of order) (evalRows.length < opts.eval ? evalRows : trainRows).push(t);
+  return {
+    sft: warm.map((t) => toRecord(t, true)),
+    train: trainRows.map((t) => toRecord(t, false)),
+    eval: evalRows.map((t) => toRecord(t, true)),
+  };
+}
