@@ -90,9 +90,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     throw e;
   }
 
-  if (auth.kind === 'none' && auth.reason === 'opt-out') {
-    log(`WARNING: --allow-unauthenticated: ${loaded.config.server.host} is served WITHOUT A TOKEN; anyone who can reach this address can use the teacher (and its API key's budget)`);
-  }
+  const warning = startupWarning(auth, loaded.config.server.host);
+  if (warning) log(warning);
   let server: RewardServer;
   try {
     server = await startRewardServer({ teacher, tasks, server: loaded.config.server, auth, log });
@@ -119,6 +118,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const { drained } = await server.close();
   log(drained ? 'stopped' : 'stopped with requests still running (shutdown timeout)');
   return drained ? 0 : 1;
+}
+
+/** The loud line logged when the token requirement is switched off (--allow-unauthenticated off loopback). */
+export function startupWarning(auth: AuthMode, host: string): string | undefined {
+  if (auth.kind !== 'none' || auth.reason !== 'opt-out') return undefined;
+  return `WARNING: --allow-unauthenticated: ${host} is served WITHOUT A TOKEN; anyone who can reach this address can use the teacher (and its API key's budget)`;
 }
 
 async function loadTasks(loaded: LoadedConfig): Promise<TaskIndex> {
