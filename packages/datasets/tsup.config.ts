@@ -6,6 +6,7 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
+  shims: true, // __dirname in the ESM build (the task bank loader finds bank/ beside package.json)
   target: 'node20',
   tsconfig: 'tsconfig.lib.json',
 });

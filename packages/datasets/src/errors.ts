@@ -68,3 +68,39 @@ export class DatasetConversionError extends DatasetError {}
 
 /** Thrown by the task generator when the request cannot be met (too many prompts asked, unknown language). */
 export class DatasetGenerationError extends DatasetError {}
+
+/** One problem in a task bank file. */
+export interface TaskBankProblem {
+  /** The file (as resolved from the bank folder). */
+  file: string;
+  /** 1-based line in the file, when the problem has a place. */
+  line?: number;
+  /** 1-based column in the file, when the problem has a place. */
+  column?: number;
+  /** The template id or tests key concerned, when there is one. */
+  key?: string;
+  /** What is wrong, what was expected and how to fix it. */
+  message: string;
+}
+
+/** Thrown when the task bank files cannot be read or break their schema or the cross-file rules. Lists every problem up to 30. */
+export class TaskBankError extends DatasetError {
+  /** The problems listed (at most 30). */
+  readonly problems: TaskBankProblem[];
+  /** How many problems were found in all. */
+  readonly totalProblems: number;
+
+  constructor(problems: TaskBankProblem[], limit = 30) {
+    const shown = problems.slice(0, limit);
+    const where = (p: TaskBankProblem) => (p.line === undefined ? p.file : `${p.file}:${p.line}:${p.column ?? 1}`);
+    const more = problems.length > shown.length ? `\n  ... and ${problems.length - shown.length} more` : '';
+    super(
+      `task bank: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
+        shown.map((p) => `  ${where(p)}: ${p.message}`).join('\n') +
+        more,
+      { file: problems[0]?.file, line: problems[0]?.line },
+    );
+    this.problems = shown;
+    this.totalProblems = problems.length;
+  }
+}

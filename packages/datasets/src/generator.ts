@@ -15,8 +15,8 @@ import {
 } from './languages';
 import { mixSeed, SeededRandom } from './random';
 import type { DatasetRecord } from './schema';
-import { REFERENCE_LANGUAGES, TASK_BANK, type ReferenceLanguage, type TaskTemplate, type TaskVariant } from './task-bank';
-import { PYTHON_TESTS } from './task-bank/python-tests';
+import { bankOf, TASK_BANK, type ReferenceLanguage, type TaskTemplate, type TaskVariant } from './task-bank';
+import { fillReference, isReferenceKey, substituteSlots } from './task-bank/slots';
 
 const NONE_WORD: Partial<Record<Language, string>> = {
   python: 'None',
@@ -85,18 +85,6 @@ const LANGUAGE_NOTES: Partial<Record<Language, string>> = {
   go: ' Use only the standard library.',
 };
 
-const isReferenceKey = (key: string): boolean => (REFERENCE_LANGUAGES as readonly string[]).includes(key);
-
-function substituteSlots(text: string, variant: TaskVariant): string {
-  let out = text;
-  for (let pass = 0; pass < 3 && /\{\w+\}/.test(out); pass++) {
-    out = out.replace(/\{(\w+)\}/g, (whole, key: string) =>
-      !isReferenceKey(key) && Object.prototype.hasOwnProperty.call(variant, key) ? variant[key] : whole,
-    );
-  }
-  return out;
-}
-
 function languageText(text: string, language: Language, variant: TaskVariant): string {
   const style = LANGUAGE_NAMING[language];
   return substituteSlots(text, variant)
@@ -150,20 +138,20 @@ export function taskReference(template: TaskTemplate, variantIndex: number, lang
   const variant = template.variants[variantIndex];
   const source = variant[language] ?? template[language];
   if (source === undefined) return undefined;
-  const name = taskEntryPoint(template, variantIndex, language);
-  const lookup = (key: string): string | undefined =>
-    key === 'name' ? name : !isReferenceKey(key) && Object.prototype.hasOwnProperty.call(variant, key) ? variant[key] : undefined;
-  return source.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced: string | undefined, bare: string | undefined) => {
-    return lookup((braced ?? bare) as string) ?? whole;
-  });
+  return fillReference(source, variant, taskEntryPoint(template, variantIndex, language));
 }
 
-/** Python assertions for a template variant (names filled in), or undefined when the bank has none. */
-export function taskTests(template: TaskTemplate, variantIndex: number): string[] | undefined {
-  const tests = PYTHON_TESTS[`${template.id}-${variantIndex}`];
-  if (!tests) return undefined;
-  const name = taskEntryPoint(template, variantIndex, 'python');
-  return tests.map((t) => t.replace(/\$name\b/g, name));
+/**
+ * Hidden test cases of a template variant in a language (default Python), each one string, with `$name` replaced
+ * by the entry point in that language's convention (as in {@link taskReference}); undefined when the bank has
+ * none. The cases come from the tests files of the bank the template was loaded from (read on first use).
+ * @throws TaskBankError when that bank's tests files are invalid.
+ */
+export function taskTests(template: TaskTemplate, variantIndex: number, language: ReferenceLanguage = 'python'): string[] | undefined {
+  const cases = bankOf(template)?.tests().get(`${template.id}-${variantIndex}`)?.[language];
+  if (cases === undefined || template.variants[variantIndex] === undefined) return undefined;
+  const name = taskEntryPoint(template, variantIndex, language);
+  return cases.map((c) => c.replace(/\$name(?!\w)/g, name));
 }
 
 /** Options of {@link renderTask}. */
@@ -177,9 +165,10 @@ export interface RenderTaskOptions {
  * `id` (`<template>-<variant+1>-<language>`), `prompt`, `language`,
  * `difficulty`, `tags` (category first), and the extra keys `template`,
  * `variant` and `entry_point` (the function or class name the prompt asks
- * for); `reference` (a solution) when the bank has one in the language, and for
- * Python `tests` (assert statements).
+ * for); `reference` (a solution) and `tests` (hidden test cases, one string each,
+ * see {@link taskTests}) when the bank has them in the language.
  * @throws DatasetGenerationError for an unknown language or variant index.
+ * @throws TaskBankError when the bank's tests files are invalid.
  */
 export function renderTask(
   template: TaskTemplate,
@@ -235,12 +224,10 @@ export function renderTask(
     variant: variantIndex,
     entry_point: entryPoint,
   };
-  if ((REFERENCE_LANGUAGES as readonly string[]).includes(language)) {
-    const reference = taskReference(template, variantIndex, language as ReferenceLanguage);
+  if (isReferenceKey(language)) {
+    const reference = taskReference(template, variantIndex, language);
     if (reference !== undefined) record.reference = reference;
-  }
-  if (language === 'python') {
-    const tests = taskTests(template, variantIndex);
+    const tests = taskTests(template, variantIndex, language);
     if (tests !== undefined) record.tests = tests;
   }
   return record;

@@ -5,6 +5,8 @@ export {
   DatasetCursorError,
   DatasetConversionError,
   DatasetGenerationError,
+  TaskBankError,
+  type TaskBankProblem,
   type DatasetProblem,
   type DatasetProblemKind,
 } from './errors';
@@ -43,7 +45,21 @@ export {
 } from './load';
 export { DatasetSampler, type DatasetSamplerOptions, type SamplerCursor } from './sampler';
 export { SeededRandom, mixSeed } from './random';
-export { REFERENCE_LANGUAGES, TASK_BANK, type ReferenceLanguage, type TaskCategory, type TaskTemplate, type TaskVariant } from './task-bank';
+export {
+  REFERENCE_LANGUAGES,
+  TASK_BANK,
+  TASK_CATEGORIES,
+  TASK_TEMPLATES_FILE_SCHEMA,
+  TASK_TESTS_FILE_SCHEMA,
+  loadTaskBank,
+  taskBankDir,
+  type TaskBank,
+  type ReferenceLanguage,
+  type TaskCategory,
+  type TaskTemplate,
+  type TaskTestCases,
+  type TaskVariant,
+} from './task-bank';
 export {
   renderTask,
   taskEntryPoint,

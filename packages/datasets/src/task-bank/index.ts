@@ -1,25 +1,14 @@
-/** The built-in bank of programming task templates, by category. */
-import { ALGORITHM_TASKS } from './algorithms';
-import { API_TASKS } from './apis';
-import { CONCURRENCY_TASKS } from './concurrency';
-import { DATA_STRUCTURE_TASKS } from './data-structures';
-import { FILE_TASKS } from './files';
-import { MATH_TASKS } from './math';
-import { PARSING_TASKS } from './parsing';
-import { STRING_TASKS } from './strings';
+/**
+ * The built-in bank of programming task templates. The templates are data: `bank/<category>.yaml` in this
+ * package, with their hidden tests in `bank/tests/<category>.yaml`; see the package README.
+ */
+import { loadTaskBank } from './load';
 import type { TaskTemplate } from './types';
 
-export type { ReferenceLanguage, TaskCategory, TaskTemplate, TaskVariant } from './types';
-export { REFERENCE_LANGUAGES } from './types';
+export type { ReferenceLanguage, TaskCategory, TaskTemplate, TaskTestCases, TaskVariant } from './types';
+export { REFERENCE_LANGUAGES, TASK_CATEGORIES } from './types';
+export { TASK_TEMPLATES_FILE_SCHEMA, TASK_TESTS_FILE_SCHEMA } from './bank-schema';
+export { bankOf, loadTaskBank, taskBankDir, type TaskBank } from './load';
 
-/** Every template of the built-in bank (at least 60), in a fixed order. */
-export const TASK_BANK: readonly TaskTemplate[] = [
-  ...ALGORITHM_TASKS,
-  ...DATA_STRUCTURE_TASKS,
-  ...STRING_TASKS,
-  ...FILE_TASKS,
-  ...CONCURRENCY_TASKS,
-  ...PARSING_TASKS,
-  ...API_TASKS,
-  ...MATH_TASKS,
-];
+/** Every template of the built-in bank (at least 60), in a fixed order: read from `bank/` when the package loads. */
+export const TASK_BANK: readonly TaskTemplate[] = loadTaskBank().templates;

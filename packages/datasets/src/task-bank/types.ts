@@ -1,18 +1,16 @@
 /**
- * The shape of a task template in the built-in bank.
+ * The shape of a task template in the built-in bank (the data files under `bank/` hold these fields).
  */
 import type { Difficulty } from '../schema';
 
+/**
+ * Topics of the bank, in bank order: each is one data file `bank/<category>.yaml` (and its hidden tests
+ * `bank/tests/<category>.yaml`), and `TASK_BANK` lists the templates in this order.
+ */
+export const TASK_CATEGORIES = ['algorithms', 'data-structures', 'strings', 'files', 'concurrency', 'parsing', 'apis', 'math'] as const;
+
 /** Topic of a task template. */
-export type TaskCategory =
-  | 'algorithms'
-  | 'data-structures'
-  | 'strings'
-  | 'files'
-  | 'concurrency'
-  | 'parsing'
-  | 'apis'
-  | 'math';
+export type TaskCategory = (typeof TASK_CATEGORIES)[number];
 
 /**
  * Values substituted for `{slot}` placeholders in a template's name, task and
@@ -64,3 +62,9 @@ export const REFERENCE_LANGUAGES = ['python', 'typescript', 'rust', 'cpp'] as co
 
 /** A language with reference solutions in the bank. */
 export type ReferenceLanguage = (typeof REFERENCE_LANGUAGES)[number];
+
+/**
+ * Hidden tests of one template variant, by language: each string is one test case (a block of statements that
+ * completes normally when the case passes), with `$name` standing for the entry point in that language.
+ */
+export type TaskTestCases = Readonly<Partial<Record<ReferenceLanguage, readonly string[]>>>;
