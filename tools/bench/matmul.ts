@@ -1,80 +1,67 @@
-// Matmul throughput of every tensor backend that loads here.
+// fp32 matmul throughput at 1 thread and at every core.
 //
-// Run: `NX_DAEMON=false npx nx run core:bench` (or `npx tsx tools/bench/matmul.ts` from the
-// repository root). Options: --backends=node,wasm,cpu  --min-ms=400 (time per shape)
-// --threads=N (wasm XNNPACK threads to ask for).
-// Prints one JSON object: per backend, GFLOP/s (2*M*N*K / seconds per product, from the
-// median and from the best of repeated timed runs after one warm-up) for square 256/512/1024 and the batched
-// [8,128,64]x[8,64,128] product, with the threads and SIMD the backend reported.
-import * as os from 'node:os';
-import { tf, initBackend, type BackendInfo } from '../../packages/core/src/index';
-
-type Shape = { name: string; a: number[]; b: number[]; flops: number };
-
-const SHAPES: Shape[] = [
-  ...[256, 512, 1024].map((n) => ({ name: `square_${n}`, a: [n, n], b: [n, n], flops: 2 * n * n * n })),
-  { name: 'batched_8x128x64_8x64x128', a: [8, 128, 64], b: [8, 64, 128], flops: 2 * 8 * 128 * 64 * 128 },
-];
+// Run: `npx tsx tools/bench/matmul.ts` from the repository root, or
+// `NX_DAEMON=false npx nx run core:bench-matmul`.
+// Options: --threads=1,2 (thread counts; default 1 and os.availableParallelism())
+//          --backend=wasm|cpu|node|auto (default wasm)  --min-ms=400 (timed ms per shape)
+//          --rounds=1 (repeat the whole thread sweep, alternating counts, to see load drift)
+// Prints one JSON line per (thread count, shape): GFLOP/s of the median and of the fastest run
+// for square 512, square 1024 and batched [16,128,64]x[16,64,128], with process CPU time per
+// product, CPU/wall (about the thread count when every thread had a core) and the 1-minute load
+// average around the runs. A last line, {"summary": ...}, gives N-thread over 1-thread ratios of
+// median wall-clock GFLOP/s and of CPU ms per product per shape (the last round's figures).
+// The machine may be shared: read GFLOP/s next to cpu_per_wall and the load average.
+import os from 'node:os';
+import { benchmarkMatmul, type MatmulBenchRecord } from '../../packages/core/src/index';
 
 function arg(name: string): string | undefined {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
   return hit?.slice(name.length + 3);
 }
 
-function timeShape(shape: Shape, minMs: number): { gflops: number; gflops_best: number; runs: number; median_ms: number; best_ms: number } {
-  const a = tf.randomUniform(shape.a, -1, 1, 'float32', 1);
-  const b = tf.randomUniform(shape.b, -1, 1, 'float32', 2);
-  const once = () => {
-    const t0 = performance.now();
-    const c = tf.matMul(a, b);
-    c.dataSync(); // wait for the result
-    const ms = performance.now() - t0;
-    c.dispose();
-    return ms;
-  };
-  const first = once(); // warm-up (allocation, kernel setup), kept only when one run alone exceeds minMs
-  const times: number[] = [];
-  if (first >= minMs) times.push(first);
-  const start = performance.now();
-  while (times.length === 0 || (times.length < 3 && first < minMs) || (performance.now() - start < minMs && times.length < 200)) times.push(once());
-  tf.dispose([a, b]);
-  times.sort((x, y) => x - y);
-  const median = times[Math.floor(times.length / 2)];
-  const best = times[0];
-  const gflops = (ms: number) => Number((shape.flops / (ms / 1000) / 1e9).toFixed(2));
-  // On a shared machine the median includes time the process was descheduled; the best run
-  // estimates what the backend does when it has a core to itself.
-  return { gflops: gflops(median), gflops_best: gflops(best), runs: times.length, median_ms: Number(median.toFixed(3)), best_ms: Number(best.toFixed(3)) };
+function usage(message: string): never {
+  console.error(`matmul bench: ${message}`);
+  console.error('usage: npx tsx tools/bench/matmul.ts [--threads=1,2] [--backend=wasm|cpu|node|auto] [--min-ms=400] [--rounds=1]');
+  process.exit(2);
 }
 
 async function main(): Promise<void> {
+  const cores = os.availableParallelism();
+  const threadList = (arg('threads') ?? [...new Set([1, cores])].join(',')).split(',').map(Number);
+  if (threadList.some((t) => !Number.isInteger(t) || t < 1)) usage(`--threads must be positive integers, found ${arg('threads')}`);
+  const backend = (arg('backend') ?? 'wasm') as 'wasm' | 'cpu' | 'node' | 'auto';
+  if (!['wasm', 'cpu', 'node', 'auto'].includes(backend)) usage(`--backend must be wasm, cpu, node or auto, found ${backend}`);
   const minMs = Number(arg('min-ms') ?? 400);
-  const threads = arg('threads') ? Number(arg('threads')) : undefined;
-  const wanted = (arg('backends') ?? 'node,wasm,cpu').split(',') as Array<'node' | 'wasm' | 'cpu'>;
-  const results: Record<string, unknown> = {};
-  for (const backend of wanted) {
-    let info: BackendInfo;
-    try {
-      info = await initBackend({ backend, threads, log: () => undefined });
-    } catch (e) {
-      results[backend] = { loaded: false, error: (e as Error).message };
-      continue;
+  if (!(minMs > 0)) usage(`--min-ms must be a positive number, found ${arg('min-ms')}`);
+  const rounds = Number(arg('rounds') ?? 1);
+  if (!Number.isInteger(rounds) || rounds < 1) usage(`--rounds must be a positive integer, found ${arg('rounds')}`);
+
+  const last = new Map<number, MatmulBenchRecord[]>();
+  for (let round = 1; round <= rounds; round++) {
+    for (const threads of threadList) {
+      const records = await benchmarkMatmul({ backend, threads, minMs, log: (l) => console.error(l) });
+      for (const r of records) console.log(JSON.stringify({ ...r, round, node: process.version, cpu_model: os.cpus()[0]?.model }));
+      last.set(threads, records);
     }
-    const shapes: Record<string, unknown> = {};
-    for (const shape of SHAPES) shapes[shape.name] = timeShape(shape, minMs);
-    results[backend] = { loaded: true, backend: info.name, version: info.version, threads: info.threads, simd: info.simd, reason: info.reason, gflops: shapes };
   }
-  const out = {
-    benchmark: 'matmul',
-    unit: 'GFLOP/s (2*M*N*K per product; gflops from the median run, gflops_best from the fastest)',
-    node: process.version,
-    cpus: os.cpus().length,
-    cpu_model: os.cpus()[0]?.model,
-    loadavg_1m: Number(os.loadavg()[0].toFixed(2)),
-    threads_requested: threads ?? null,
-    results,
-  };
-  console.log(JSON.stringify(out, null, 2));
+  const base = last.get(threadList[0]);
+  if (base == null || threadList.length < 2) return;
+  const summary: Record<string, unknown> = { backend, base_threads: base[0].threads };
+  for (const threads of threadList.slice(1)) {
+    const recs = last.get(threads)!;
+    summary[`threads_${recs[0].threads}`] = Object.fromEntries(
+      recs.map((r, i) => [
+        r.shape,
+        {
+          wall_speedup: Number((r.gflops / base[i].gflops).toFixed(2)),
+          cpu_ms_ratio: Number((r.cpu_ms / base[i].cpu_ms).toFixed(2)),
+          gflops: [base[i].gflops, r.gflops],
+          loadavg_1m: [base[i].loadavg_1m_before, r.loadavg_1m_after],
+        },
+      ]),
+    );
+  }
+  console.log(JSON.stringify({ summary }));
 }
 
 main().catch((e) => {

@@ -4,6 +4,8 @@
 export { tf } from './tf';
 export { initBackend, getBackendInfo, wasmBinaryDir } from './backend';
 export { MAX_WASM_THREADS } from './wasm-threads';
+export { benchmarkMatmul, DEFAULT_MATMUL_SHAPES } from './matmul-bench';
+export type { MatmulBenchOptions, MatmulBenchRecord, MatmulShape } from './matmul-bench';
 export type { BackendInfo, BackendName, InitBackendOptions } from './backend';
 export { WASM_FALLBACK_KERNELS, WASM_KERNEL_OVERRIDES } from './wasm-fallbacks';
 export { EXTRA_GRADIENT_KERNELS, REPLACED_GRADIENT_KERNELS } from './extra-gradients';

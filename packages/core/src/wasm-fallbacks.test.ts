@@ -102,6 +102,10 @@ describe('wasm fallback kernels', () => {
     ['[7,3]x[5,3] 2-D transposeB', [7, 3], [5, 3], false, true],
     ['[3,7]x[3,5] 2-D transposeA', [3, 7], [3, 5], true, false],
     ['[1,1,5,3]x[6,4,3] broadcast ranks', [1, 1, 5, 3], [6, 4, 3], false, true],
+    ['[6,5,3]x[3,4] shared b, one product of 30 rows', [6, 5, 3], [3, 4], false, false],
+    ['[2,3,5,3]x[1,3,4] shared b, 4-D', [2, 3, 5, 3], [1, 3, 4], false, false],
+    ['[2,3,5,3]x[4,3] shared transposed b, 4-D', [2, 3, 5, 3], [4, 3], false, true],
+    ['[5,3]x[2,1,3,4] b with more batch dims', [5, 3], [2, 1, 3, 4], false, false],
   ] as const)('BatchMatMul override %s equals cpu, with the same shape', async (_name, sa, sb, ta, tb) => {
     const shapes: number[][] = [];
     const { cpu, wasm } = await onBoth(() => {
@@ -147,6 +151,7 @@ describe('wasm fallback kernels', () => {
     tf.tidy(() => tf.unsortedSegmentSum(tf.ones([4, 2]), tf.tensor1d([0, 1, 0, 1], 'int32'), 2).dataSync());
     tf.tidy(() => tf.einsum('ij,jk->ik', tf.ones([2, 3]), tf.ones([3, 2])).dataSync());
     tf.tidy(() => tf.matMul(tf.ones([4, 2, 3]), tf.ones([4, 5, 3]), false, true).dataSync());
+    tf.tidy(() => tf.matMul(tf.ones([4, 2, 3]), tf.ones([3, 5])).dataSync());
     expect(tf.memory().numTensors).toBe(before);
     expect((tf.engine().backend as unknown as { numDataIds(): number }).numDataIds()).toBe(beforeData);
     await initBackend({ backend: 'cpu' });

@@ -177,7 +177,9 @@ export function transposeCacheStats(): { entries: number; bytes: number } {
  * with transposeB 0.85 ms; [8,128,64]x[8,64,128] 22-46 ms). This kernel copies each batch
  * entry out of the wasm heap (transposing it in JavaScript when asked), runs it through
  * the native kernel as an untransposed batch-1 product and stacks the results. A
- * transposed batch-1 right operand (a weight) is transposed once and cached (see above).
+ * transposed batch-1 right operand (a weight) is transposed once and cached (see above); a
+ * batch-1 right operand shared by a batched, untransposed left operand makes one product of
+ * [batch * m, k] rows (the left operand's memory as it is).
  * Broadcasts other than "equal batch dimensions or one side with batch 1" and non-float32
  * inputs go to the native kernel unchanged.
  */
@@ -227,6 +229,15 @@ export function splitBatchMatMulKernel(native: tf.KernelFunc): tf.KernelFunc {
         return native({ inputs: { a, b: bInfo }, backend: args.backend, attrs });
       }
       const outOuter = tf.backend_util.assertAndGetBroadcastShape(outerA, outerB);
+      if (batchB === 1 && !transposeA && tf.util.arraysEqual(outOuter, outerA)) {
+        // One right operand for every batch entry (x [B, T, k] times a weight): the batch is
+        // the rows of a single [1, B*T, k] x [1, k, n] product, with no copy of A. The output's
+        // memory is already laid out as [..., m, n].
+        const a2: TensorInfo = { dataId: a.dataId, dtype: 'float32', shape: [1, batch * m, k] };
+        const b2: TensorInfo = sharedB != null ? { dataId: sharedB.dataId, dtype: 'float32', shape: [1, k, n] } : { dataId: b.dataId, dtype: 'float32', shape: [1, k, n] };
+        const o = native({ inputs: { a: a2, b: b2 }, backend: args.backend, attrs }) as TensorInfo;
+        return { dataId: o.dataId, dtype: o.dtype, shape: [...outOuter, m, n] };
+      }
       const sizeA = ra * ca, sizeB = rb * cb, sizeO = m * n;
       const out = new Float32Array(batch * sizeO);
       for (let i = 0; i < batch; i++) {
