@@ -7,11 +7,13 @@ import { ArtifactCache, hashKey, LruMap } from './cache';
 import { ExecOptionsError, ExecutorClosedError } from './errors';
 import { Pool } from './pool';
 import { capText, decideStatus, makeNonce, parseReport } from './report';
-import { firstLines, type CompileStep, type Runner, type RunPlan } from './runner';
+import { firstLines, type CompileStep, type PrepareContext, type Runner, type RunPlan } from './runner';
 import { killLeftovers, makeRunDir, probeSandbox, removeRunDir, runSandboxed, type SandboxPlan } from './sandbox';
 import { detectToolchain } from './toolchains';
 import { pythonRunner } from './python';
 import { nodeRunner } from './node';
+import { cppRunner } from './cpp';
+import { rustRunner } from './rust';
 import type {
   ExecLanguage,
   ExecLogger,
@@ -32,6 +34,8 @@ const RUNNERS: Partial<Record<ExecLanguage, Runner>> = {
   python: pythonRunner,
   typescript: nodeRunner,
   javascript: nodeRunner,
+  cpp: cppRunner,
+  rust: rustRunner,
 };
 
 const ALIASES: Record<string, ExecLanguage> = {
@@ -149,6 +153,7 @@ class CodeExecutor implements Executor {
   private readonly inflight = new Map<string, Promise<RunTestsResult>>();
   private readonly compiling = new Map<string, Promise<CompileOutcome>>();
   private readonly toolchains = new Map<ExecLanguage, Promise<ToolchainInfo>>();
+  private readonly prepared = new Map<ExecLanguage, Promise<unknown>>();
   private plan?: SandboxPlan;
   private closed = false;
   private readonly counters = { requests: 0, resultCacheHits: 0, compileCacheHits: 0, compiles: 0, runs: 0 };
@@ -196,6 +201,39 @@ class CodeExecutor implements Executor {
     } finally {
       this.inflight.delete(key);
     }
+  }
+
+  private prepare(language: ExecLanguage, toolchain: ToolchainInfo, plan: SandboxPlan): Promise<unknown> {
+    const runner = RUNNERS[language]!;
+    if (!runner.prepare) return Promise.resolve(undefined);
+    let p = this.prepared.get(language);
+    if (!p) {
+      p = runner.prepare({ toolchain, cacheDir: this.o.cacheDir, logger: this.o.logger, build: (spec) => this.build(spec, plan) });
+      this.prepared.set(language, p);
+    }
+    return p;
+  }
+
+  /** A one-off sandboxed build step (through the pool) whose output file is moved into the cache folder. */
+  private build(spec: Parameters<PrepareContext['build']>[0], plan: SandboxPlan): Promise<{ ok: boolean; stderr: string }> {
+    return this.pool.run(async (slot) => {
+      const dir = makeRunDir('rfai-build-');
+      try {
+        for (const [name, text] of Object.entries(spec.files)) fs.writeFileSync(path.join(dir, name), text);
+        const limits: SandboxLimits = { addressSpaceMb: spec.addressSpaceMb, cpuSeconds: Math.ceil(spec.timeoutMs / 1000) + 1, maxProcesses: 256, maxFileMb: 1024, maxOpenFiles: 1024 };
+        const o = await runSandboxed(plan, { argv: spec.argv, cwd: dir, limits, wallMs: spec.timeoutMs, outputLimitBytes: this.o.outputLimitBytes, slot, keepRootUid: true });
+        killLeftovers(plan, o.runUid);
+        const out = path.join(dir, spec.collect);
+        if (o.exitCode !== 0 || !fs.existsSync(out)) return { ok: false, stderr: o.spawnError ?? (o.stderr || `exit ${o.exitCode} signal ${o.signal}`) };
+        fs.mkdirSync(path.dirname(spec.dest), { recursive: true, mode: 0o700 });
+        const tmp = `${spec.dest}.${process.pid}.tmp`;
+        fs.copyFileSync(out, tmp);
+        fs.renameSync(tmp, spec.dest);
+        return { ok: true, stderr: o.stderr };
+      } finally {
+        removeRunDir(dir, this.o.logger);
+      }
+    });
   }
 
   private toolchain(language: ExecLanguage): Promise<ToolchainInfo> {
@@ -254,7 +292,8 @@ class CodeExecutor implements Executor {
   private async execute(language: ExecLanguage, r: NormalizedRequest, plan: SandboxPlan): Promise<RunTestsResult> {
     const tc = await this.toolchain(language);
     const nonce = makeNonce();
-    const runPlan = await RUNNERS[language]!.plan({ language, code: r.code, tests: r.tests, nonce, toolchain: tc, memoryMb: r.memoryMb });
+    const prepared = await this.prepare(language, tc, plan);
+    const runPlan = await RUNNERS[language]!.plan({ language, code: r.code, tests: r.tests, nonce, toolchain: tc, memoryMb: r.memoryMb, prepared });
     const limits = this.runLimits(r, runPlan);
     if (runPlan.compileError !== undefined) {
       return { ...this.early('compile_error', r, plan, runPlan.compileError), sandbox: this.info(plan, limits) };
@@ -343,7 +382,7 @@ class CodeExecutor implements Executor {
             maxFileMb: 1024,
             maxOpenFiles: 1024,
           };
-          const o = await runSandboxed(plan, { argv: step.argv, cwd: dir, limits, wallMs: r.compileTimeoutMs, outputLimitBytes: this.o.outputLimitBytes, slot });
+          const o = await runSandboxed(plan, { argv: step.argv, cwd: dir, limits, wallMs: r.compileTimeoutMs, outputLimitBytes: this.o.outputLimitBytes, slot, keepRootUid: true });
           killLeftovers(plan, o.runUid);
           const compileMs = Math.round(o.wallMs);
           const out = path.join(dir, step.artifact);

@@ -1,6 +1,6 @@
 // The interface every language runner implements: from (code, tests, nonce) to files, an optional compile step
 // and a command. The executor does the rest (sandbox, cache, pool, status).
-import type { ExecLanguage, ToolchainInfo } from './types';
+import type { ExecLanguage, ExecLogger, ToolchainInfo } from './types';
 
 export interface RunnerInput {
   language: ExecLanguage;
@@ -10,6 +10,17 @@ export interface RunnerInput {
   nonce: string;
   toolchain: ToolchainInfo;
   memoryMb: number;
+  /** What the runner's `prepare` returned (e.g. the C++ precompiled-header folder). */
+  prepared?: unknown;
+}
+
+/** What a runner's one-time `prepare` may use. */
+export interface PrepareContext {
+  toolchain: ToolchainInfo;
+  cacheDir: string;
+  logger: ExecLogger;
+  /** Runs a command in a fresh sandboxed directory holding `files`; `collect` is copied to `dest` when it exits 0. */
+  build(spec: { files: Record<string, string>; argv: string[]; collect: string; dest: string; timeoutMs: number; addressSpaceMb: number }): Promise<{ ok: boolean; stderr: string }>;
 }
 
 /** A compile step run in the sandbox; its artifact is cached by sha256 of (language, toolchain, flags, source). */
@@ -54,6 +65,8 @@ export interface RunPlan {
 }
 
 export interface Runner {
+  /** Once per executor and language, before the first plan (e.g. build a precompiled header). */
+  prepare?(ctx: PrepareContext): Promise<unknown>;
   plan(input: RunnerInput): RunPlan | Promise<RunPlan>;
 }
 

@@ -132,6 +132,11 @@ export interface SandboxRunSpec {
   outputLimitBytes: number;
   /** Pool slot: picks the run's uid when running as root. */
   slot: number;
+  /**
+   * Compilers: as root, keep the real uid 0 (capabilities are still dropped). A real uid other than the effective
+   * one puts exec in glibc's secure mode, which ignores $ORIGIN run paths (rustc cannot find its own libraries).
+   */
+  keepRootUid?: boolean;
 }
 
 export interface SandboxOutcome {
@@ -167,7 +172,9 @@ export function sandboxArgv(plan: SandboxPlan, spec: SandboxRunSpec): { argv: st
   const argv: string[] = [];
   let runUid: number | undefined;
   if (plan.unshare) argv.push(plan.unshare.path, ...plan.unshare.args);
-  if (plan.rootDrop) {
+  if (plan.rootDrop && spec.keepRootUid) {
+    argv.push(plan.rootDrop.setpriv, '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs');
+  } else if (plan.rootDrop) {
     runUid = plan.rootDrop.uidBase + spec.slot;
     // Real uid only: the effective uid stays 0 (no capabilities) so toolchains under root's home stay readable.
     // Side effect: real != effective uid puts every exec in glibc's secure mode, which drops TMPDIR (and LD_*)
