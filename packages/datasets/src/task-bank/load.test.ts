@@ -227,7 +227,6 @@ describe('loadTaskBank on a folder', () => {
       'strings.yaml': PAIR_SUM.replace('kind: function', 'kind: function\n  methods: []'),
     });
     const err = bankError(() => loadTaskBank(dir));
-    const alg = join(dir, 'algorithms.yaml');
     expect(err.problems.map((p) => `${p.file.slice(dir.length + 1)}:${p.line} ${p.key}: ${p.message}`)).toEqual([
       'algorithms.yaml:29 pair_sum_2: template "pair_sum_2": task uses {mode}, which variants 0, 1 do not define; add "mode: ..." to those variants or remove {mode}',
       'algorithms.yaml:39 pair_sum_2: template "pair_sum_2": the python reference uses $when, which variants 0, 1 do not define; add "when: ..." to those variants or change the reference',
@@ -239,7 +238,6 @@ describe('loadTaskBank on a folder', () => {
     expect(bankError(() => loadTaskBank(dir2)).message).toBe(
       `task bank: 1 problem:\n  ${join(dir2, 'files.yaml')}:1:7: template id "pair_sum" is already used at ${join(dir2, 'algorithms.yaml')}:1; ids must be unique: rename one`,
     );
-    void alg;
   });
 
   test('bad YAML: syntax errors and duplicate keys with their line', () => {
