@@ -8,6 +8,7 @@
  *   npx nx run trainer:eval -- --checkpoint checkpoints/checkpoint-60
  *   npx nx run trainer:generate -- --model checkpoints/checkpoint-60 --prompt "def add(a, b):"
  *   npx nx run trainer:inspect -- --model DIR [--json] [--ids 1,2,3 --logits]
+ *   npx nx run trainer:bench-scale -- --model qwen2.5-0.5b --lora --prompts 1 --samples 2 --new-tokens 32
  *
  * or directly: node --import tsx apps/trainer/src/main.ts <command> [options]
  * Exit codes: 0 ok, 1 runtime failure, 2 bad usage or config.
@@ -20,6 +21,10 @@ const commands: Record<string, { run: () => Promise<CommandFn>; help: string }> 
   validate: { run: async () => (await import('./commands/validate')).runValidate, help: 'load and validate a config (exit 2 on problems)' },
   eval: { run: async () => (await import('./commands/eval')).runEval, help: 'run the eval pass on a checkpoint, print JSON' },
   generate: { run: async () => (await import('./commands/generate')).runGenerate, help: 'print a completion from a model or checkpoint folder' },
+  'bench-scale': {
+    run: async () => (await import('./commands/bench-scale')).runBenchScale,
+    help: 'time RFAI steps at a real model shape (random weights, offline teacher), print JSON',
+  },
   inspect: { run: async () => (await import('./commands/inspect')).runInspect, help: 'architecture, parameters and (--logits) full logits of a model folder' },
 };
 

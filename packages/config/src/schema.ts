@@ -138,6 +138,10 @@ export const configSchema: SchemaNode = {
           minItems: 1,
           default: ['q_proj', 'k_proj', 'v_proj', 'o_proj'],
         },
+        merge_on_save: bool(
+          'Also write the adapters merged into the base weights (W + alpha/r * B A) as a full Hugging Face model folder, <checkpoint>-merged/ beside each checkpoint, loadable without PEFT. Needs as much disk as the base model per checkpoint.',
+          false,
+        ),
       }),
     }),
     teacher: section('The teacher that grades every sample.', {
@@ -201,6 +205,12 @@ export const configSchema: SchemaNode = {
         'Make the reward relative to the score of a reference solution (the dataset\'s `reference`, or one the teacher writes once per prompt): r = score - reference_score.',
         false,
       ),
+      execution: oneOf(
+        'Whether the teacher runs each task\'s hidden tests in the sandbox (@rfai/code-exec). With tests, the fraction passed decides the score (an LLM teacher\'s score is bounded by it); code that does not parse, lacks the asked-for definition or is degenerate scores at most 0.09 either way.',
+        ['auto', 'required', 'off'],
+        'auto',
+      ),
+      execution_timeout_ms: int('Wall-clock limit of one sample\'s test run in milliseconds (compilation not included).', 2000, { minimum: 1, maximum: 600000 }),
     }),
     training: section('The optimisation loop.', {
       output_dir: str('Folder of checkpoint-{step}/ folders. Relative paths are resolved against the config file.', 'checkpoints', { minLength: 1 }),
@@ -228,6 +238,10 @@ export const configSchema: SchemaNode = {
       adam_beta2: num('AdamW beta2.', 0.99, { minimum: 0, exclusiveMaximum: 1 }),
       adam_epsilon: num('AdamW epsilon (added outside the square root).', 1e-8, { exclusiveMinimum: 0, maximum: 1 }),
       max_grad_norm: num('Global gradient-norm clipping threshold. 0 disables clipping.', 1, { minimum: 0 }),
+      gradient_checkpointing: bool(
+        'Recompute each decoder layer in the backward pass instead of keeping its activations: activation memory falls to one layer\'s plus each layer\'s input, for about one more forward pass of compute. Same gradients. Turn on for 0.5B-scale models or long sequences.',
+        false,
+      ),
       save_steps: int('Save a checkpoint every this many steps (and at the end). 0: only at the end.', 20, { minimum: 0 }),
       eval_steps: int('Run the eval pass every this many steps (and before and after training). 0: only before and after.', 20, { minimum: 0 }),
       logging_steps: int('Write TensorBoard scalars every this many steps.', 1, { minimum: 1 }),
@@ -247,6 +261,12 @@ export const configSchema: SchemaNode = {
           'Warm-up steps. null: auto, 150 for a built-in preset student when the training prompts have references and 0 for a model.path checkpoint; 0: off. Not available with model.lora.enabled.',
           null,
           { minimum: 0 },
+          true,
+        ),
+        train_file: str(
+          'JSONL of the warm-up\'s prompts with `reference` solutions. null: the rows of data.train_file that have a reference. With a file of its own, the RFAI steps use data.train_file (tests, no references needed) and the warm-up never sees those tasks. Relative paths are resolved against the config file.',
+          null,
+          { minLength: 1 },
           true,
         ),
         batch_size: int('Reference solutions per warm-up step.', 16, { minimum: 1, maximum: 4096 }),
@@ -321,7 +341,7 @@ export const configSchema: SchemaNode = {
       on_bad_line: oneOf('A bad dataset line: error stops with every problem listed; skip drops it and counts it.', ['error', 'skip'], 'error'),
     }),
     evaluation: section('The eval pass: greedy decoding over the eval set, graded by the teacher.', {
-      reward_threshold: num('A sample passes when its teacher score is at least this.', 0.5, { minimum: 0, maximum: 1 }),
+      reward_threshold: num('Teacher score at or above which a sample counts toward `score_pass_rate` (a score statistic). An eval *pass* (`pass_rate`, `exec_pass_at_1`) always means the hidden tests passed when run.', 0.5, { minimum: 0, maximum: 1 }),
       max_new_tokens: int('Maximum completion length in eval. null: rfai.max_new_tokens.', null, { minimum: 1 }, true),
       at_start: bool('Run the eval pass before the first step, to report the before/after improvement.', true),
       sampled_samples: int(
@@ -330,6 +350,11 @@ export const configSchema: SchemaNode = {
         { minimum: 0, maximum: 64 },
       ),
       seed: int('Seed of the sampled eval pass (reset at every eval, so evals are comparable and the training RNG is untouched).', 1234, { minimum: 0, maximum: 4294967295 }),
+      warmup_samples: int(
+        'Also grade greedy completions of this many of the warm-up\'s own prompts at every eval (a fixed seeded sample): `exec_pass_at_1_warmup` shows what RFAI costs on the warm-up distribution. 0: off.',
+        32,
+        { minimum: 0, maximum: 100000 },
+      ),
     }),
     logging: section('Console, TensorBoard and sample logs.', {
       tensorboard_dir: str('Folder of TensorBoard runs (logs/tensorboard/<run>/events.out.tfevents.*). Relative paths are resolved against the config file.', 'logs/tensorboard', {

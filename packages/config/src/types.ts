@@ -12,6 +12,7 @@ export interface LoraConfig {
   alpha: number;
   dropout: number;
   target_modules: Array<'q_proj' | 'k_proj' | 'v_proj' | 'o_proj' | 'gate_proj' | 'up_proj' | 'down_proj'>;
+  merge_on_save: boolean;
 }
 
 export interface ModelSection {
@@ -43,6 +44,8 @@ export interface TeacherSection {
   cache: { enabled: boolean; path: string };
   prices: Record<string, { input_per_mtok: number; output_per_mtok: number }>;
   use_reference: boolean;
+  execution: 'auto' | 'required' | 'off';
+  execution_timeout_ms: number;
 }
 
 export interface TrainingSection {
@@ -59,6 +62,7 @@ export interface TrainingSection {
   adam_beta2: number;
   adam_epsilon: number;
   max_grad_norm: number;
+  gradient_checkpointing: boolean;
   save_steps: number;
   eval_steps: number;
   logging_steps: number;
@@ -106,6 +110,7 @@ export interface DataSection {
 
 export interface SftSection {
   steps: number | null;
+  train_file: string | null;
   batch_size: number;
   learning_rate: number | null;
 }
@@ -116,6 +121,7 @@ export interface EvaluationSection {
   at_start: boolean;
   sampled_samples: number;
   seed: number;
+  warmup_samples: number;
 }
 
 export interface LoggingSection {

@@ -336,3 +336,64 @@ export function presetConfig(name: PresetName | string, tokenizer: TokenizerKind
     rfai_tokenizer: tokenizer,
   };
 }
+
+/** Hugging Face models whose exact config rfai can build with random weights (benchmarks, memory planning). */
+export type ReferenceModelName = 'qwen2.5-0.5b' | 'qwen3-0.6b';
+
+/**
+ * The config.json of a released Qwen checkpoint, verbatim in the fields rfai reads: Qwen2.5-0.5B(-Instruct,
+ * -Coder) and Qwen3-0.6B. Use with createModel(config, seed) for a model of the exact shape with random weights.
+ * @throws ModelConfigError for an unknown name
+ */
+export function referenceConfig(name: ReferenceModelName | string): ModelConfig {
+  const common = {
+    vocab_size: QWEN_VOCAB_SIZE,
+    rms_norm_eps: 1e-6,
+    rope_theta: 1000000,
+    tie_word_embeddings: true,
+    bos_token_id: 151643,
+    eos_token_id: 151645,
+    hidden_act: 'silu',
+    use_sliding_window: false,
+    rope_scaling: null,
+    initializer_range: 0.02,
+    torch_dtype: 'bfloat16',
+  };
+  if (name === 'qwen2.5-0.5b') {
+    return parseModelConfig({
+      ...common,
+      architectures: [ARCH_CLASS.qwen2],
+      model_type: 'qwen2',
+      hidden_size: 896,
+      intermediate_size: 4864,
+      num_hidden_layers: 24,
+      num_attention_heads: 14,
+      num_key_value_heads: 2,
+      max_position_embeddings: 32768,
+      max_window_layers: 21,
+      sliding_window: 32768,
+    });
+  }
+  if (name === 'qwen3-0.6b') {
+    return parseModelConfig({
+      ...common,
+      architectures: [ARCH_CLASS.qwen3],
+      model_type: 'qwen3',
+      hidden_size: 1024,
+      intermediate_size: 3072,
+      num_hidden_layers: 28,
+      num_attention_heads: 16,
+      num_key_value_heads: 8,
+      head_dim: 128,
+      attention_bias: false,
+      max_position_embeddings: 40960,
+      max_window_layers: 28,
+      sliding_window: null,
+    });
+  }
+  throw new ModelConfigError(
+    `unknown reference model ${JSON.stringify(name)}; choose qwen2.5-0.5b or qwen3-0.6b.`,
+    '<reference>',
+    'name',
+  );
+}

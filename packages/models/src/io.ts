@@ -11,6 +11,7 @@ import { architectureFor } from './architecture';
 import { architectureClass, eosTokenIds, parseModelConfig, type ModelConfig } from './config';
 import { CausalLM } from './decoder';
 import { MissingTensorError, ModelConfigError, ShapeMismatchError, UnexpectedTensorError } from './errors';
+import { mergedTensors } from './lora';
 import type { Tokenizer } from './tokenizer';
 
 /** Options of {@link loadModel}. */
@@ -129,6 +130,19 @@ export function modelTensors(model: CausalLM): Record<string, TensorData> {
  * written. LoRA adapters are not included (use saveAdapter, or mergeLora first).
  */
 export async function saveModel(model: CausalLM, dir: string, opts: SaveModelOptions = {}): Promise<void> {
+  await writeModelFolder(model, modelTensors(model), dir, opts);
+}
+
+/**
+ * Writes the model with its LoRA adapters merged into the base weights (W + alpha/r * B A) as a full Hugging
+ * Face folder, like {@link saveModel}: transformers loads it without PEFT and rfai's loadModel reloads the same
+ * logits. The model keeps its adapters (nothing is mutated). Without adapters it equals saveModel.
+ */
+export async function saveMergedModel(model: CausalLM, dir: string, opts: SaveModelOptions = {}): Promise<void> {
+  await writeModelFolder(model, mergedTensors(model), dir, opts);
+}
+
+async function writeModelFolder(model: CausalLM, tensors: Record<string, TensorData>, dir: string, opts: SaveModelOptions): Promise<void> {
   const dtype = opts.dtype ?? 'F32';
   await fsp.mkdir(dir, { recursive: true });
   const config: ModelConfig = {
@@ -144,7 +158,7 @@ export async function saveModel(model: CausalLM, dir: string, opts: SaveModelOpt
     pad_token_id: config.pad_token_id ?? opts.tokenizer?.padTokenId ?? null,
   };
   await fsp.writeFile(join(dir, 'generation_config.json'), JSON.stringify(gen, null, 2) + '\n');
-  await writeWeights(dir, modelTensors(model), {
+  await writeWeights(dir, tensors, {
     castFloatTo: dtype,
     ...(opts.maxShardBytes !== undefined ? { maxShardBytes: opts.maxShardBytes } : {}),
   });

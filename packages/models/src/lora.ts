@@ -138,6 +138,29 @@ export function mergeLora(model: CausalLM): void {
   for (const v of model.params.values()) v.trainable = true;
 }
 
+/**
+ * The base parameters with every adapter folded in (W + alpha/r * B A), as named float32 arrays (copies) under
+ * their Hugging Face keys, in checkpoint order. The model itself is not changed (unlike {@link mergeLora}), so
+ * training can go on; this is what a merged export writes. Without adapters it is just the base parameters.
+ */
+export function mergedTensors(model: CausalLM): Record<string, TensorData> {
+  const out: Record<string, TensorData> = {};
+  for (const [key, v] of model.params) {
+    const module = key.endsWith('.weight') ? key.slice(0, -'.weight'.length) : null;
+    const a = module ? model.lora.get(module) : undefined;
+    let data: Float32Array;
+    if (a) {
+      const merged = tf.tidy(() => tf.add(v, tf.mul(tf.matMul(a.B, a.A), a.scaling)));
+      data = merged.dataSync() as Float32Array;
+      merged.dispose();
+    } else {
+      data = v.dataSync() as Float32Array;
+    }
+    out[key] = { dtype: 'F32', shape: v.shape.slice(), data };
+  }
+  return out;
+}
+
 const PEFT_PREFIX = 'base_model.model.';
 
 /** The adapters as named tensors in PEFT's layout (`base_model.model.<module>.lora_A.weight`, ...); copies. */

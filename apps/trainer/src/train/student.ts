@@ -123,15 +123,51 @@ export async function buildStudent(loaded: LoadedConfig, resumeDir: string | nul
     for (const [k, v] of model.params) frozen.set(k, tf.variable(v.clone(), false));
     reference = new CausalLM(model.config, frozen);
   }
-  const withReference = <T>(fn: (ref: CausalLM) => T): T =>
-    reference ? fn(reference) : withAdaptersDisabled(model, () => fn(model));
-  return {
+  model.gradientCheckpointing = cfg.training.gradient_checkpointing;
+  return studentFromModel({
     model,
     tokenizer,
     promptStyle: resolvePromptStyle(m.chat_template, tokenizer),
     source,
     baseDir,
     lora: m.lora.enabled,
+    reference,
+    referenceIsInitial,
+  });
+}
+
+/** What {@link studentFromModel} wraps. */
+export interface StudentParts {
+  model: CausalLM;
+  tokenizer: Tokenizer;
+  promptStyle: PromptStyle;
+  source: string;
+  baseDir: string | null;
+  /** True when `model` carries LoRA adapters and only they train (the reference is the base with them off). */
+  lora: boolean;
+  /** The frozen reference for full fine-tuning (a second model); null under LoRA. */
+  reference: CausalLM | null;
+  /** False when `reference` holds warmed-up weights that checkpoints must carry. Default true. */
+  referenceIsInitial?: boolean;
+}
+
+/**
+ * A Student around an existing policy model (and, for full fine-tuning, its frozen reference): the trainer
+ * builds one with {@link buildStudent}, benchmarks build their own models and wrap them here.
+ */
+export function studentFromModel(parts: StudentParts): Student {
+  const { model, tokenizer } = parts;
+  const reference = parts.reference;
+  let referenceIsInitial = parts.referenceIsInitial ?? true;
+  const withReference = <T>(fn: (ref: CausalLM) => T): T =>
+    reference ? fn(reference) : withAdaptersDisabled(model, () => fn(model));
+  return {
+    model,
+    tokenizer,
+    promptStyle: parts.promptStyle,
+    source: parts.source,
+    baseDir: parts.baseDir,
+    lora: parts.lora,
     withReference,
     referenceLogprobs(promptIds, completionIds) {
       const rows = completionIds.map((c, i) => (c.length > 0 ? i : -1)).filter((i) => i >= 0);

@@ -51,6 +51,18 @@ export interface UpdateContext {
   klCoef: number;
   padId: number;
   cfg: RfaiConfig;
+  /** When given, milliseconds spent in each part of the update are added to it (benchmarks). */
+  timings?: UpdateTimings;
+}
+
+/** Wall milliseconds of the parts of one update (accumulated when passed in UpdateContext.timings). */
+export interface UpdateTimings {
+  /** Reference log-probs (no grad) and, with several epochs, log pi_old. */
+  scoring_ms: number;
+  /** Forward + backward passes of the policy loss. */
+  backward_ms: number;
+  /** Gradient clipping and the optimizer step. */
+  optimizer_ms: number;
 }
 
 /** Splits 0..n-1 into `parts` contiguous ranges of equal size (the config checks divisibility). */
@@ -102,6 +114,8 @@ export function policyUpdate(ctx: UpdateContext, batch: UpdateBatch): UpdateMetr
     // Nothing was graded: no gradient, and AdamW's momentum must not move the weights either.
     return { loss: 0, policy_loss: 0, kl: 0, kl_max: 0, entropy: 0, clip_fraction: 0, approx_kl: 0, grad_norm: 0, tokens: 0, dropped_samples: n, skipped_updates: 1, nonfinite_params: [] };
   }
+  const clock = ctx.timings ? () => performance.now() : () => 0;
+  let t0 = clock();
   for (const [s, e] of microBatches(n, cfg.training.gradient_accumulation_steps)) {
     const rows: number[] = [];
     for (let i = s; i < e; i++) if (batch.completionIds[i].length > 0) rows.push(i);
@@ -124,6 +138,7 @@ export function policyUpdate(ctx: UpdateContext, batch: UpdateBatch): UpdateMetr
       m.old = r.logprobs;
     }
   }
+  if (ctx.timings) ctx.timings.scoring_ms += clock() - t0;
 
   const totals = { loss: 0, policy_loss: 0, kl: 0, kl_max: 0, entropy: 0, clip: 0, approx_kl: 0, tokens: 0, grad_norm: 0 };
   let skipped = 0;
@@ -135,6 +150,7 @@ export function policyUpdate(ctx: UpdateContext, batch: UpdateBatch): UpdateMetr
   try {
     for (let epoch = 0; epoch < cfg.rfai.update_epochs; epoch++) {
       let accum: tf.Tensor[] | null = null;
+      t0 = clock();
       for (const m of micros) {
         const rows = m.rows;
         let metrics: PolicyLossMetrics | null = null;
@@ -179,7 +195,9 @@ export function policyUpdate(ctx: UpdateContext, batch: UpdateBatch): UpdateMetr
           dropped += mm.dropped_samples;
         }
       }
+      if (ctx.timings) ctx.timings.backward_ms += clock() - t0;
       if (accum === null) break;
+      t0 = clock();
       const gradMap = new Map<string, tf.Tensor>(names.map((k, i) => [k, accum![i]]));
       const step = ctx.optimizer.applyGradients(gradMap, ctx.lr, cfg.training.max_grad_norm);
       accum.forEach((t) => t.dispose());
@@ -188,6 +206,7 @@ export function policyUpdate(ctx: UpdateContext, batch: UpdateBatch): UpdateMetr
         nonfinite.push(...step.nonFinite);
       }
       if (epoch === cfg.rfai.update_epochs - 1) totals.grad_norm = step.gradNorm;
+      if (ctx.timings) ctx.timings.optimizer_ms += clock() - t0;
     }
   } finally {
     ctx.policy.training = false;
