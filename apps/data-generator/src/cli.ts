@@ -99,6 +99,13 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .addOption(new Option('--seed <n>', 'seed; the same seed gives the same files (integer >= 0)').default(7).argParser(integer('--seed', 0)))
     .addOption(new Option('--train-file <name>', 'file name of the training split').default('train.jsonl'))
     .addOption(new Option('--eval-file <name>', 'file name of the evaluation split').default('eval.jsonl'))
+    .addOption(
+      new Option('--family <name>', 'task family: bank (76 real-world templates, every language) or short (one- and two-step Python functions from a grammar, sized for the tiny student: writes --sft warm-up rows too)')
+        .choices(['bank', 'short'])
+        .default('bank'),
+    )
+    .addOption(new Option('--sft <n>', 'with --family short: warm-up prompts (with references) written to --sft-file').default(3000).argParser(integer('--sft', 0)))
+    .addOption(new Option('--sft-file <name>', 'file name of the warm-up split (--family short)').default('sft.jsonl'))
     .addOption(new Option('--teacher', 'ask the configured teacher to write new prompts and reference solutions instead of using the bank').default(false))
     .addOption(new Option('--config <file>', 'config file whose teacher section --teacher uses').default('config.yaml'))
     .action(async (opts) => {
@@ -116,10 +123,20 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
         seed: opts.seed,
         trainFile: opts.trainFile,
         evalFile: opts.evalFile,
+        family: opts.family,
+        sft: opts.sft,
+        sftFile: opts.sftFile,
         teacher,
         onProgress: io.onProgress,
       });
-      io.stdout(formatGenerateSummary({ ...result, trainPath: display(result.trainPath), evalPath: display(result.evalPath) }) + '\n');
+      io.stdout(
+        formatGenerateSummary({
+          ...result,
+          trainPath: display(result.trainPath),
+          evalPath: display(result.evalPath),
+          ...(result.sftPath ? { sftPath: display(result.sftPath) } : {}),
+        }) + '\n',
+      );
       setCode(0);
     });
 

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import {
   DatasetGenerationError,
+  generateShortTasks,
   generateTasks,
   normalizedPromptKey,
   summarizeRecords,
@@ -30,6 +31,12 @@ export interface GenerateCommandOptions {
   trainFile: string;
   /** File name of the evaluation split inside `out`. */
   evalFile: string;
+  /** 'bank' (default): the task bank; 'short': the short-function grammar, with a warm-up split. */
+  family?: 'bank' | 'short';
+  /** Warm-up prompts of the short family. */
+  sft?: number;
+  /** File name of the warm-up split inside `out` (short family). Default 'sft.jsonl'. */
+  sftFile?: string;
   /** When set, prompts come from this teacher instead of the bank. */
   teacher?: { writer: PromptWriter; concurrency: number; describe: string };
   /** Progress callback for teacher mode. */
@@ -41,9 +48,12 @@ export interface GenerateCommandResult {
   /** Paths written. */
   trainPath: string;
   evalPath: string;
+  /** The warm-up split (short family only). */
+  sftPath?: string;
   /** Counts per split. */
   train: SplitSummary;
   eval: SplitSummary;
+  sft?: SplitSummary;
   /** Teacher answers rejected, by reason (teacher mode only). */
   rejected?: Record<string, number>;
 }
@@ -53,7 +63,14 @@ export async function runGenerate(opts: GenerateCommandOptions): Promise<Generat
   let train: DatasetRecord[];
   let evalRecords: DatasetRecord[];
   let rejected: Record<string, number> | undefined;
-  if (opts.teacher) {
+  let sft: DatasetRecord[] | undefined;
+  if (opts.family === 'short') {
+    if (opts.teacher) throw new DatasetGenerationError('--family short and --teacher do not combine: the short family comes from a grammar');
+    const split = generateShortTasks({ sft: opts.sft ?? 3000, train: opts.train, eval: opts.eval, seed: opts.seed });
+    train = split.train;
+    evalRecords = split.eval;
+    sft = split.sft;
+  } else if (opts.teacher) {
     const seen = new Set<string>();
     const common = { languages: opts.languages, concurrency: opts.teacher.concurrency, seen, onProgress: opts.onProgress };
     const evalPart = await generateWithTeacher(opts.teacher.writer, { ...common, count: opts.eval, idPrefix: 'teacher-eval' });
@@ -77,6 +94,11 @@ export async function runGenerate(opts: GenerateCommandOptions): Promise<Generat
   const evalPath = join(opts.out, opts.evalFile);
   await writeJsonl(trainPath, train);
   await writeJsonl(evalPath, evalRecords);
+  if (sft) {
+    const sftPath = join(opts.out, opts.sftFile ?? 'sft.jsonl');
+    await writeJsonl(sftPath, sft);
+    return { trainPath, evalPath, sftPath, train: summarizeRecords(train), eval: summarizeRecords(evalRecords), sft: summarizeRecords(sft), rejected };
+  }
   return { trainPath, evalPath, train: summarizeRecords(train), eval: summarizeRecords(evalRecords), rejected };
 }
 
@@ -90,10 +112,12 @@ function formatCounts(counts: Record<string, number>): string {
 /** The human-readable summary printed after generation. */
 export function formatGenerateSummary(result: GenerateCommandResult): string {
   const lines: string[] = [];
-  for (const [name, path, s] of [
+  const splits: Array<[string, string, SplitSummary]> = [
+    ...(result.sftPath && result.sft ? [['sft', result.sftPath, result.sft] as [string, string, SplitSummary]] : []),
     ['train', result.trainPath, result.train],
     ['eval', result.evalPath, result.eval],
-  ] as const) {
+  ];
+  for (const [name, path, s] of splits) {
     lines.push(`${name}: ${s.total} prompts -> ${path}`);
     lines.push(`  languages:    ${formatCounts(s.byLanguage)}`);
     lines.push(`  difficulty:   ${formatCounts(s.byDifficulty)}`);

@@ -96,3 +96,13 @@ export {
   type ExportOptions,
   type ExportStats,
 } from './export-samples';
+export {
+  generateShortTasks,
+  drawShortTask,
+  isWarmupComposition,
+  SHORT_TASK_MAX_BYTES,
+  type ShortTask,
+  type ShortFamily,
+  type ShortTaskOptions,
+  type ShortTaskSplit,
+} from './short-tasks';

@@ -18,6 +18,8 @@ export interface TeacherConfigSection {
   max_consecutive_failures?: number;
   cache?: { enabled: boolean; path: string } | null;
   prices?: Record<string, { input_per_mtok: number; output_per_mtok: number }> | null;
+  execution?: 'auto' | 'required' | 'off';
+  execution_timeout_ms?: number;
 }
 
 /**
@@ -45,6 +47,8 @@ export function teacherOptionsFromConfig(section: TeacherConfigSection, extra: {
     maxConsecutiveFailures: section.max_consecutive_failures,
     cache: section.cache ? (section.cache.enabled ? { path: section.cache.path } : false) : undefined,
     prices,
+    execution: section.execution,
+    executionTimeoutMs: section.execution_timeout_ms,
     logger: extra.logger,
   };
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as unknown as TeacherOptions;

@@ -1,5 +1,6 @@
 // @rfai/teacher-clients: teachers that grade code: OpenAI, Anthropic, OpenAI-compatible servers and an offline grader.
 import { OfflineTeacher } from './offline';
+import { ExecutionGatedTeacher } from './execution-gate';
 import { readApiKey, resolveTeacherOptions, type TeacherOptions } from './options';
 import type { Teacher } from './teacher';
 import { OpenAITeacher } from './openai';
@@ -41,7 +42,24 @@ export { DEFAULT_MODELS } from './options';
 export type { TeacherConfigSection } from './config-section';
 export { teacherOptionsFromConfig } from './config-section';
 export type { ModelPrice } from './usage';
-export { OfflineTeacher, OFFLINE_MODEL } from './offline';
+export { OfflineTeacher, OFFLINE_MODEL, staticQuality, verdictOf, type OfflineTeacherOptions, type OfflineVerdict } from './offline';
+export { ExecutionGatedTeacher } from './execution-gate';
+export { Verifier, analyzeSample, checkGates, normaliseTests, type ExecutionMode, type Verification, type VerifierOptions, type StaticAnalysis } from './verifier';
+export {
+  GATE_CEILING,
+  EXECUTED_FLOOR,
+  OFFLINE_STATIC_SHARE,
+  JUDGE_SHARE,
+  UNVERIFIED_CEILING,
+  MIN_REPETITION,
+  MIN_PRINTABLE,
+  gatedScore,
+  executedScore,
+  unverifiedScore,
+  type DecidedBy,
+  type GateReport,
+  type ExecutionReport,
+} from './scoring';
 export { LlmTeacher } from './llm-teacher';
 export { OpenAITeacher, OPENAI_BASE_URL } from './openai';
 export { AnthropicTeacher, ANTHROPIC_BASE_URL } from './anthropic';
@@ -59,15 +77,16 @@ export { PARSEABLE_LANGUAGES, canonicalLanguage } from './offline/grammars';
  */
 export function createTeacher(options: TeacherOptions): Teacher {
   const o = resolveTeacherOptions(options);
+  const execution = { mode: o.execution, timeoutMs: o.executionTimeoutMs };
   switch (o.provider) {
     case 'offline':
-      return new OfflineTeacher();
+      return new OfflineTeacher(execution);
     case 'openai':
-      return new OpenAITeacher(o);
+      return new ExecutionGatedTeacher(new OpenAITeacher(o), execution);
     case 'anthropic':
-      return new AnthropicTeacher(o);
+      return new ExecutionGatedTeacher(new AnthropicTeacher(o), execution);
     case 'openai-compatible':
-      return new OpenAICompatibleTeacher(o);
+      return new ExecutionGatedTeacher(new OpenAICompatibleTeacher(o), execution);
   }
 }
 

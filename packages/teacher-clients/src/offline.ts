@@ -1,130 +1,134 @@
-// The offline teacher: deterministic heuristics over a tree-sitter parse, no network, no model.
+// The offline teacher: runs the task's hidden tests in a sandbox and lets static signals decide only the rest.
+import os from 'node:os';
+import pLimit from 'p-limit';
 import { TeacherError, UnsupportedError } from './errors';
-import { canonicalLanguage, loadGrammar, type LoadedGrammar } from './offline/grammars';
-import { gradeOffline, OFFLINE_RUBRIC_VERSION, syntaxScoreOf, type OfflineGrade } from './offline/grade';
-import { extractCode, printableShare } from './offline/lexical';
-import { analyzeSyntax, scaleSyntaxFacts, type SyntaxFacts } from './offline/syntax';
+import { OFFLINE_RUBRIC_VERSION, type OfflineGrade } from './offline/grade';
 import { checkScoreRequest } from './request';
 import {
-  combineBreakdown,
-  type CompareOptions,
-  type CompareResult,
-  type GenerateResult,
-  type ScoreOutcome,
-  type ScoreBatchOptions,
-  type ScoreRequest,
-  type Teacher,
-  type TeacherScore,
-  type UsageReport,
+  executedScore,
+  gatedScore,
+  OFFLINE_STATIC_SHARE,
+  unverifiedScore,
+  type ExecutionReport,
+} from './scoring';
+import type {
+  CompareOptions,
+  CompareResult,
+  GenerateResult,
+  ScoreBreakdown,
+  ScoreOutcome,
+  ScoreBatchOptions,
+  ScoreRequest,
+  Teacher,
+  TeacherScore,
+  UsageReport,
 } from './teacher';
 import { UsageTracker } from './usage';
+import { runNote, shapedSignal, Verifier, type Verification, type VerifierOptions } from './verifier';
 
 /** Model name reported by the offline teacher (changes when its rubric changes). */
 export const OFFLINE_MODEL = `rfai-${OFFLINE_RUBRIC_VERSION}`;
 
-/** Longest code the offline teacher parses, in characters; the rest still counts for length and repetition. */
-const MAX_PARSE_CHARS = 32_768;
+/** Options of the offline teacher: how hidden tests are executed (see {@link VerifierOptions}). */
+export type OfflineTeacherOptions = VerifierOptions;
 
-/** Below this printable share the text is not parsed: it counts as one unparseable region. */
-const MIN_PRINTABLE_TO_PARSE = 0.85;
-
-/** Texts longer than this are first parsed on a prefix of about this length. */
-const PREFIX_CHARS = 512;
-
-/**
- * Share of punctuation among non-space characters above which a text may be noise and is tried on a prefix first
- * (code has about 10-25%, uniformly random printable ASCII about 35%).
- */
-const NOISY_SYMBOL_SHARE = 0.28;
-
-function symbolShare(text: string): number {
-  let symbols = 0;
-  let nonSpace = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 32 || c === 10 || c === 9 || c === 13) continue;
-    nonSpace++;
-    const lower = c | 32;
-    if (!((lower >= 97 && lower <= 122) || (c >= 48 && c <= 57) || c === 95 || c > 127)) symbols++;
-  }
-  return nonSpace === 0 ? 0 : symbols / nonSpace;
+/** The full offline grade: the public score plus the static signals behind it. */
+export interface OfflineVerdict {
+  score: number;
+  breakdown: ScoreBreakdown;
+  rationale: string;
+  execution: ExecutionReport;
+  /** The static analysis (offline-v1 signals), for diagnostics. */
+  static: OfflineGrade;
 }
 
-/** A prefix scoring below this syntax score is extrapolated instead of parsing the whole text. */
-const PREFIX_NOISE_SYNTAX = 0.2;
+/** Static quality in [0, 1] from the static breakdown (readability, efficiency, documentation). */
+export function staticQuality(b: ScoreBreakdown): number {
+  return 0.5 * b.quality + 0.3 * b.efficiency + 0.2 * b.documentation;
+}
 
 /**
- * Parses `code`, with two shortcuts that keep noise cheap (tree-sitter's error recovery on noise is 3-5x slower than
- * parsing code): text with under 85% printable characters is not parsed at all (all one error region), and a long,
- * punctuation-heavy text whose first ~512 characters are mostly unparseable is judged by that prefix, its counts
- * scaled to the full length. Both depend only on the text, so grading stays deterministic.
+ * The score of a verified sample, the rubric in one function (constants in scoring.ts): gated-out code gets a
+ * shaped signal of at most GATE_CEILING; code that ran gets EXECUTED_FLOOR plus its pass fraction scaled by
+ * `quality` with weight `share`; code that could not run is unverified and capped.
  */
-function parseWithShortcuts(grammar: LoadedGrammar, code: string): SyntaxFacts {
-  const nonSpace = code.replace(/\s+/g, '').length;
-  const lines = code.split('\n').filter((l) => l.trim().length > 0).length;
-  if (printableShare(code) < MIN_PRINTABLE_TO_PARSE) {
-    return { errorBytes: nonSpace, errorRegions: Math.max(1, lines), missingNodes: 0, commentBytes: 0, comments: 0, commentProse: 0, definitions: [], documentedDefinitions: 0, nodes: 1 };
+export function verdictOf(v: Verification, quality: number, share: number): Omit<OfflineVerdict, 'static' | 'rationale'> & { note: string } {
+  const st = v.analysis.static.breakdown;
+  const base = { quality: st.quality, efficiency: st.efficiency, documentation: st.documentation };
+  const passedCount = v.run?.testsPassed ?? 0;
+  const runCount = v.run?.testsRun ?? 0;
+  if (!v.gates.passed) {
+    return {
+      score: gatedScore(shapedSignal(v.analysis)),
+      breakdown: { correctness: 0, ...base },
+      execution: { decided_by: 'gate', gates: v.gates, status: 'not_run', tests_passed: 0, tests_run: 0, note: v.gates.reasons.join('; ') },
+      note: `gate closed: ${v.gates.reasons.join('; ')}`,
+    };
   }
-  const text = code.length > MAX_PARSE_CHARS ? code.slice(0, MAX_PARSE_CHARS) : code;
-  if (text.length > PREFIX_CHARS * 1.5 && symbolShare(text) > NOISY_SYMBOL_SHARE) {
-    const nl = text.indexOf('\n', PREFIX_CHARS);
-    const cut = nl === -1 || nl > PREFIX_CHARS * 1.25 ? PREFIX_CHARS : nl;
-    const prefix = text.slice(0, cut);
-    const facts = analyzeSyntax(grammar, prefix);
-    const prefixNonSpace = prefix.replace(/\s+/g, '').length;
-    const prefixLines = prefix.split('\n').filter((l) => l.trim().length > 0).length;
-    if (syntaxScoreOf(facts, prefixNonSpace, prefixLines) < PREFIX_NOISE_SYNTAX) {
-      return scaleSyntaxFacts(facts, text.length / prefix.length);
-    }
+  if (v.run) {
+    const p = runCount === 0 ? 0 : passedCount / runCount;
+    return {
+      score: executedScore(p, quality, share),
+      breakdown: { correctness: p, ...base },
+      execution: { decided_by: 'execution', gates: v.gates, status: v.run.status, tests_passed: passedCount, tests_run: runCount, note: runNote(v.run) },
+      note: `${passedCount}/${runCount} hidden tests passed (${v.run.status})${runNote(v.run) ? `: ${runNote(v.run)}` : ''}`,
+    };
   }
-  return analyzeSyntax(grammar, text);
+  return {
+    score: unverifiedScore(quality),
+    breakdown: { correctness: 0, ...base },
+    execution: { decided_by: 'static', gates: v.gates, status: 'not_run', tests_passed: 0, tests_run: 0, note: v.notRun },
+    note: `unverified (${v.notRun ?? 'not executed'}): static analysis only, capped`,
+  };
 }
 
 /** Scores closer than this are a tie in `compare`. */
 const TIE_MARGIN = 0.01;
 
 /**
- * Grades code without any model: syntax validity (tree-sitter), the definition the prompt asks for, relevance to
- * the prompt, comments and docstrings, repetition, length and language keywords. Deterministic: the same input
- * always gives the same score. It cannot run the code, so it cannot tell a correct algorithm from a plausible wrong one.
+ * Grades code without any model, by running it: the task's hidden tests execute in a sandbox (@rfai/code-exec) and
+ * the fraction passed decides the score; static signals (tree-sitter parse, the asked-for definition, repetition,
+ * comments) only gate and scale it. Code that does not parse, does not define the entry point with a real body, or
+ * is degenerate scores at most GATE_CEILING; code without tests is unverified and capped at UNVERIFIED_CEILING.
+ * Deterministic for deterministic tests.
  */
 export class OfflineTeacher implements Teacher {
   readonly provider = 'offline' as const;
   readonly model = OFFLINE_MODEL;
   private readonly tracker = new UsageTracker();
+  private readonly verifier: Verifier;
   private closed = false;
 
-  /** Full grade with the individual signals (for diagnostics); `score` returns the public shape. */
-  async grade(request: ScoreRequest): Promise<OfflineGrade> {
+  constructor(options: OfflineTeacherOptions = {}) {
+    this.verifier = new Verifier(options);
+  }
+
+  /** How hidden tests are executed: 'auto', 'required' or 'off'. */
+  get execution(): Verifier['mode'] {
+    return this.verifier.mode;
+  }
+
+  /** Full verdict with the static signals (for diagnostics); `score` returns the public shape. */
+  async grade(request: ScoreRequest): Promise<OfflineVerdict> {
     checkScoreRequest(request);
-    const language = canonicalLanguage(request.language);
-    const code = extractCode(request.completion);
-    const pending = loadGrammar(language);
-    let syntax: SyntaxFacts | undefined;
-    if (pending !== undefined) {
-      let grammar;
-      try {
-        grammar = await pending;
-      } catch (e) {
-        throw new TeacherError(`offline teacher: ${(e as Error).message}`, { provider: 'offline', model: OFFLINE_MODEL, cause: e });
-      }
-      syntax = parseWithShortcuts(grammar, code);
-    }
-    return gradeOffline({ ...request, language }, code, syntax);
+    const v = await this.verifier.verify(request);
+    const st = v.analysis.static;
+    const verdict = verdictOf(v, staticQuality(st.breakdown), OFFLINE_STATIC_SHARE);
+    return { ...verdict, rationale: `${verdict.note}. Static: ${st.rationale}`, static: st };
   }
 
   async score(request: ScoreRequest): Promise<TeacherScore> {
     this.assertOpen();
     const t0 = performance.now();
-    let g: OfflineGrade;
+    let g: OfflineVerdict;
     try {
       g = await this.grade(request);
     } catch (e) {
       this.tracker.addFailure();
-      throw e;
+      throw e instanceof TeacherError ? e : new TeacherError(`offline teacher: ${(e as Error).message}`, { provider: 'offline', model: OFFLINE_MODEL, cause: e });
     }
     return {
-      score: combineBreakdown(g.breakdown),
+      score: g.score,
       breakdown: g.breakdown,
       rationale: g.rationale,
       teacher: 'offline',
@@ -133,22 +137,32 @@ export class OfflineTeacher implements Teacher {
       cached: false,
       latency_ms: performance.now() - t0,
       cost_usd: 0,
+      execution: g.execution,
     };
   }
 
-  /** Grades items one after another (the work is CPU-bound, so concurrency would not help). */
+  /**
+   * Grades items concurrently (test runs are processes: the executor's pool bounds them to the cores); one outcome
+   * per item, in input order.
+   */
   async scoreBatch(items: ScoreRequest[], options: ScoreBatchOptions = {}): Promise<ScoreOutcome[]> {
     this.assertOpen();
-    const out: ScoreOutcome[] = [];
-    for (const item of items) {
-      try {
-        out.push({ ok: true, result: await this.score(item) });
-      } catch (e) {
-        out.push({ ok: false, error: e instanceof TeacherError ? e : new TeacherError(String(e), { provider: 'offline', cause: e }) });
-      }
-      options.onProgress?.(out.length, items.length);
-    }
-    return out;
+    const limit = pLimit(2 * Math.max(1, os.availableParallelism()));
+    let done = 0;
+    return Promise.all(
+      items.map((item) =>
+        limit(async (): Promise<ScoreOutcome> => {
+          let outcome: ScoreOutcome;
+          try {
+            outcome = { ok: true, result: await this.score(item) };
+          } catch (e) {
+            outcome = { ok: false, error: e instanceof TeacherError ? e : new TeacherError(String(e), { provider: 'offline', cause: e }) };
+          }
+          options.onProgress?.(++done, items.length);
+          return outcome;
+        }),
+      ),
+    );
   }
 
   /** There is no batch engine offline: the same as `scoreBatch`. */
@@ -173,8 +187,8 @@ export class OfflineTeacher implements Teacher {
     const t0 = performance.now();
     const language = options.language ?? 'python';
     const [sa, sb] = await Promise.all([
-      this.score({ prompt, language, completion: a, reference: options.reference }),
-      this.score({ prompt, language, completion: b, reference: options.reference }),
+      this.score({ prompt, language, completion: a, reference: options.reference, tests: options.tests, entry_point: options.entry_point }),
+      this.score({ prompt, language, completion: b, reference: options.reference, tests: options.tests, entry_point: options.entry_point }),
     ]);
     const d = sa.score - sb.score;
     const tie = Math.abs(d) < TIE_MARGIN;
@@ -197,6 +211,7 @@ export class OfflineTeacher implements Teacher {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.verifier.close();
   }
 
   private assertOpen(): void {

@@ -52,6 +52,14 @@ export interface TeacherOptions {
   retryMaxDelayMs?: number;
   /** Environment to read the API key from; default process.env (tests pass their own). */
   env?: Record<string, string | undefined>;
+  /**
+   * Whether hidden tests run (@rfai/code-exec sandbox): 'auto' (default) when a sample has tests and a toolchain,
+   * 'required' (a sample that cannot run is not graded), 'off' (static analysis only, scores capped as unverified).
+   * For hosted teachers the executed result bounds the LLM's score.
+   */
+  execution?: 'auto' | 'required' | 'off';
+  /** Wall-clock limit of one test run in milliseconds; default 2000. */
+  executionTimeoutMs?: number;
 }
 
 /** Options with every default filled in. */
@@ -74,11 +82,13 @@ export interface ResolvedTeacherOptions {
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
   env: Record<string, string | undefined>;
+  execution: 'auto' | 'required' | 'off';
+  executionTimeoutMs: number;
 }
 
 /** Default model per provider. */
 export const DEFAULT_MODELS: Readonly<Record<Exclude<TeacherProvider, 'openai-compatible'>, string>> = Object.freeze({
-  offline: 'rfai-offline-v1',
+  offline: 'rfai-offline-v2',
   openai: 'gpt-4.1-mini',
   anthropic: 'claude-haiku-4-5',
 });
@@ -117,6 +127,10 @@ export function resolveTeacherOptions(input: TeacherOptions): ResolvedTeacherOpt
   checkNumber('maxConsecutiveFailures', options.maxConsecutiveFailures, 1, 1e9, true);
   checkNumber('retryBaseDelayMs', options.retryBaseDelayMs, 0, 3600_000, false);
   checkNumber('retryMaxDelayMs', options.retryMaxDelayMs, 0, 3600_000, false);
+  checkNumber('executionTimeoutMs', options.executionTimeoutMs, 1, 600_000, true);
+  if (options.execution !== undefined && !['auto', 'required', 'off'].includes(options.execution)) {
+    throw new TeacherOptionsError('execution', `teacher option 'execution' must be 'auto', 'required' or 'off', found ${JSON.stringify(options.execution)}`);
+  }
   if (options.model !== undefined && (typeof options.model !== 'string' || options.model.trim() === '')) {
     throw new TeacherOptionsError('model', `teacher option 'model' must be a non-empty string, found ${JSON.stringify(options.model)}`);
   }
@@ -165,6 +179,8 @@ export function resolveTeacherOptions(input: TeacherOptions): ResolvedTeacherOpt
     logger: options.logger ?? {},
     retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
     retryMaxDelayMs: options.retryMaxDelayMs ?? 30_000,
+    execution: options.execution ?? 'auto',
+    executionTimeoutMs: options.executionTimeoutMs ?? 2000,
     env: options.env ?? process.env,
   };
 }

@@ -1,5 +1,6 @@
 // The Teacher interface that every provider implements, the score types and the score's JSON Schema.
 import type { TeacherError } from './errors';
+import type { ExecutionReport } from './scoring';
 
 /** Which engine grades: a hosted LLM API, a local OpenAI-compatible server, or the built-in offline scorer. */
 export type TeacherProvider = 'offline' | 'openai' | 'anthropic' | 'openai-compatible';
@@ -53,7 +54,7 @@ export interface TeacherScore {
   rationale: string;
   /** Provider that graded. */
   teacher: TeacherProvider;
-  /** Model that graded ('rfai-offline-v1' for the offline teacher). */
+  /** Model that graded ('rfai-offline-v2' for the offline teacher). */
   model: string;
   /** Tokens of this call; zero when `cached`. */
   usage: TeacherUsage;
@@ -63,6 +64,11 @@ export interface TeacherScore {
   latency_ms: number;
   /** Price of this call in US dollars from the `prices` table (0 when cached, offline, or the model has no price). */
   cost_usd: number;
+  /**
+   * How the score was verified (gates, hidden tests run, what decided it): always set by the offline teacher and by
+   * hosted teachers with execution on; absent when nothing was executed or checked.
+   */
+  execution?: ExecutionReport;
 }
 
 /** Per-item outcome of `scoreBatch`/`scoreBulk`: a result or the error that prevented grading (never a default score). */
@@ -109,6 +115,10 @@ export interface CompareOptions {
   language?: string;
   /** Optional reference solution. */
   reference?: string;
+  /** Hidden tests of the task (executed by teachers with execution on). */
+  tests?: string | readonly string[];
+  /** The function or class name the prompt asks for. */
+  entry_point?: string;
 }
 
 /** Options of `scoreBatch`. */

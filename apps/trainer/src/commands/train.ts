@@ -20,7 +20,7 @@ import { collect, parseArgs, positiveInt } from '../cli-args';
 import { buildStudent } from '../train/student';
 import { Trainer, TeacherStoppedError, type TrainResult } from '../train/trainer';
 import { findResumeDir, loadResumeState, ResumeError, type ResumeState } from '../train/checkpointing';
-import { loadSplits, teacherOptions, UsageError } from '../train/setup';
+import { loadSplits, reportToolchains, teacherOptions, UsageError } from '../train/setup';
 import { formatDuration, PHASES } from '../train/timing';
 import { dryRun } from '../train/dry-run';
 import { planSft, sftExamples, type SftPlan } from '../train/sft';
@@ -78,7 +78,11 @@ export async function runTrain(argv: string[]): Promise<number> {
   try {
     splits = await loadSplits(loaded);
     checkTeacherCredentials(teacherOptions(loaded));
-    const plan = planSft(cfg, sftExamples(splits.train).length, resolveConfigPath(loaded, cfg.data.train_file));
+    const plan = planSft(
+      cfg,
+      sftExamples(splits.sft ?? splits.train).length,
+      resolveConfigPath(loaded, splits.sft ? (cfg.sft.train_file as string) : cfg.data.train_file),
+    );
     if ('error' in plan) throw new UsageError(plan.error);
     sft = plan;
   } catch (e) {
@@ -134,7 +138,12 @@ export async function runTrain(argv: string[]): Promise<number> {
   );
   const teacher = createTeacher(teacherOptions(loaded, (m) => log(m)));
   log(`teacher: ${teacher.provider}/${teacher.model}`);
-  log(`data: ${splits.train.length} training prompts (${sftExamples(splits.train).length} with references), ${splits.eval.length} eval prompts`);
+  log(
+    splits.sft
+      ? `data: ${splits.sft.length} warm-up prompts (sft.train_file), ${splits.train.length} RFAI prompts (${splits.train.filter((r) => r.tests !== undefined).length} with tests), ${splits.eval.length} eval prompts`
+      : `data: ${splits.train.length} training prompts (${sftExamples(splits.train).length} with references), ${splits.eval.length} eval prompts`,
+  );
+  await reportToolchains([...splits.train, ...splits.eval, ...(splits.sft ?? [])], cfg.teacher.execution, log);
   if (!opts.dryRun) log(`sft warm-up: ${sft.steps} steps (${sft.reason})`);
   try {
     if (opts.dryRun) return await dryRun({ loaded, student, teacher, train: splits.train, log, startedAt: t0 });
@@ -147,6 +156,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       teacher,
       train: splits.train,
       eval: splits.eval,
+      sft: splits.sft,
       runName,
       runDir,
       outputDir,
@@ -182,7 +192,20 @@ function countTrainable(student: { model: { trainableParams(): Map<string, { siz
 }
 
 function evalFigures(e: TrainResult['evalBefore']) {
-  return e ? { score_mean: e.score_mean, pass_rate: e.pass_rate, sampled_score_mean: e.sampled?.score_mean ?? null, per_language: e.per_language } : null;
+  if (!e) return null;
+  return {
+    exec_pass_at_1: e.exec_pass_at_1,
+    exec_pass_at_1_warmup: e.exec_pass_at_1_warmup ?? null,
+    exec_pass_at_k: e.sampled ? { k: e.sampled.k, value: e.sampled.exec_pass_at_k } : null,
+    parse_clean_rate: e.parse_clean_rate,
+    entry_point_rate: e.entry_point_rate,
+    score_mean: e.score_mean,
+    pass_rate: e.pass_rate,
+    sampled_score_mean: e.sampled?.score_mean ?? null,
+    per_language: e.per_language,
+    best: e.best,
+    worst: e.worst,
+  };
 }
 
 /** The final report, as stored in summary.json and training_stats.json. */
@@ -212,19 +235,36 @@ export function summaryJson(r: TrainResult) {
   };
 }
 
+type Figures = ReturnType<typeof evalFigures>;
+
+/** One line of eval figures: executed pass@1 (held-out eval, and the warm-up's own tasks), pass@k, parse, entry point, score. */
+function evalLines(label: string, e: Figures, f: (v: number | undefined) => string): string[] {
+  if (!e) return [`eval ${label}: not run`];
+  const warm = e.exec_pass_at_1_warmup === null ? '' : `, warm-up tasks ${f(e.exec_pass_at_1_warmup)}`;
+  const k = e.exec_pass_at_k ? `, pass@${e.exec_pass_at_k.k} ${f(e.exec_pass_at_k.value)}` : '';
+  return [
+    `eval ${label}: executed pass@1 ${f(e.exec_pass_at_1)}${warm}${k}; parse-clean ${f(e.parse_clean_rate)}, entry point ${f(e.entry_point_rate)}, mean score ${f(e.score_mean)}`,
+  ];
+}
+
+/** The best and worst greedy eval samples with their test outcome, so the numbers can be checked against real code. */
+function sampleLines(e: Figures): string[] {
+  if (!e || (e.best.length === 0 && e.worst.length === 0)) return [];
+  const show = (x: Figures extends null ? never : NonNullable<Figures>['best'][number]) =>
+    `  [${x.score?.toFixed(3) ?? 'ungraded'}, tests ${x.tests_passed}/${x.tests_run} ${x.status ?? ''}] ${JSON.stringify(x.completion.slice(0, 160))}${x.note ? ` (${x.note.slice(0, 80)})` : ''}`;
+  return ['best eval samples:', ...e.best.map(show), 'worst eval samples:', ...e.worst.map(show)];
+}
+
 function printSummary(r: TrainResult, runDir: string, t0: number): void {
   const s = summaryJson(r);
   const f = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(3));
   const lines = [
     '',
     `finished: ${r.stepsDone} steps (${r.stoppedBy}) in ${formatDuration((Date.now() - t0) / 1000)}`,
-    `eval score before: ${f(s.eval_before?.score_mean)} greedy (pass rate ${f(s.eval_before?.pass_rate)}), ${f(s.eval_before?.sampled_score_mean ?? undefined)} sampled`,
-    ...(s.eval_after_sft
-      ? [
-          `eval score after the SFT warm-up (${s.sft?.steps ?? 0} steps, ${(r.timing.sft / 1000).toFixed(1)}s): ${f(s.eval_after_sft.score_mean)} greedy (pass rate ${f(s.eval_after_sft.pass_rate)}), ${f(s.eval_after_sft.sampled_score_mean ?? undefined)} sampled`,
-        ]
-      : []),
-    `eval score after:  ${f(s.eval_after?.score_mean)} greedy (pass rate ${f(s.eval_after?.pass_rate)}), ${f(s.eval_after?.sampled_score_mean ?? undefined)} sampled`,
+    ...evalLines('before training', s.eval_before, f),
+    ...(s.eval_after_sft ? evalLines(`after the SFT warm-up (${s.sft?.steps ?? 0} steps, ${(r.timing.sft / 1000).toFixed(1)}s)`, s.eval_after_sft, f) : []),
+    ...evalLines('after RFAI', s.eval_after, f),
+    ...sampleLines(s.eval_after ?? s.eval_after_sft ?? s.eval_before),
     `step time split (mean per RFAI step): ${PHASES.filter((p) => p !== 'eval' && p !== 'checkpoint' && p !== 'sft')
       .map((p) => `${p} ${(s.timing_ms_per_step[p] / 1000).toFixed(2)}s`)
       .join(', ')}; eval total ${(r.timing.eval / 1000).toFixed(1)}s, checkpoints ${(r.timing.checkpoint / 1000).toFixed(1)}s`,

@@ -1,6 +1,6 @@
 import { Rng } from '@rfai/core';
 import { generate, type CausalLM, type Tokenizer } from '@rfai/models';
-import type { Teacher } from '@rfai/teacher-clients';
+import type { ScoreRequest, Teacher, TeacherScore } from '@rfai/teacher-clients';
 import { gradeAll } from './grading';
 import { encodePrompt, type PromptStyle } from './prompt-format';
 
@@ -9,6 +9,9 @@ export interface EvalRecord {
   prompt: string;
   language: string;
   id?: string;
+  /** Hidden tests (executed by the teacher); prompts without them never count as passed. */
+  tests?: string | string[];
+  entry_point?: string;
 }
 
 /** Per-language figures of an eval pass. */
@@ -16,16 +19,50 @@ export interface LanguageReport {
   count: number;
   graded: number;
   score_mean: number;
+  /** Fraction of graded prompts whose greedy completion passed every hidden test when run. */
   pass_rate: number;
+  /** Prompts with hidden tests. */
+  executable: number;
+  /** Fraction of prompts with tests whose greedy completion passed all of them (the same as pass_rate over them). */
+  exec_pass_at_1: number;
+  /** Fraction of graded completions that parse cleanly. */
+  parse_clean_rate: number;
+  /** Fraction of graded completions that define the entry point with a real body. */
+  entry_point_rate: number;
 }
 
-/** Result of an eval pass: greedy decoding over the eval set, graded by the teacher. */
+/** One graded eval completion with its test outcome, for reports (best and worst of a pass). */
+export interface EvalSample {
+  id?: string;
+  language: string;
+  prompt: string;
+  completion: string;
+  score: number | null;
+  /** 'passed', 'failed', 'timeout', ..., 'not_run' (a gate closed or no tests), or null when ungraded. */
+  status: string | null;
+  tests_passed: number;
+  tests_run: number;
+  /** Why: the gate that closed, the first failing case, the compiler message. */
+  note?: string;
+}
+
+/** Result of an eval pass: greedy decoding over the eval set, graded (and executed) by the teacher. */
 export interface EvalReport {
   step: number;
   /** Mean teacher score over the graded samples. */
   score_mean: number;
-  /** Fraction of graded samples scoring at least the threshold. */
+  /** Fraction of graded samples whose hidden tests all passed when run (a pass means nothing else). */
   pass_rate: number;
+  /** Fraction of eval prompts with tests whose greedy completion passed all of them when executed. */
+  exec_pass_at_1: number;
+  /** Eval prompts with hidden tests. */
+  executable: number;
+  /** Fraction of graded completions that parse cleanly. */
+  parse_clean_rate: number;
+  /** Fraction of graded completions that define the entry point with a real body. */
+  entry_point_rate: number;
+  /** Fraction of graded samples scoring at least `threshold` (a score statistic, not a pass). */
+  score_pass_rate: number;
   threshold: number;
   count: number;
   graded: number;
@@ -37,10 +74,16 @@ export interface EvalReport {
   breakdown: { correctness: number; quality: number; efficiency: number; documentation: number };
   mean_completion_tokens: number;
   /** The sampled pass (evaluation.sampled_samples per prompt, fixed seed), or null when off. */
-  sampled: { samples: number; graded: number; score_mean: number; pass_rate: number } | null;
+  sampled: { samples: number; graded: number; score_mean: number; pass_rate: number; k: number; exec_pass_at_k: number } | null;
   seconds: number;
-  /** A few samples for logs: prompt, completion, score. */
-  samples: Array<{ id?: string; language: string; prompt: string; completion: string; score: number | null }>;
+  /** The first few samples, in eval order. */
+  samples: EvalSample[];
+  /** The highest-scoring greedy samples (up to 3), with their test outcome. */
+  best: EvalSample[];
+  /** The lowest-scoring graded greedy samples (up to 3). */
+  worst: EvalSample[];
+  /** Executed greedy pass@1 on a fixed sample of the warm-up's own prompts (set by the trainer when there was a warm-up). */
+  exec_pass_at_1_warmup?: number;
 }
 
 export interface EvalOptions {
@@ -60,9 +103,33 @@ export interface EvalOptions {
   sampled?: { perPrompt: number; temperature: number; topK: number; topP: number; seed: number };
 }
 
-/** Runs the eval pass. Greedy, so it needs no RNG and never moves the training RNG. */
-export async function evaluate(records: readonly EvalRecord[], o: EvalOptions): Promise<EvalReport> {
-  const t0 = Date.now();
+/** Whether a grade is an executed pass: every hidden test ran and passed. */
+export function execPassed(score: TeacherScore | null | undefined): boolean {
+  const e = score?.execution;
+  return e !== undefined && e.decided_by === 'execution' && e.tests_run > 0 && e.tests_passed === e.tests_run;
+}
+
+function scoreRequest(r: EvalRecord, completion: string): ScoreRequest {
+  return { prompt: r.prompt, language: r.language, completion, id: r.id, tests: r.tests, entry_point: r.entry_point };
+}
+
+function sampleOf(r: EvalRecord, completion: string, g: TeacherScore | null): EvalSample {
+  const e = g?.execution;
+  return {
+    id: r.id,
+    language: r.language,
+    prompt: r.prompt,
+    completion,
+    score: g?.score ?? null,
+    status: g ? (e?.status ?? 'not_run') : null,
+    tests_passed: e?.tests_passed ?? 0,
+    tests_run: e?.tests_run ?? 0,
+    ...(e?.note ? { note: e.note } : {}),
+  };
+}
+
+/** Greedy completions of `records` (no RNG: never moves the training RNG). */
+export async function greedyCompletions(records: readonly EvalRecord[], o: EvalOptions): Promise<Array<{ text: string; tokens: number }>> {
   const batchSize = o.batchSize ?? 16;
   const completions: Array<{ text: string; tokens: number }> = [];
   for (let s = 0; s < records.length; s += batchSize) {
@@ -72,63 +139,96 @@ export async function evaluate(records: readonly EvalRecord[], o: EvalOptions): 
     for (const g of out) completions.push({ text: g.text, tokens: g.ids.length });
     await new Promise((r) => setImmediate(r)); // let signals and I/O through between batches
   }
+  return completions;
+}
+
+/** Runs the eval pass. Greedy, so it needs no RNG and never moves the training RNG. */
+export async function evaluate(records: readonly EvalRecord[], o: EvalOptions): Promise<EvalReport> {
+  const t0 = Date.now();
+  const completions = await greedyCompletions(records, o);
   const grades = await gradeAll(
     o.teacher,
-    records.map((r, i) => ({ prompt: r.prompt, language: r.language, completion: completions[i].text, id: r.id })),
+    records.map((r, i) => scoreRequest(r, completions[i].text)),
   );
-  const per: Record<string, { count: number; graded: number; sum: number; pass: number }> = {};
+  type Acc = { count: number; graded: number; sum: number; pass: number; executable: number; execPass: number; parse: number; entry: number; over: number };
+  const fresh = (): Acc => ({ count: 0, graded: 0, sum: 0, pass: 0, executable: 0, execPass: 0, parse: 0, entry: 0, over: 0 });
+  const per: Record<string, Acc> = {};
+  const all = fresh();
   const bd = { correctness: 0, quality: 0, efficiency: 0, documentation: 0 };
-  let sum = 0;
-  let pass = 0;
-  let graded = 0;
   records.forEach((r, i) => {
-    const p = (per[r.language] ??= { count: 0, graded: 0, sum: 0, pass: 0 });
-    p.count++;
+    const accs = [all, (per[r.language] ??= fresh())];
+    const hasTests = r.tests !== undefined && (typeof r.tests === 'string' ? r.tests.trim() !== '' : r.tests.length > 0);
+    for (const a of accs) {
+      a.count++;
+      if (hasTests) a.executable++;
+    }
     const g = grades[i].score;
     if (!g) return;
-    graded++;
-    p.graded++;
-    sum += g.score;
-    p.sum += g.score;
-    if (g.score >= o.threshold) {
-      pass++;
-      p.pass++;
+    const passed = execPassed(g);
+    for (const a of accs) {
+      a.graded++;
+      a.sum += g.score;
+      if (passed) a.pass++;
+      if (passed && hasTests) a.execPass++;
+      if (g.execution?.gates.parses) a.parse++;
+      if (g.execution?.gates.entry_point === true) a.entry++;
+      if (g.score >= o.threshold) a.over++;
     }
     for (const k of Object.keys(bd) as Array<keyof typeof bd>) bd[k] += g.breakdown[k];
   });
+  const ratio = (n: number, d: number) => (d ? n / d : Number.NaN);
   const per_language: Record<string, LanguageReport> = {};
   for (const [lang, p] of Object.entries(per)) {
     per_language[lang] = {
       count: p.count,
       graded: p.graded,
-      score_mean: p.graded ? p.sum / p.graded : Number.NaN,
-      pass_rate: p.graded ? p.pass / p.graded : Number.NaN,
+      score_mean: ratio(p.sum, p.graded),
+      pass_rate: ratio(p.pass, p.graded),
+      executable: p.executable,
+      exec_pass_at_1: ratio(p.execPass, p.executable),
+      parse_clean_rate: ratio(p.parse, p.graded),
+      entry_point_rate: ratio(p.entry, p.graded),
     };
   }
-  for (const k of Object.keys(bd) as Array<keyof typeof bd>) bd[k] = graded ? bd[k] / graded : Number.NaN;
+  for (const k of Object.keys(bd) as Array<keyof typeof bd>) bd[k] = all.graded ? bd[k] / all.graded : Number.NaN;
   const sampled = o.sampled && o.sampled.perPrompt > 0 ? await sampledPass(records, o, o.sampled) : null;
+  const samples = records.map((r, i) => sampleOf(r, completions[i].text, grades[i].score));
+  const ranked = samples.filter((x) => x.score !== null).sort((a, b) => (b.score as number) - (a.score as number));
   return {
     step: o.step,
-    score_mean: graded ? sum / graded : Number.NaN,
-    pass_rate: graded ? pass / graded : Number.NaN,
+    score_mean: ratio(all.sum, all.graded),
+    pass_rate: ratio(all.pass, all.graded),
+    exec_pass_at_1: ratio(all.execPass, all.executable),
+    executable: all.executable,
+    parse_clean_rate: ratio(all.parse, all.graded),
+    entry_point_rate: ratio(all.entry, all.graded),
+    score_pass_rate: ratio(all.over, all.graded),
     threshold: o.threshold,
     count: records.length,
-    graded,
-    failed: records.length - graded,
+    graded: all.graded,
+    failed: records.length - all.graded,
     teacher_stopped: grades.find((g) => g.stopped)?.error ?? null,
     per_language,
     breakdown: bd,
     mean_completion_tokens: completions.reduce((a, c) => a + c.tokens, 0) / Math.max(1, completions.length),
     sampled,
     seconds: (Date.now() - t0) / 1000,
-    samples: records.slice(0, o.samplesToKeep ?? 4).map((r, i) => ({
-      id: r.id,
-      language: r.language,
-      prompt: r.prompt,
-      completion: completions[i].text,
-      score: grades[i].score?.score ?? null,
-    })),
+    samples: samples.slice(0, o.samplesToKeep ?? 4),
+    best: ranked.slice(0, 3),
+    worst: ranked.slice(-3).reverse(),
   };
+}
+
+/**
+ * Executed greedy pass@1 on `records` only (no sampled pass, no report): the share of prompts with tests whose
+ * greedy completion passes all of them. Used for the warm-up's own tasks.
+ */
+export async function execPassAt1(records: readonly EvalRecord[], o: EvalOptions): Promise<number> {
+  const withTests = records.filter((r) => r.tests !== undefined);
+  if (withTests.length === 0) return Number.NaN;
+  const completions = await greedyCompletions(withTests, o);
+  const grades = await gradeAll(o.teacher, withTests.map((r, i) => scoreRequest(r, completions[i].text)));
+  return grades.filter((g) => execPassed(g.score)).length / withTests.length;
 }
 
 /**
@@ -143,7 +243,8 @@ async function sampledPass(
 ): Promise<NonNullable<EvalReport['sampled']>> {
   const rng = new Rng(s.seed);
   const batchSize = o.batchSize ?? 16;
-  const items: Array<{ prompt: string; language: string; completion: string }> = [];
+  const items: ScoreRequest[] = [];
+  const owner: number[] = [];
   for (let start = 0; start < records.length; start += batchSize) {
     const chunk = records.slice(start, start + batchSize);
     const ids = chunk.flatMap((r) => {
@@ -161,16 +262,25 @@ async function sampledPass(
     });
     out.forEach((g, i) => {
       const r = chunk[Math.floor(i / s.perPrompt)];
-      items.push({ prompt: r.prompt, language: r.language, completion: g.text });
+      items.push(scoreRequest(r, g.text));
+      owner.push(start + Math.floor(i / s.perPrompt));
     });
     await new Promise((r) => setImmediate(r));
   }
   const grades = await gradeAll(o.teacher, items);
   const scores = grades.map((g) => g.score?.score).filter((v): v is number => typeof v === 'number');
+  // pass@k with n = k samples per prompt: the share of prompts (with tests) where any sample passed.
+  const anyPass = new Set<number>();
+  grades.forEach((g, i) => {
+    if (execPassed(g.score)) anyPass.add(owner[i]);
+  });
+  const executable = records.filter((r) => r.tests !== undefined).length;
   return {
     samples: items.length,
     graded: scores.length,
     score_mean: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : Number.NaN,
-    pass_rate: scores.length ? scores.filter((v) => v >= o.threshold).length / scores.length : Number.NaN,
+    pass_rate: scores.length ? grades.filter((g) => execPassed(g.score)).length / scores.length : Number.NaN,
+    k: s.perPrompt,
+    exec_pass_at_k: executable ? anyPass.size / executable : Number.NaN,
   };
 }

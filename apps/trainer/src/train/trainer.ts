@@ -7,7 +7,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { Rng, type BackendInfo } from '@rfai/core';
 import { configHash, type RfaiConfig } from '@rfai/config';
-import { DatasetSampler, mixSeed, type DatasetRecord, type SamplerCursor } from '@rfai/datasets';
+import { DatasetSampler, mixSeed, SeededRandom, type DatasetRecord, type SamplerCursor } from '@rfai/datasets';
 import { generate, type GenerationResult } from '@rfai/models';
 import {
   computeAdvantages,
@@ -19,7 +19,7 @@ import {
 } from '@rfai/policy-gradient-kl';
 import { SummaryWriter } from '@rfai/tb-writer';
 import type { Teacher } from '@rfai/teacher-clients';
-import { evaluate, type EvalReport } from './evaluate';
+import { evaluate, execPassAt1, type EvalOptions, type EvalReport } from './evaluate';
 import { gradeAll, ReferenceScores, type Grade } from './grading';
 import { createOptimizer, type Optimizer } from './optimizer';
 import { createLrScheduleFor } from './schedule';
@@ -42,6 +42,8 @@ export interface TrainerSetup {
   teacher: Teacher;
   train: DatasetRecord[];
   eval: DatasetRecord[];
+  /** The warm-up's own prompts (sft.train_file), or null: the warm-up uses `train`'s rows with references. */
+  sft?: DatasetRecord[] | null;
   runName: string;
   /** logs/tensorboard/<run>: event files and samples.jsonl. */
   runDir: string;
@@ -143,6 +145,7 @@ export class Trainer {
   private sftDone = 0;
   private sftHistory: SftRecord[] = [];
   private bestEval: { step: number; score: number } | null = null;
+  private warmSample: DatasetRecord[] | undefined;
   private stopSignal: NodeJS.Signals | null = null;
   private readonly totalSteps: number;
   private readonly style: PromptStyle;
@@ -172,7 +175,7 @@ export class Trainer {
     // The warm-up draws from the records with references, in its own seeded order (the RFAI data order is untouched).
     this.sftSampler =
       setup.sftSteps > 0
-        ? new DatasetSampler(sftExamples(setup.train), {
+        ? new DatasetSampler(sftExamples(setup.sft ?? setup.train), {
             seed: mixSeed(c.training.seed, 0x5f7),
             cursor: r?.trainerState.sft_sampler ? (r.trainerState.sft_sampler as SamplerCursor) : undefined,
           })
@@ -638,27 +641,31 @@ export class Trainer {
 
   private async runEval(step: number, tagPrefix: 'eval' | 'sft' = 'eval'): Promise<EvalReport> {
     const c = this.cfg;
-    const rep = await this.timer.time('eval', () =>
-      evaluate(this.s.eval, {
-        model: this.s.student.model,
-        tokenizer: this.s.student.tokenizer,
-        teacher: this.s.teacher,
-        style: this.style,
-        maxNewTokens: c.evaluation.max_new_tokens ?? c.rfai.max_new_tokens,
-        maxPromptTokens: this.maxPromptTokens,
-        threshold: c.evaluation.reward_threshold,
-        stop: c.rfai.stop,
-        step,
-        samplesToKeep: c.logging.samples_to_log,
-        sampled: {
-          perPrompt: c.evaluation.sampled_samples,
-          temperature: c.rfai.temperature,
-          topK: c.rfai.top_k,
-          topP: c.rfai.top_p,
-          seed: c.evaluation.seed,
-        },
-      }),
-    );
+    const opts: EvalOptions = {
+      model: this.s.student.model,
+      tokenizer: this.s.student.tokenizer,
+      teacher: this.s.teacher,
+      style: this.style,
+      maxNewTokens: c.evaluation.max_new_tokens ?? c.rfai.max_new_tokens,
+      maxPromptTokens: this.maxPromptTokens,
+      threshold: c.evaluation.reward_threshold,
+      stop: c.rfai.stop,
+      step,
+      samplesToKeep: c.logging.samples_to_log,
+      sampled: {
+        perPrompt: c.evaluation.sampled_samples,
+        temperature: c.rfai.temperature,
+        topK: c.rfai.top_k,
+        topP: c.rfai.top_p,
+        seed: c.evaluation.seed,
+      },
+    };
+    const rep = await this.timer.time('eval', async () => {
+      const r = await evaluate(this.s.eval, opts);
+      const warm = this.warmupEvalRecords();
+      if (warm.length > 0) r.exec_pass_at_1_warmup = await execPassAt1(warm, { ...opts, sampled: undefined });
+      return r;
+    });
     if (tagPrefix === 'sft') {
       // The warm-up's eval is logged at its own tags (x = warm-up steps), so eval/* keeps one point per RFAI step.
       const w = this.writer;
@@ -675,6 +682,11 @@ export class Trainer {
     if (w) {
       if (Number.isFinite(rep.score_mean)) w.scalar('eval/score_mean', rep.score_mean, step);
       if (Number.isFinite(rep.pass_rate)) w.scalar('eval/pass_rate', rep.pass_rate, step);
+      if (Number.isFinite(rep.exec_pass_at_1)) w.scalar('eval/exec_pass_at_1', rep.exec_pass_at_1, step);
+      if (rep.exec_pass_at_1_warmup !== undefined && Number.isFinite(rep.exec_pass_at_1_warmup)) w.scalar('eval/exec_pass_at_1_warmup', rep.exec_pass_at_1_warmup, step);
+      if (Number.isFinite(rep.parse_clean_rate)) w.scalar('eval/parse_clean_rate', rep.parse_clean_rate, step);
+      if (Number.isFinite(rep.entry_point_rate)) w.scalar('eval/entry_point_rate', rep.entry_point_rate, step);
+      if (rep.sampled && Number.isFinite(rep.sampled.exec_pass_at_k)) w.scalar(`eval/exec_pass_at_${rep.sampled.k}`, rep.sampled.exec_pass_at_k, step);
       if (rep.sampled && Number.isFinite(rep.sampled.score_mean)) w.scalar('eval/sampled_score_mean', rep.sampled.score_mean, step);
       if (rep.sampled && Number.isFinite(rep.sampled.pass_rate)) w.scalar('eval/sampled_pass_rate', rep.sampled.pass_rate, step);
       for (const [lang, l] of Object.entries(rep.per_language)) {
@@ -684,12 +696,26 @@ export class Trainer {
       if (rep.samples.length) {
         w.text(
           'samples/eval',
-          rep.samples.map((s) => `**${s.language}** score ${s.score?.toFixed(3) ?? 'ungraded'}\n\n\`\`\`\n${s.completion}\n\`\`\``).join('\n\n---\n\n'),
+          rep.samples
+            .map((s) => `**${s.language}** score ${s.score?.toFixed(3) ?? 'ungraded'}, tests ${s.tests_passed}/${s.tests_run} (${s.status ?? 'ungraded'})\n\n\`\`\`\n${s.completion}\n\`\`\``)
+            .join('\n\n---\n\n'),
           step,
         );
       }
     }
     return rep;
+  }
+
+  /**
+   * A fixed, seeded sample (evaluation.warmup_samples) of the warm-up's own prompts that carry tests, for
+   * `exec_pass_at_1_warmup`; empty without a warm-up.
+   */
+  private warmupEvalRecords(): DatasetRecord[] {
+    if (this.s.sftSteps === 0 || this.cfg.evaluation.warmup_samples === 0) return [];
+    this.warmSample ??= new SeededRandom(mixSeed(this.cfg.evaluation.seed, 0x3a11))
+      .shuffle(sftExamples(this.s.sft ?? this.s.train).filter((r) => r.tests !== undefined))
+      .slice(0, this.cfg.evaluation.warmup_samples);
+    return this.warmSample;
   }
 
   /** Saves a checkpoint of everything a resume needs; returns its folder. */

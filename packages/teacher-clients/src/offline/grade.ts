@@ -9,8 +9,11 @@ import { analyzeLexical, extractCode, subWords, type LexicalFacts } from './lexi
 import { nameSimilarity, promptTerms, wordPresent } from './prompt-terms';
 import type { SyntaxFacts } from './syntax';
 
-/** Version of the offline rubric; part of the cache key and of the `model` name. */
-export const OFFLINE_RUBRIC_VERSION = 'offline-v1';
+/**
+ * Version of the offline rubric; part of the cache key and of the `model` name. v2: hidden tests decide (see
+ * scoring.ts); the signals below are the static part.
+ */
+export const OFFLINE_RUBRIC_VERSION = 'offline-v2';
 
 /** The signals behind an offline grade, each in [0, 1] (exposed for diagnostics and tests). */
 export interface OfflineSignals {
