@@ -97,6 +97,7 @@ describe('cpp runner', () => {
         'std::vector<char> big(size_t(3) << 30, 1);\nRFAI_CHECK(big[5] == 1);',
       ],
       memoryMb: 256,
+      timeoutMs: 10_000,
     });
     expect(r.cases.slice(0, 5)).toEqual([
       { index: 0, passed: true },
@@ -177,6 +178,7 @@ describe('rust runner', () => {
         'let v: Vec<u8> = vec![1u8; 3usize << 30];\nassert!(v[5] == 1);',
       ],
       memoryMb: 256,
+      timeoutMs: 10_000,
     });
     expect(r.cases.slice(0, 4)).toEqual([
       { index: 0, passed: true },

@@ -102,7 +102,7 @@ describe('python runner', () => {
   it('contains a fork bomb: process count capped, all of them gone afterwards', async () => {
     const bomb =
       'import os, time\ndef bomb():\n    n = 0\n    try:\n        for _ in range(400):\n            if os.fork() == 0:\n                time.sleep(27.18)\n                os._exit(0)\n            n += 1\n    except OSError:\n        pass\n    return n\n';
-    const r = await py(bomb, ['n = bomb()\nprint("forked", n)\nassert n < 400']);
+    const r = await py(bomb, ['n = bomb()\nprint("forked", n)\nassert n < 400'], { timeoutMs: 10_000 });
     expect(r.status).toBe('passed');
     const forked = Number(/forked (\d+)/.exec(r.stdout)![1]);
     expect(forked).toBeLessThan(r.sandbox.limits.maxProcesses);

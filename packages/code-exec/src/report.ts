@@ -96,7 +96,7 @@ export function decideStatus(o: SandboxOutcome, report: ParsedReport, caseCount:
   }
   const missing = caseCount - report.reported;
   if (missing > 0 && (o.signal !== null || (o.exitCode !== null && o.exitCode !== 0))) {
-    const how = o.signal ? `killed by ${o.signal}` : `exited with status ${o.exitCode}`;
+    const how = o.signal ? `was killed by ${o.signal}` : `exited with status ${o.exitCode}`;
     return { status: 'crashed', error: `the program ${how} before ${missing} of ${caseCount} cases reported` };
   }
   if (missing > 0) return { status: 'failed', error: `the program exited before ${missing} of ${caseCount} cases reported` };
