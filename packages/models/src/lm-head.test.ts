@@ -1,5 +1,6 @@
 import { initBackend, Rng, tf } from '@rfai/core';
 import { chunkRows, tokenStats } from './lm-head';
+import { linearProduct } from './matmul';
 
 const M = 7;
 const E = 6;
@@ -50,9 +51,11 @@ function lossAndGrads(fn: (h: tf.Tensor2D, w: tf.Tensor2D) => tf.Scalar) {
 }
 
 function expectClose(got: number[], want: number[], rel: number) {
-  const scale = Math.max(1e-6, ...want.map(Math.abs));
+  const scale = want.reduce((a, v) => Math.max(a, Math.abs(v)), 1e-6);
   expect(got.length).toBe(want.length);
-  for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(rel * scale);
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
+  expect(worst).toBeLessThanOrEqual(rel * scale);
 }
 
 /** float64 JS forward of the same loss, for finite differences. */
@@ -166,5 +169,46 @@ describe('tokenStats errors', () => {
     expect(chunkRows(151936)).toBe(27);
     expect(chunkRows(259)).toBe(16194);
     tf.dispose([h, w]);
+  });
+});
+
+describe('large weights on wasm (transient W^T path)', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+  afterAll(async () => {
+    await initBackend({ backend: 'cpu' });
+  });
+
+  it('LM head and linear gradients equal tfjs autodiff of the plain products for a 4096 x 256 weight', () => {
+    const r = new Rng(8);
+    const [m, e, v] = [5, 256, 4096];
+    const h = tf.variable(tf.tensor2d(randn(m * e, r), [m, e]), true, 'big-h');
+    const w = tf.variable(tf.tensor2d(randn(v * e, r, 0.05), [v, e]), true, 'big-w');
+    const tg = Int32Array.from([1, 4095, 17, 2048, 0]);
+    const coef = tf.tensor2d(randn(m * 2, r), [m, 2]);
+    const grads = (f: () => tf.Scalar) => {
+      const g = tf.variableGrads(f, [h, w]);
+      const out = [Array.from(g.grads[h.name].dataSync()), Array.from(g.grads[w.name].dataSync())];
+      tf.dispose([g.value, ...Object.values(g.grads)]);
+      return out;
+    };
+    const want = grads(() =>
+      tf.tidy(() => {
+        const logp = tf.logSoftmax(tf.matMul(h, tf.transpose(w)));
+        const lp = tf.sum(tf.mul(logp, tf.cast(tf.oneHot(tf.tensor1d(tg, 'int32'), v), 'float32')), 1, true);
+        const ent = tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 1, true));
+        return tf.sum(tf.mul(tf.concat([lp, ent], 1), coef)) as tf.Scalar;
+      }),
+    );
+    const got = grads(() => tf.tidy(() => tf.sum(tf.mul(tokenStats(h, w, tg, { chunkElements: 2 * v }), coef)) as tf.Scalar));
+    expectClose(got[0], want[0], 1e-5);
+    expectClose(got[1], want[1], 1e-5);
+    // A frozen large weight: the x-gradient through linearProduct's (W^T dy^T)^T path.
+    w.trainable = false;
+    const wantDx = tf.grads((x: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, tf.transpose(w)), 0.5)))([h])[0];
+    const gotDx = tf.grads((x: tf.Tensor) => tf.sum(tf.mul(linearProduct(x as tf.Tensor2D, w), 0.5)))([h])[0];
+    expectClose(Array.from(gotDx.dataSync()), Array.from(wantDx.dataSync()), 1e-5);
+    tf.dispose([h, w, coef, wantDx, gotDx]);
   });
 });

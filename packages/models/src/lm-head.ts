@@ -16,7 +16,7 @@
  */
 import { tf } from '@rfai/core';
 import { ModelUsageError } from './errors';
-import { forwardXWt, isTrainable, productDyTX, productDyW, tapeIsOn } from './matmul';
+import { forwardXWt, isTrainable, productDyTX, productDyWt, tapeIsOn, transposedWeight } from './matmul';
 
 /** Default size of one chunk of logits, in elements (16 MB of float32). */
 export const DEFAULT_CHUNK_ELEMENTS = 1 << 22;
@@ -99,6 +99,8 @@ function statsBackward(
   const V = w.shape[0];
   const dhParts: tf.Tensor2D[] = [];
   let dw: tf.Tensor2D | null = null;
+  // One transient W^T for all chunks (wasm, large vocabularies): dh = dl W runs as (W^T dl^T)^T on XNNPACK.
+  const wt = transposedWeight(w);
   forChunks(M, rows, (s, m) => {
     const r = tf.tidy(() => {
       const hc = m === M ? h : (tf.slice(h, [s, 0], [m, -1]) as tf.Tensor2D);
@@ -111,7 +113,7 @@ function statsBackward(
       // (int32 then cast: tfjs-backend-wasm 4.22 writes integer bits into a float32 oneHot.)
       const onehot = tf.cast(tf.oneHot(tf.tensor1d(targets.subarray(s, s + m), 'int32'), V), 'float32'); // [m, V]
       const dl = tf.sub(tf.mul(onehot, gLp), tf.mul(f.probs, coef)) as tf.Tensor2D; // [m, V]
-      const dhc = productDyW(dl, w); // [m, E]
+      const dhc = productDyWt(dl, w, wt); // [m, E]
       const dwc = withW ? productDyTX(dl, hc) : null; // [V, E]
       return dwc ? [dhc, dwc] : [dhc];
     });
@@ -125,6 +127,7 @@ function statsBackward(
       }
     }
   });
+  wt?.dispose();
   const dh = dhParts.length === 1 ? dhParts[0] : (tf.concat(dhParts, 0) as tf.Tensor2D);
   if (dhParts.length > 1) tf.dispose(dhParts);
   return { dh, dw };

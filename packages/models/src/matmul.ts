@@ -1,17 +1,16 @@
 /**
- * Matrix products that stay on the fast path of every backend without copying weights.
+ * Matrix products that stay on XNNPACK (about 10x the plain loops) without copying weights.
  *
  * tfjs-backend-wasm runs a product on XNNPACK only when neither operand is transposed and there is no batch
- * axis, and then it packs (copies) the right operand and caches that copy for as long as the operand lives. A
- * weight used as the right operand therefore costs a second, permanent copy of itself: for a 0.5 B model that
- * is 1.4 GB more in a 4 GiB heap. Its other path (plain loops) is fast when both operands are read along
- * their rows, i.e. for x W^T with W in the checkpoint's [out, in] layout. So on wasm:
+ * axis; it then packs (copies) the right operand and caches that copy for as long as the operand's data lives.
+ * A weight used as the right operand therefore costs a second, permanent copy (1.4 GB more for a 0.5 B model
+ * in a 4 GiB heap), and a transposed product falls back to plain loops (~2 GFLOP/s) or, through @rfai/core's
+ * override, to a transposed copy per call. So on wasm the weight is the left (streamed) operand:
  *
- * - forward  y  = x W^T     : matMul(x, W, transposeB) -- rows of x against rows of W, no copy;
- * - backward dx = dy W      : XNNPACK with W cached when W is small (< 1 M elements), else (W^T dy^T)^T on
- *                             the plain path (no copy, no cache);
- * - backward dW = dy^T x    : XNNPACK with x (an activation, freed after the step) as the packed operand,
- *                             computed only when W is trainable.
+ * - forward  y  = x W^T = (W x^T)^T : W [out, in] read in place, only x^T is packed;
+ * - backward dx = dy W             : XNNPACK with W cached when W is small (< 1 M elements), else
+ *                                    (W^T dy^T)^T with a transient W^T;
+ * - backward dW = dy^T x           : computed only when W is trainable; x (an activation) is packed.
  *
  * Other backends (cpu, tfjs-node) use tf.matMul and tfjs' own gradient.
  */
@@ -46,7 +45,19 @@ export function isTrainable(w: tf.Tensor): boolean {
 /** dy W for dy [N, out], W [out, in] -> [N, in], on wasm without a persistent copy of a large W. */
 export function productDyW(dy: tf.Tensor2D, w: tf.Tensor): tf.Tensor2D {
   if (!onWasm() || w.size < CACHEABLE_ELEMENTS) return tf.matMul(dy, w as tf.Tensor2D);
-  return tf.tidy(() => tf.transpose(tf.matMul(w, dy, true, true))) as tf.Tensor2D;
+  // dx^T = W^T dy^T: a transient W^T as the streamed operand, dy^T (small) as the packed one.
+  return tf.tidy(() => tf.transpose(tf.matMul(tf.transpose(w) as tf.Tensor2D, tf.transpose(dy)))) as tf.Tensor2D;
+}
+
+/** dy W for several dy against one large W (LM head chunks): W^T is made once. See {@link productDyW}. */
+export function transposedWeight(w: tf.Tensor): tf.Tensor2D | null {
+  return onWasm() && w.size >= CACHEABLE_ELEMENTS ? (tf.transpose(w) as tf.Tensor2D) : null;
+}
+
+/** dy W given W^T from {@link transposedWeight} (or W itself when that returned null). */
+export function productDyWt(dy: tf.Tensor2D, w: tf.Tensor, wt: tf.Tensor2D | null): tf.Tensor2D {
+  if (!wt) return tf.matMul(dy, w as tf.Tensor2D);
+  return tf.tidy(() => tf.transpose(tf.matMul(wt, tf.transpose(dy)))) as tf.Tensor2D;
 }
 
 /** dy^T x for dy [N, out], x [N, in] -> [out, in] (the weight gradient of x W^T). */
@@ -55,9 +66,13 @@ export function productDyTX(dy: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => tf.matMul(tf.transpose(dy), x)) as tf.Tensor2D;
 }
 
-/** x W^T on the forward fast path (no gradient). x [N, in], W [out, in] -> [N, out]. */
+/**
+ * x W^T on the forward fast path (no gradient). x [N, in], W [out, in] -> [N, out]. On wasm as (W x^T)^T: the
+ * weight is the streamed operand, read in place, and only x^T (small) is packed by XNNPACK.
+ */
 export function forwardXWt(x: tf.Tensor2D, w: tf.Tensor): tf.Tensor2D {
-  return tf.matMul(x, w as tf.Tensor2D, false, true);
+  if (!onWasm()) return tf.matMul(x, w as tf.Tensor2D, false, true);
+  return tf.tidy(() => tf.transpose(tf.matMul(w as tf.Tensor2D, tf.transpose(x)))) as tf.Tensor2D;
 }
 
 type GradFn = Parameters<typeof tf.customGrad>[0];
