@@ -86,9 +86,11 @@ describe('python runner', () => {
     expect(r.testsPassed).toBe(0);
     expect(r.cases[1]).toEqual({ index: 1, passed: false, reason: 'no result (timeout)' });
     expect(r.error).toBe('killed at the 1000 ms wall-clock limit (timeoutMs)');
-    // The sleeping children (one in its own session) are gone too.
+    // The sleeping children are gone too: the one in the process group always, the one in its own session
+    // when the run had a PID namespace (without one it may outlive the run, as the executor warns).
     await new Promise((res) => setTimeout(res, 300));
-    expect(processesWith('31.41').concat(processesWith('31.42'))).toEqual([]);
+    expect(processesWith('31.42')).toEqual([]);
+    if (r.sandbox.pidNamespace) expect(processesWith('31.41')).toEqual([]);
   });
 
   it('reports a memory hog as memory', async () => {
@@ -247,6 +249,23 @@ describe('executor', () => {
       expect(ex2.stats().runs).toBe(6);
     } finally {
       await ex2.close();
+    }
+  });
+
+  it("network: 'none' warns once, and still kills what a timed-out run left behind", async () => {
+    const warned: string[] = [];
+    const ex4 = createExecutor({ concurrency: 1, cacheDir, network: 'none', logger: { warn: (m) => warned.push(m) } });
+    try {
+      const r = await ex4.runTests({ language: 'python', code: 'import subprocess\nsubprocess.Popen(["sleep", "33.31"], start_new_session=True)\ndef f():\n    while True:\n        pass\n', tests: ['f()'], timeoutMs: 1000 });
+      expect(r.status).toBe('timeout');
+      expect(r.sandbox.networkIsolated).toBe(false);
+      expect(r.sandbox.pidNamespace).toBe(false);
+      expect(warned).toContain("@rfai/code-exec: network: 'none': runs are NOT network-isolated and have no PID namespace.");
+      await new Promise((res) => setTimeout(res, 300));
+      // As root each run has its own uid and its leftovers are killed by uid; otherwise only the group is killed.
+      if (r.sandbox.runUid !== undefined) expect(processesWith('33.31')).toEqual([]);
+    } finally {
+      await ex4.close();
     }
   });
 
