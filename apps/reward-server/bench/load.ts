@@ -7,6 +7,7 @@
  * 1. offline: `requests` POST /get_reward calls of `items` queries each (query only: the server finds each task in
  *    data/train.jsonl by the query's start), `concurrency` in flight, against the offline teacher: req/s, items/s,
  *    p50/p99 latency, errors (must be 0). Stops issuing requests after max-seconds (reported as `stopped_early`).
+ *    The same load against a teacher that answers at once (`server_overhead`) measures the server itself.
  * 2. slow provider: a fake OpenAI-compatible server on 127.0.0.1 answering every chat completion after 1 s; the
  *    server's teacher is openai-compatible with teacher.concurrency = 8. One-item requests at client concurrency
  *    1, 2, 4, 8, 16: throughput grows with concurrency up to the limit of 8 provider calls in flight, then stays.
@@ -16,7 +17,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { defaultConfig } from '@rfai/config';
 import { loadDataset } from '@rfai/datasets';
-import { createTeacher } from '@rfai/teacher-clients';
+import { createTeacher, type ScoreOutcome, type Teacher, type TeacherScore } from '@rfai/teacher-clients';
 import { startRewardServer, type RewardServer } from '../src/server';
 import { TaskIndex } from '../src/tasks';
 
@@ -66,11 +67,36 @@ async function postJson(url: string, body: unknown): Promise<{ status: number; j
   return { status: res.status, json: await res.json() };
 }
 
-async function offline() {
+/** A teacher that answers at once with a fixed grade: measures the server's own HTTP and matching cost. */
+function constantTeacher(): Teacher {
+  const offline = createTeacher({ provider: 'offline' });
+  const result = (): TeacherScore => ({
+    score: 0.5,
+    breakdown: { correctness: 0.5, quality: 0.5, efficiency: 0.5, documentation: 0.5 },
+    rationale: 'constant',
+    teacher: 'offline',
+    model: 'constant',
+    usage: { input_tokens: 0, output_tokens: 0 },
+    cached: false,
+    latency_ms: 0,
+    cost_usd: 0,
+  });
+  return Object.assign(Object.create(offline) as Teacher, {
+    model: 'constant',
+    score: async () => result(),
+    scoreBatch: async (items: unknown[]): Promise<ScoreOutcome[]> => items.map(() => ({ ok: true as const, result: result() })),
+  });
+}
+
+async function offline(teacher: Teacher = createTeacher({ provider: 'offline' })) {
   const data = await loadDataset(TRAIN);
-  const withRefs = data.records.filter((r) => typeof r.reference === 'string' && (LANGUAGE === undefined || r.language === LANGUAGE));
+  const tasks = data.records.filter((r) => LANGUAGE === undefined || r.language === LANGUAGE);
+  if (tasks.length === 0) throw new Error(`${TRAIN} has no tasks${LANGUAGE ? ` in ${LANGUAGE}` : ''}`);
+  // the reference solution when the task has one, else a short answer that defines the entry point
+  const answer = (t: (typeof tasks)[number]) =>
+    typeof t.reference === 'string' ? t.reference : t.language === 'python' && typeof t.entry_point === 'string' ? `def ${t.entry_point}(x):\n    return x` : 'return x';
   const server = await startRewardServer({
-    teacher: createTeacher({ provider: 'offline' }),
+    teacher,
     tasks: await TaskIndex.fromFiles([TRAIN]),
     server: { ...defaultConfig().server, port: 0, max_concurrent_requests: CONCURRENCY, max_queued_requests: CONCURRENCY * 2 },
     auth: { kind: 'none', reason: 'loopback' },
@@ -79,14 +105,14 @@ async function offline() {
   try {
     const r = await drive(REQUESTS, CONCURRENCY, MAX_SECONDS * 1000, async (i) => {
       const query = Array.from({ length: ITEMS }, (_, j) => {
-        const t = withRefs[(i * ITEMS + j) % withRefs.length];
-        return `${t.prompt}\n\`\`\`${t.language}\n${t.reference}\n\`\`\`\n// ${i}-${j}`;
+        const t = tasks[(i * ITEMS + j) % tasks.length];
+        return `${t.prompt}\n\`\`\`${t.language}\n${answer(t)}\n\`\`\`\n`;
       });
       const res = await postJson(`${server.url}/get_reward`, { query });
       return res.status === 200 && res.json.rewards.length === ITEMS && res.json.extra_logs.task_matched.every((m: number) => m === 1);
     });
     return {
-      teacher: 'offline',
+      teacher: teacher.model,
       language: LANGUAGE ?? 'all',
       requests: r.done,
       items_per_request: ITEMS,
@@ -168,9 +194,10 @@ async function slow() {
 }
 
 async function main() {
-  const result = { offline: await offline(), slow_provider: await slow(), node: process.version };
+  const result = { offline: await offline(), server_overhead: await offline(constantTeacher()), slow_provider: await slow(), node: process.version };
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  if (result.offline.errors > 0 || result.slow_provider.levels.some((l) => (l.errors as number) > 0)) process.exitCode = 1;
+  const errors = result.offline.errors + result.server_overhead.errors + result.slow_provider.levels.reduce((a, l) => a + (l.errors as number), 0);
+  if (errors > 0) process.exitCode = 1;
 }
 
 main().catch((e) => {
