@@ -7,7 +7,8 @@
  * in a 4 GiB heap), and a transposed product falls back to plain loops (~2 GFLOP/s) or, through @rfai/core's
  * override, to a transposed copy per call. So on wasm the weight is the left (streamed) operand:
  *
- * - forward  y  = x W^T = (W x^T)^T : W [out, in] read in place, only x^T is packed;
+ * - forward  y  = x W^T = (W x^T)^T : W [out, in] read in place, only x^T is packed (small weights, below
+ *                                    1 M elements, go through the cached transposed copy instead);
  * - backward dx = dy W             : XNNPACK with W cached when W is small (< 1 M elements), else
  *                                    (W^T dy^T)^T with a transient W^T;
  * - backward dW = dy^T x           : computed only when W is trainable; x (an activation) is packed.
@@ -71,7 +72,8 @@ export function productDyTX(dy: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
  * weight is the streamed operand, read in place, and only x^T (small) is packed by XNNPACK.
  */
 export function forwardXWt(x: tf.Tensor2D, w: tf.Tensor): tf.Tensor2D {
-  if (!onWasm()) return tf.matMul(x, w as tf.Tensor2D, false, true);
+  // Small weights: @rfai/core's wasm kernel caches their transposed copy and XNNPACK its packing (cheap, fastest).
+  if (!onWasm() || w.size < CACHEABLE_ELEMENTS) return tf.matMul(x, w as tf.Tensor2D, false, true);
   return tf.tidy(() => tf.transpose(tf.matMul(w as tf.Tensor2D, tf.transpose(x)))) as tf.Tensor2D;
 }
 

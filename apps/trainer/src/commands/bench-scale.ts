@@ -130,6 +130,12 @@ function wasmHeapBytes(): number | null {
   return b.wasm?.HEAPU8?.buffer.byteLength ?? null;
 }
 
+/** Tensor bytes, wasm heap and peak RSS, for progress lines. */
+function memLine(): string {
+  const heap = wasmHeapBytes();
+  return `tensors ${(tf.memory().numBytes / 2 ** 20).toFixed(0)} MB, wasm heap ${heap === null ? '-' : (heap / 2 ** 20).toFixed(0)} MB, peak RSS ${peakRssMb()} MB`;
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? Number.NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -300,7 +306,7 @@ export async function runBenchScale(argv: string[]): Promise<number> {
       notePeak();
       const t1 = performance.now();
       const genTokens = gens.reduce((a, g) => a + g.ids.length, 0);
-      log(`step ${s + 1}/${o.steps}: generated ${genTokens} tokens in ${((t1 - t0) / 1000).toFixed(1)} s; grading`);
+      log(`step ${s + 1}/${o.steps}: generated ${genTokens} tokens in ${((t1 - t0) / 1000).toFixed(1)} s; grading; ${memLine()}`);
       const grades = await gradeAll(
         teacher,
         gens.map((g, i) => {
@@ -314,12 +320,13 @@ export async function runBenchScale(argv: string[]): Promise<number> {
         cfg.rfai,
         false,
       );
+      const timings: UpdateTimings = { scoring_ms: 0, backward_ms: 0, optimizer_ms: 0 };
       const adv = computeAdvantages(rewards, gens.map((_, i) => Math.floor(i / o.samples)), {
         estimator: cfg.rfai.advantage_estimator === 'ema' ? 'grpo' : cfg.rfai.advantage_estimator,
         scaleByStd: cfg.rfai.scale_rewards,
       });
       log(`step ${s + 1}/${o.steps}: graded in ${((t2 - t1) / 1000).toFixed(1)} s; update`);
-      const timings: UpdateTimings = { scoring_ms: 0, backward_ms: 0, optimizer_ms: 0 };
+      timings.onReference = () => log(`step ${s + 1}/${o.steps}: reference log-probs done; ${memLine()}`);
       const upd = policyUpdate(
         {
           policy: model,
@@ -362,9 +369,21 @@ export async function runBenchScale(argv: string[]): Promise<number> {
           `peak RSS ${peakRssMb()} MB, tensors ${(tf.memory().numBytes / 2 ** 20).toFixed(0)} MB, load ${loadAvg().join(' ')}`,
       );
     }
+  } catch (e) {
+    // Report the failure with the memory picture before anything is freed (a wasm abort can break later frees).
+    const heap = wasmHeapBytes();
+    log(
+      `bench-scale: step ${steps.length + 1} failed: ${(e as Error).stack ?? String(e)}\n` +
+        `  tensors ${(tf.memory().numBytes / 2 ** 20).toFixed(0)} MB in ${tf.memory().numTensors}, wasm heap ${heap === null ? '-' : (heap / 2 ** 20).toFixed(0)} MB, RSS ${peakRssMb()} MB peak`,
+    );
+    return 1;
   } finally {
-    optimizer.dispose();
-    student.dispose();
+    try {
+      optimizer.dispose();
+      student.dispose();
+    } catch {
+      // the backend may be unusable after a failed step; the process ends anyway
+    }
   }
 
   // ---- report ---------------------------------------------------------------------------------------------

@@ -63,6 +63,8 @@ export interface UpdateTimings {
   backward_ms: number;
   /** Gradient clipping and the optimizer step. */
   optimizer_ms: number;
+  /** Called once the reference log-probs are computed (progress and memory reports). */
+  onReference?: () => void;
 }
 
 /** Splits 0..n-1 into `parts` contiguous ranges of equal size (the config checks divisibility). */
@@ -138,7 +140,10 @@ export function policyUpdate(ctx: UpdateContext, batch: UpdateBatch): UpdateMetr
       m.old = r.logprobs;
     }
   }
-  if (ctx.timings) ctx.timings.scoring_ms += clock() - t0;
+  if (ctx.timings) {
+    ctx.timings.scoring_ms += clock() - t0;
+    ctx.timings.onReference?.();
+  }
 
   const totals = { loss: 0, policy_loss: 0, kl: 0, kl_max: 0, entropy: 0, clip: 0, approx_kl: 0, tokens: 0, grad_norm: 0 };
   let skipped = 0;
