@@ -256,7 +256,7 @@ export class CausalLM {
     const { cos, sin } = this.rope.gather(inp.positions);
     const cosT = tf.tensor4d(cos, [B, T, 1, D]);
     const sinT = tf.tensor4d(sin, [B, T, 1, D]);
-    let x = tf.gather(this.weight('model.embed_tokens.weight'), tf.reshape(inp.ids, [-1])) as tf.Tensor2D; // [N, E]
+    let x = this.embed(inp.ids); // [N, E]
     const present: KVCache = { layers: [] };
     const checkpoint = this.gradientCheckpointing && tapeIsOn();
     const dropout = this.training && [...this.lora.values()].some((a) => a.dropout > 0);
@@ -273,6 +273,21 @@ export class CausalLM {
     }
     const hidden = this.rmsNorm(x, this.weight('model.norm.weight')) as tf.Tensor2D;
     return { hidden, present };
+  }
+
+  /**
+   * Embedding lookup [B, T] -> [N, E]. A frozen embedding is looked up outside the gradient tape: tfjs would save
+   * the whole table for the backward pass, and on wasm a saved tensor is a copy (545 MB for Qwen's vocabulary).
+   */
+  private embed(ids: tf.Tensor2D): tf.Tensor2D {
+    const table = this.weight('model.embed_tokens.weight');
+    const flat = tf.reshape(ids, [-1]);
+    if (table.trainable || !tapeIsOn()) return tf.gather(table, flat) as tf.Tensor2D;
+    // The ids are the only input, and nothing upstream of them trains, so the backward pass never reaches this.
+    return tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+      value: tf.gather(table, args[0] as tf.Tensor),
+      gradFunc: (dy: tf.Tensor) => [tf.zerosLike(dy)],
+    })) as Parameters<typeof tf.customGrad>[0])(flat) as tf.Tensor2D;
   }
 
   /** Trainable variables that layer i reads: its base parameters when they train, and its enabled adapters. */

@@ -117,7 +117,8 @@ function statsBackward(
   const ent = entParts.length === 1 ? entParts[0] : (tf.concat(entParts, 0) as tf.Tensor2D); // [M, 1]
   if (lseParts.length > 1) tf.dispose([...lseParts, ...entParts]);
   // Pass 2: vocabulary blocks.
-  const Vb = Math.min(V, Math.max(1, Math.floor(chunkElements / M)));
+  // Both the block's logits [M, Vb] and the block of the head [Vb, E] stay within chunkElements.
+  const Vb = Math.min(V, Math.max(1, Math.floor(chunkElements / Math.max(M, E))));
   const gLp = tf.slice(dy, [0, 0], [M, 1]); // [M, 1]
   const gH = tf.slice(dy, [0, 1], [M, 1]); // [M, 1]
   const hT = tf.transpose(h) as tf.Tensor2D; // [E, M], packed once by XNNPACK for every block
@@ -160,7 +161,8 @@ type GradFn = Parameters<typeof tf.customGrad>[0];
  * rows so that at most one chunk of logits exists at a time, forward and backward.
  *
  * @param hidden hidden states [M, E] (after the final norm)
- * @param weight the LM head [V, E] (the embedding when tied). Gets a gradient only when it is a trainable variable.
+ * @param weight the LM head [V, E] (the embedding when tied); it must stay alive until the backward pass is done
+ *   (it is captured, not copied onto the tape). Gets a gradient only when it is a trainable variable.
  * @param targets [M] token ids in [0, V); rows that are masked downstream may hold any valid id (e.g. 0)
  * @returns [M, 2]: column 0 the log-prob of the target, column 1 the entropy. New tensor, the caller disposes.
  *   Differentiable in `hidden` (and `weight`); the gradient recomputes each chunk's logits.
@@ -181,11 +183,12 @@ export function tokenStats(hidden: tf.Tensor2D, weight: tf.Tensor, targets: Int3
   if (withW) {
     return tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const [h, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-      save([h, w]);
+      // Only h is saved: a saved tensor is a copy on wasm, and the head (a variable) outlives the backward pass.
+      save([h]);
       return {
         value: statsNoGrad(h, w, targets, rows),
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const g = statsBackward(saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D, targets, rows, dy as tf.Tensor2D, true, chunk);
+          const g = statsBackward(saved[0] as tf.Tensor2D, weight as tf.Tensor2D, targets, rows, dy as tf.Tensor2D, true, chunk);
           return [g.dh, g.dw!];
         },
       };
@@ -193,11 +196,11 @@ export function tokenStats(hidden: tf.Tensor2D, weight: tf.Tensor, targets: Int3
   }
   return tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [h, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
-    save([h, weight]);
+    save([h]);
     return {
       value: statsNoGrad(h, weight as tf.Tensor2D, targets, rows),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
-        statsBackward(saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D, targets, rows, dy as tf.Tensor2D, false, chunk).dh,
+        statsBackward(saved[0] as tf.Tensor2D, weight as tf.Tensor2D, targets, rows, dy as tf.Tensor2D, false, chunk).dh,
       ],
     };
   }) as GradFn)(hidden) as tf.Tensor2D;

@@ -79,17 +79,21 @@ export function forwardXWt(x: tf.Tensor2D, w: tf.Tensor): tf.Tensor2D {
 
 type GradFn = Parameters<typeof tf.customGrad>[0];
 
-const xwtBoth = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [x, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-  save([x, w]);
-  return {
-    value: forwardXWt(x, w),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
-      productDyW(dy as tf.Tensor2D, saved[1] as tf.Tensor2D),
-      productDyTX(dy as tf.Tensor2D, saved[0] as tf.Tensor2D),
-    ],
-  };
-}) as GradFn) as (x: tf.Tensor, w: tf.Tensor) => tf.Tensor2D;
+/**
+ * What the tape keeps: tfjs saves a tensor for the backward pass as a clone, and on wasm a clone is a full copy of
+ * the data. Weights are variables that outlive the backward pass, so they are captured, not saved (a saved 0.5 B
+ * embedding would cost 545 MB per use); only activations are saved.
+ */
+function xwtTrainable(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  return tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xx, ww, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+    save([xx]);
+    return {
+      value: forwardXWt(xx, ww),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [productDyW(dy as tf.Tensor2D, w), productDyTX(dy as tf.Tensor2D, saved[0] as tf.Tensor2D)],
+    };
+  }) as GradFn)(x, w) as tf.Tensor2D;
+}
 
 /**
  * y = x W^T for x [N, in] and a weight in the checkpoint's layout W [out, in] -> [N, out]. Differentiable in x;
@@ -100,11 +104,11 @@ export function linearProduct(x: tf.Tensor2D, w: tf.Tensor): tf.Tensor2D {
   // tfjs' own matMul gradient computes only the input gradients that are needed.
   if (!onWasm()) return tf.matMul(x, w as tf.Tensor2D, false, true);
   if (!tapeIsOn()) return forwardXWt(x, w);
-  if (isTrainable(w)) return xwtBoth(x, w);
+  if (isTrainable(w)) return xwtTrainable(x, w as tf.Tensor2D);
   return tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [xx, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
-    save([w]); // kept by the tape (no copy) in case w is not a long-lived variable
-    return { value: forwardXWt(xx, w), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [productDyW(dy as tf.Tensor2D, saved[0])] };
+    const [xx] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    // A frozen weight: captured (not saved: see xwtTrainable), and no gradient is computed for it.
+    return { value: forwardXWt(xx, w), gradFunc: (dy: tf.Tensor) => [productDyW(dy as tf.Tensor2D, w)] };
   }) as GradFn)(x) as tf.Tensor2D;
 }
 
