@@ -15,7 +15,7 @@ import {
   type TensorData,
 } from '@rfai/checkpoint-io';
 import { diffConfigs, type RfaiConfig } from '@rfai/config';
-import { adapterConfig, adapterTensors, modelTensors } from '@rfai/models';
+import { adapterConfig, adapterTensors, modelTensors, saveMergedModel } from '@rfai/models';
 import type { Optimizer } from './optimizer';
 import { REFERENCE_FILE, type Student } from './student';
 
@@ -90,6 +90,10 @@ export async function saveTrainingCheckpoint(s: SaveInput): Promise<string> {
       overwrite: true,
     },
   );
+  if (student.lora && config.model.lora.merge_on_save) {
+    // model.lora.merge_on_save: a full Hugging Face folder with the adapters folded in, beside the checkpoint.
+    await saveMergedModel(student.model, `${saved.path}-merged`, { tokenizer: student.tokenizer, dtype: config.model.save_dtype });
+  }
   return saved.path;
 }
 
