@@ -6,6 +6,7 @@
  *   npx nx run trainer:train -- --set training.max_steps=10 --run-name quick
  *   npx nx run trainer:validate -- --config config.yaml
  *   npx nx run trainer:eval -- --checkpoint checkpoints/checkpoint-60
+ *   npx nx run trainer:grade -- --in samples.jsonl --out graded.jsonl
  *   npx nx run trainer:generate -- --model checkpoints/checkpoint-60 --prompt "def add(a, b):"
  *   npx nx run trainer:inspect -- --model DIR [--json] [--ids 1,2,3 --logits]
  *   npx nx run trainer:bench-scale -- --model qwen2.5-0.5b --lora --prompts 1 --samples 2 --new-tokens 32
@@ -20,6 +21,7 @@ const commands: Record<string, { run: () => Promise<CommandFn>; help: string }> 
   train: { run: async () => (await import('./commands/train')).runTrain, help: 'run RFAI training (config.yaml by default)' },
   validate: { run: async () => (await import('./commands/validate')).runValidate, help: 'load and validate a config (exit 2 on problems)' },
   eval: { run: async () => (await import('./commands/eval')).runEval, help: 'run the eval pass on a checkpoint, print JSON' },
+  grade: { run: async () => (await import('./commands/grade')).runGrade, help: 'grade completions in a JSONL file with the teacher (hidden tests run)' },
   generate: { run: async () => (await import('./commands/generate')).runGenerate, help: 'print a completion from a model or checkpoint folder' },
   'bench-scale': {
     run: async () => (await import('./commands/bench-scale')).runBenchScale,

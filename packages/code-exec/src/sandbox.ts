@@ -95,6 +95,12 @@ export function probeSandbox(mode: NetworkMode, logger: ExecLogger, rootRunUidBa
     } else if (u && works(u, [...base, 'true'])) {
       unshare = { path: u, args: base };
     }
+    // A new network namespace has its loopback interface down: bring it up so programs can talk to servers they
+    // start themselves on 127.0.0.1 (tests of HTTP clients do), while the outside network stays unreachable.
+    const ip = which('ip');
+    if (unshare && ip && works(u as string, [...unshare.args, ip, 'link', 'set', 'lo', 'up'])) {
+      unshare = { path: unshare.path, args: [...unshare.args, '/bin/sh', '-c', `${ip} link set lo up 2>/dev/null; exec "$@"`, 'sh'] };
+    }
     if (!unshare) {
       const how = u ? `\`${u} ${base.join(' ')} true\` failed (user namespaces disabled or not permitted here)` : 'unshare (util-linux) was not found on PATH';
       if (mode === 'unshare') {

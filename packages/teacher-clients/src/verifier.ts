@@ -170,6 +170,7 @@ export function checkGates(a: StaticAnalysis): GateReport {
 
 /** Shaped progress signal in [0, 1] for gated-out code: syntax, the definition, and no repetition. */
 export function shapedSignal(a: StaticAnalysis): number {
+  if (a.code.trim().length === 0) return 0; // whitespace is not progress
   const s = a.static.signals;
   return (0.4 * s.syntax + 0.3 * s.definition + 0.3 * Math.min(1, s.repetition / 0.6)) * s.charSanity;
 }
@@ -224,11 +225,6 @@ export class Verifier {
       return { analysis, gates, tests, notRun: why };
     }
     return { analysis, gates, tests, run };
-  }
-
-  /** Processes at once in the executor's pool (for callers that size their own concurrency). */
-  get concurrency(): number {
-    return this.options.executorOptions?.concurrency ?? 2;
   }
 
   /** Closes the executor if this verifier created it. */
