@@ -87,5 +87,16 @@ export function validateCrossFields(c: RfaiConfig): CrossFieldProblem[] {
       hint: 'Set rfai.kl_estimator: k1, or rfai.kl_placement: loss.',
     });
   }
+  const runName = c.logging.run_name;
+  if (runName === '.' || runName === '..') {
+    // The schema's pattern already keeps path separators out; these two names pass it but are not folders of
+    // their own: '.' writes into logging.tensorboard_dir itself, '..' into the folder above it.
+    out.push({
+      keyPath: 'logging.run_name',
+      expected: `a folder name under logging.tensorboard_dir (${c.logging.tensorboard_dir}), not "." or ".." (they would write ${runName === '.' ? 'into logging.tensorboard_dir itself' : 'outside it'})`,
+      found: JSON.stringify(runName),
+      hint: 'Use a name such as "quick-test" (letters, digits, ".", "_", "-"), or null for a timestamp.',
+    });
+  }
   return out;
 }
