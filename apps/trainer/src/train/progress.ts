@@ -19,7 +19,8 @@ export interface StepReport {
 export class TrainProgress {
   private bar: SingleBar | null = null;
   private lastLine = 0;
-  private readonly started = Date.now();
+  /** When this phase's first step began (set by start): the rate and ETA count this phase's steps and time only. */
+  private started = Date.now();
   private startStep = 0;
 
   constructor(
@@ -35,8 +36,13 @@ export class TrainProgress {
     return this.opts.tty ?? Boolean(process.stderr.isTTY);
   }
 
+  /**
+   * Starts timing at `fromStep`. The trainer creates the RFAI progress before the eval pass and the SFT warm-up
+   * run, so the clock starts here, not in the constructor: their minutes must not enter the RFAI ETA.
+   */
   start(fromStep: number): void {
     this.startStep = fromStep;
+    this.started = Date.now();
     if (!this.tty) return;
     this.bar = new SingleBar(
       {
