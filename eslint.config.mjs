@@ -1,5 +1,5 @@
 // Lint rules for every project. The module-boundary rule enforces the import
-// rules of DESIGN.md ("Who may import whom") from the project tags in each
+// rules of docs/ARCHITECTURE.md ("Who may import whom") from the project tags in each
 // project.json:
 //   scope:light (teacher-clients, datasets, tb-writer, checkpoint-io, config, code-exec):
 //       no tensor library, no other @rfai package

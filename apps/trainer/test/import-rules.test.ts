@@ -1,4 +1,4 @@
-// The import rules of DESIGN.md ("Who may import whom") are enforced by the
+// The import rules of docs/ARCHITECTURE.md ("Who may import whom") are enforced by the
 // Nx module-boundary lint rule. Each case lints a snippet as if it were a file
 // of the named project (eslint --stdin, nothing written to the tree) and
 // checks that the rule accepts or rejects it.

@@ -255,7 +255,7 @@ interface PresetShape {
 }
 
 const PRESET_SHAPES: Record<PresetName, PresetShape> = {
-  // The shape measured with the PyTorch reference trainer (DESIGN.md): ~0.8 s/step with the byte vocabulary.
+  // The shape measured with the PyTorch reference trainer (docs/ARCHITECTURE.md, "The default run"): ~0.8 s/step with the byte vocabulary.
   tiny: {
     hidden_size: 128,
     intermediate_size: 384,

@@ -45,7 +45,7 @@ export interface TeacherUsage {
   output_tokens: number;
 }
 
-/** The DESIGN.md teacher score object, plus `cost_usd`. */
+/** The teacher score object (docs/ARCHITECTURE.md, "Data formats"). */
 export interface TeacherScore {
   /** Overall score in [0, 1]: the weighted combination of the breakdown (see SCORE_WEIGHTS). */
   score: number;

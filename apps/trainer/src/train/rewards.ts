@@ -13,7 +13,7 @@ export interface RewardInput {
 }
 
 /**
- * Reward of each sample (DESIGN.md, "The RFAI step", 3):
+ * Reward of each sample (docs/ARCHITECTURE.md, "The RFAI step", 3):
  * r = (reward_weight * (score - reference_score?) - length penalty - truncation penalty) / beta.
  * Ungraded samples get NaN, which the advantage computation drops and counts.
  */

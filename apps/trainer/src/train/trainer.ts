@@ -1,5 +1,5 @@
 /**
- * The RFAI loop (DESIGN.md, "The RFAI step"): sample, grade, reward,
+ * The RFAI loop (docs/ARCHITECTURE.md, "The RFAI step"): sample, grade, reward,
  * advantage, loss, update, log and save, step after step, with eval passes,
  * crash-safe checkpoints, exact resume and signal handling.
  */

@@ -1,5 +1,5 @@
 /**
- * The policy update of one RFAI step (DESIGN.md, "The RFAI step", 5-6):
+ * The policy update of one RFAI step (docs/ARCHITECTURE.md, "The RFAI step", 5-6):
  * reference log-probs (no grad), then `update_epochs` passes of gradient
  * accumulation over micro-batches, global-norm clipping and one optimizer
  * step per pass.
