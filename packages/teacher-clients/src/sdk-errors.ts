@@ -85,5 +85,24 @@ export function mapSdkError(e: unknown, ctx: ErrorContext): TeacherError {
       retryAfterSeconds: retryAfterSeconds(err.headers),
     });
   }
+  if (isMalformedBody(e, name)) {
+    // The server answered (2xx: an error status would have an HTTP status above), but its body does not parse:
+    // a wrong base_url serving something else, a proxy that cut the reply short, a server bug. Retried like a
+    // connection failure, since a cut-off reply can be transient.
+    return new ProviderError(
+      `${ctx.provider} at ${ctx.baseURL} returned a reply that is not JSON (model '${ctx.model}'): ${raw}. ` +
+        `Check that teacher.base_url is the API root the provider serves (for a local server, its /v1 URL) and look at the server's log.`,
+      { ...base, retryable: true },
+    );
+  }
   return new ProviderError(`cannot reach ${ctx.provider} at ${ctx.baseURL} (model '${ctx.model}'): ${raw}`, { ...base, retryable: true });
+}
+
+/**
+ * Whether an SDK error says the reply body could not be parsed. Both SDKs call `response.json()` on a JSON
+ * content type and let its SyntaxError through, without a status (checked by name: jest and bundlers may give
+ * the error another realm's SyntaxError class).
+ */
+function isMalformedBody(e: unknown, name: string): boolean {
+  return e instanceof SyntaxError || name === 'SyntaxError' || (e as { name?: unknown })?.name === 'SyntaxError';
 }
