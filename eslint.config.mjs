@@ -1,8 +1,9 @@
 // Lint rules for every project. The module-boundary rule enforces the import
 // rules of docs/ARCHITECTURE.md ("Who may import whom") from the project tags in each
 // project.json:
-//   scope:light (teacher-clients, datasets, tb-writer, checkpoint-io, config, code-exec):
+//   scope:light (datasets, tb-writer, checkpoint-io, config, code-exec):
 //       no tensor library, no other @rfai package
+//   scope:grader (teacher-clients): no tensor library; of the @rfai packages only code-exec (it runs hidden tests)
 //   pkg:core -> tfjs only; pkg:policy-gradient-kl -> core; pkg:models -> core, checkpoint-io
 //   type:app -> any package, never another app
 import nx from '@nx/eslint-plugin';
@@ -27,10 +28,11 @@ export default [
           banTransitiveDependencies: false,
           depConstraints: [
             { sourceTag: 'scope:light', onlyDependOnLibsWithTags: [], bannedExternalImports: tensorLibs },
+            { sourceTag: 'scope:grader', onlyDependOnLibsWithTags: ['pkg:code-exec'], bannedExternalImports: tensorLibs },
             { sourceTag: 'pkg:core', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'pkg:policy-gradient-kl', onlyDependOnLibsWithTags: ['pkg:core'] },
             { sourceTag: 'pkg:models', onlyDependOnLibsWithTags: ['pkg:core', 'pkg:checkpoint-io'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['scope:light', 'scope:tensor'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['scope:light', 'scope:grader', 'scope:tensor'] },
           ],
         },
       ],

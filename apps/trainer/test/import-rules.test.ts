@@ -32,7 +32,10 @@ function lintAll(snippets: Array<{ file: string; code: string }>): string[][] {
 
 describe('import rules are enforced by lint', () => {
   const cases: Array<[string, string, string, boolean, RegExp?]> = [
-    ['teacher-clients imports a tensor library', 'packages/teacher-clients/src/x.ts', "import * as tf from '@tensorflow/tfjs-core';\nexport const x = tf;\n", false, /scope:light" is not allowed to import "@tensorflow\/tfjs-core"/],
+    ['teacher-clients imports a tensor library', 'packages/teacher-clients/src/x.ts', "import * as tf from '@tensorflow/tfjs-core';\nexport const x = tf;\n", false, /scope:grader" is not allowed to import "@tensorflow\/tfjs-core"/],
+    ['teacher-clients imports core', 'packages/teacher-clients/src/x.ts', "import { tf } from '@rfai/core';\nexport const x = tf;\n", false, /scope:grader" cannot depend on libs with tags/],
+    ['teacher-clients imports code-exec', 'packages/teacher-clients/src/x.ts', "import { createExecutor } from '@rfai/code-exec';\nexport const x = createExecutor;\n", true],
+    ['datasets imports code-exec', 'packages/datasets/src/x.ts', "import { createExecutor } from '@rfai/code-exec';\nexport const x = createExecutor;\n", false],
     ['datasets imports @rfai/core', 'packages/datasets/src/x.ts', "import { tf } from '@rfai/core';\nexport const x = tf;\n", false, /scope:light" cannot depend on any libs with tags/],
     ['checkpoint-io imports another light package', 'packages/checkpoint-io/src/x.ts', "import { loadConfig } from '@rfai/config';\nexport const x = loadConfig;\n", false],
     ['policy-gradient-kl imports models', 'packages/policy-gradient-kl/src/x.ts', "import { createModel } from '@rfai/models';\nexport const x = createModel;\n", false],

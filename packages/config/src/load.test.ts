@@ -34,6 +34,23 @@ describe('the shipped config.yaml', () => {
     expect(loaded.baseDir).toBe(root);
   });
 
+  it('writes out every key of the schema (it claims to hold every setting)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const YAML = require('yaml');
+    const raw = YAML.parse(readFileSync(path.join(root, 'config.yaml'), 'utf8'));
+    const missing: string[] = [];
+    const walk = (node: SchemaNode, value: unknown, p: string) => {
+      for (const [k, child] of Object.entries(node.properties ?? {})) {
+        const kp = p ? `${p}.${k}` : k;
+        const v = value && typeof value === 'object' ? (value as Record<string, unknown>)[k] : undefined;
+        if (v === undefined) missing.push(kp);
+        else if (child.type === 'object' && child.properties && child.additionalProperties === false) walk(child, v, kp);
+      }
+    };
+    walk(configSchema as SchemaNode, raw, '');
+    expect(missing).toEqual([]);
+  });
+
   it('points editors at the generated schema file, which is up to date', () => {
     const text = readFileSync(path.join(root, 'config.yaml'), 'utf8');
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./packages/config/config.schema.json');

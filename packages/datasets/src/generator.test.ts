@@ -1,3 +1,4 @@
+import { generateShortTasks } from './short-tasks';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatasetGenerationError } from './errors';
@@ -94,16 +95,24 @@ describe('generateTasks', () => {
     expect(summary.train.templates).toBeGreaterThan(50);
   });
 
-  test('the shipped data/train.jsonl and data/eval.jsonl are exactly what the generator gives for seed 7', () => {
-    const root = join(__dirname, '..', '..', '..');
-    const read = (name: string) =>
-      readFileSync(join(root, 'data', name), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l));
+  const root = join(__dirname, '..', '..', '..');
+  const read = (name: string) =>
+    readFileSync(join(root, 'data', name), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+
+  test('the shipped data/bank/train.jsonl and data/bank/eval.jsonl are exactly what the generator gives for seed 7', () => {
     const { train, eval: ev } = generateTasks(SHIPPED);
-    expect(read('train.jsonl')).toEqual(train);
-    expect(read('eval.jsonl')).toEqual(ev);
+    expect(read('bank/train.jsonl')).toEqual(train);
+    expect(read('bank/eval.jsonl')).toEqual(ev);
+  });
+
+  test('the shipped short-task files (data/sft.jsonl, train.jsonl, eval.jsonl) are exactly what the grammar gives for seed 7', () => {
+    const split = generateShortTasks({ sft: 3000, train: 600, eval: 100, seed: 7 });
+    expect(read('sft.jsonl')).toEqual(split.sft);
+    expect(read('train.jsonl')).toEqual(split.train);
+    expect(read('eval.jsonl')).toEqual(split.eval);
   });
 
   test('impossible requests fail with the numbers', () => {
