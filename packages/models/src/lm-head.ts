@@ -16,7 +16,7 @@
  */
 import { tf } from '@rfai/core';
 import { ModelUsageError } from './errors';
-import { forwardXWt, isTrainable, productDyTX, productDyW, tapeIsOn } from './matmul';
+import { forwardXWt, isTrainable, productDyTX, productDyWt, tapeIsOn, transposedWeight } from './matmul';
 
 /** Default size of one chunk of logits, in elements (16 MB of float32). */
 export const DEFAULT_CHUNK_ELEMENTS = 1 << 22;
@@ -85,10 +85,9 @@ function statsNoGrad(h: tf.Tensor2D, w: tf.Tensor2D, targets: Int32Array, rows: 
 
 /**
  * Gradients of the statistics for upstream gradients dy [M, 2] (column 0: log-prob, column 1: entropy):
- * dh [M, E] and, when `withW`, dW [V, E]. Pass 1 recomputes each row chunk's lse and entropy ([M, 1] each); pass 2
- * walks the vocabulary in blocks of Vb rows of W (Vb * M <= chunkElements): it recomputes the block's logits for all
- * rows, forms dl = gLp * (onehot(y) - p) - gH * p * (l - lse + H) and adds dl W_block to dh. Each block of W is a
- * contiguous slice used once, so no transposed or packed copy of the whole head is ever made.
+ * dh [M, E] and, when `withW`, dW [V, E]. Recomputes each chunk's logits; dh = dl W runs on a transposed head
+ * made once per call (on wasm, for a large head: the backend packs the right operand of a product, so W itself
+ * cannot be one without a permanent copy, and slicing it is slow), freed at the end.
  */
 function statsBackward(
   h: tf.Tensor2D,
@@ -97,60 +96,44 @@ function statsBackward(
   rows: number,
   dy: tf.Tensor2D,
   withW: boolean,
-  chunkElements: number,
 ): { dh: tf.Tensor2D; dw: tf.Tensor2D | null } {
   const M = h.shape[0];
-  const [V, E] = w.shape;
-  // Pass 1: lse and entropy of every row.
-  const lseParts: tf.Tensor2D[] = [];
-  const entParts: tf.Tensor2D[] = [];
-  forChunks(M, rows, (s, m) => {
-    const r = tf.tidy(() => {
-      const hc = m === M ? h : (tf.slice(h, [s, 0], [m, -1]) as tf.Tensor2D);
-      const f = chunkForward(hc, w, targets, s);
-      return [f.lse, f.entropy];
-    });
-    lseParts.push(r[0] as tf.Tensor2D);
-    entParts.push(r[1] as tf.Tensor2D);
-  });
-  const lse = lseParts.length === 1 ? lseParts[0] : (tf.concat(lseParts, 0) as tf.Tensor2D); // [M, 1]
-  const ent = entParts.length === 1 ? entParts[0] : (tf.concat(entParts, 0) as tf.Tensor2D); // [M, 1]
-  if (lseParts.length > 1) tf.dispose([...lseParts, ...entParts]);
-  // Pass 2: vocabulary blocks.
-  // Both the block's logits [M, Vb] and the block of the head [Vb, E] stay within chunkElements.
-  const Vb = Math.min(V, Math.max(1, Math.floor(chunkElements / Math.max(M, E))));
-  const gLp = tf.slice(dy, [0, 0], [M, 1]); // [M, 1]
-  const gH = tf.slice(dy, [0, 1], [M, 1]); // [M, 1]
-  const hT = tf.transpose(h) as tf.Tensor2D; // [E, M], packed once by XNNPACK for every block
-  let dh: tf.Tensor2D = tf.zeros([M, E]);
-  const dwParts: tf.Tensor2D[] = [];
-  for (let v0 = 0; v0 < V; v0 += Vb) {
-    const vb = Math.min(Vb, V - v0);
-    const r = tf.tidy(() => {
-      const wb = vb === V ? w : (tf.slice(w, [v0, 0], [vb, E]) as tf.Tensor2D); // [vb, E]
-      const logits = tf.transpose(tf.matMul(wb, hT)) as tf.Tensor2D; // [M, vb]
-      const logp = tf.sub(logits, lse);
-      const probs = tf.exp(logp);
-      const local = new Int32Array(M);
-      for (let i = 0; i < M; i++) local[i] = targets[i] >= v0 && targets[i] < v0 + vb ? targets[i] - v0 : -1;
-      // (int32 then cast: tfjs-backend-wasm 4.22 writes integer bits into a float32 oneHot; -1 gives a zero row.)
-      const onehot = tf.cast(tf.oneHot(tf.tensor1d(local, 'int32'), vb), 'float32'); // [M, vb]
-      const coef = tf.add(gLp, tf.mul(gH, tf.add(logp, ent))); // [M, vb]
-      const dl = tf.sub(tf.mul(onehot, gLp), tf.mul(probs, coef)) as tf.Tensor2D; // [M, vb]
-      // A slice is transient (XNNPACK's packed copy goes with it); the whole head goes through productDyW.
-      const next = tf.add(dh, vb === V ? productDyW(dl, w) : tf.matMul(dl, wb)) as tf.Tensor2D; // + dl W_block, [M, E]
-      return withW ? [next, productDyTX(dl, h)] : [next];
-    });
-    dh.dispose();
-    dh = r[0] as tf.Tensor2D;
-    if (r[1]) dwParts.push(r[1] as tf.Tensor2D);
-  }
-  tf.dispose([lse, ent, gLp, gH, hT]);
+  const V = w.shape[0];
+  const dhParts: tf.Tensor2D[] = [];
   let dw: tf.Tensor2D | null = null;
-  if (withW) {
-    dw = dwParts.length === 1 ? dwParts[0] : (tf.concat(dwParts, 0) as tf.Tensor2D);
-    if (dwParts.length > 1) tf.dispose(dwParts);
+  const wt = transposedWeight(w); // [E, V] or null
+  try {
+    forChunks(M, rows, (s, m) => {
+      const r = tf.tidy(() => {
+        const hc = m === M ? h : (tf.slice(h, [s, 0], [m, -1]) as tf.Tensor2D);
+        const dyc = m === M ? dy : (tf.slice(dy, [s, 0], [m, -1]) as tf.Tensor2D);
+        const gLp = tf.slice(dyc, [0, 0], [m, 1]); // [m, 1]
+        const gH = tf.slice(dyc, [0, 1], [m, 1]); // [m, 1]
+        const f = chunkForward(hc, w, targets, s);
+        // dl = gLp * (onehot(y) - p) - gH * p * (l - lse + H)
+        const coef = tf.add(gLp, tf.mul(gH, tf.add(tf.sub(f.logits, f.lse), f.entropy))); // [m, V]
+        // (int32 then cast: tfjs-backend-wasm 4.22 writes integer bits into a float32 oneHot.)
+        const onehot = tf.cast(tf.oneHot(tf.tensor1d(targets.subarray(s, s + m), 'int32'), V), 'float32'); // [m, V]
+        const dl = tf.sub(tf.mul(onehot, gLp), tf.mul(f.probs, coef)) as tf.Tensor2D; // [m, V]
+        const dhc = productDyWt(dl, w, wt); // [m, E]
+        const dwc = withW ? productDyTX(dl, hc) : null; // [V, E]
+        return dwc ? [dhc, dwc] : [dhc];
+      });
+      dhParts.push(r[0] as tf.Tensor2D);
+      if (r[1]) {
+        if (dw === null) dw = r[1] as tf.Tensor2D;
+        else {
+          const next = tf.add(dw, r[1]) as tf.Tensor2D;
+          tf.dispose([dw, r[1]]);
+          dw = next;
+        }
+      }
+    });
+  } finally {
+    wt?.dispose();
   }
+  const dh = dhParts.length === 1 ? dhParts[0] : (tf.concat(dhParts, 0) as tf.Tensor2D);
+  if (dhParts.length > 1) tf.dispose(dhParts);
   return { dh, dw };
 }
 
@@ -176,8 +159,7 @@ export function tokenStats(hidden: tf.Tensor2D, weight: tf.Tensor, targets: Int3
   for (const t of targets) {
     if (!(t >= 0 && t < V)) throw new ModelUsageError(`tokenStats: target ${t} is outside the vocabulary [0, ${V})`);
   }
-  const chunk = opts.chunkElements ?? DEFAULT_CHUNK_ELEMENTS;
-  const rows = chunkRows(V, chunk);
+  const rows = chunkRows(V, opts.chunkElements);
   if (!tapeIsOn()) return statsNoGrad(hidden, weight as tf.Tensor2D, targets, rows);
   const withW = isTrainable(weight);
   if (withW) {
@@ -188,7 +170,7 @@ export function tokenStats(hidden: tf.Tensor2D, weight: tf.Tensor, targets: Int3
       return {
         value: statsNoGrad(h, w, targets, rows),
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const g = statsBackward(saved[0] as tf.Tensor2D, weight as tf.Tensor2D, targets, rows, dy as tf.Tensor2D, true, chunk);
+          const g = statsBackward(saved[0] as tf.Tensor2D, weight as tf.Tensor2D, targets, rows, dy as tf.Tensor2D, true);
           return [g.dh, g.dw!];
         },
       };
@@ -200,7 +182,7 @@ export function tokenStats(hidden: tf.Tensor2D, weight: tf.Tensor, targets: Int3
     return {
       value: statsNoGrad(h, weight as tf.Tensor2D, targets, rows),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
-        statsBackward(saved[0] as tf.Tensor2D, weight as tf.Tensor2D, targets, rows, dy as tf.Tensor2D, false, chunk).dh,
+        statsBackward(saved[0] as tf.Tensor2D, weight as tf.Tensor2D, targets, rows, dy as tf.Tensor2D, false).dh,
       ],
     };
   }) as GradFn)(hidden) as tf.Tensor2D;
