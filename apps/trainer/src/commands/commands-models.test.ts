@@ -1,7 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ByteTokenizer, createModel, generate, presetConfig, saveModel } from '@rfai/models';
+import { saveCheckpoint } from '@rfai/checkpoint-io';
+import { parseConfigText } from '@rfai/config';
+import { tf } from '@rfai/core';
+import {
+  adapterConfig,
+  adapterTensors,
+  applyLora,
+  ByteTokenizer,
+  createModel,
+  generate,
+  loadModel,
+  presetConfig,
+  saveAdapter,
+  saveModel,
+  type CausalLM,
+} from '@rfai/models';
 import { runGenerate } from './generate';
 import { runInspect } from './inspect';
 
@@ -54,13 +69,192 @@ describe('inspect', () => {
     expect(Float32Array.from(logits.flat())).toEqual(Float32Array.from(d));
   });
 
-  it('usage errors exit 2, a missing folder exits 1', async () => {
+  it('usage errors exit 2', async () => {
     expect((await capture(() => runInspect(['--model', dir, '--logits']))).code).toBe(2);
     expect((await capture(() => runInspect(['--model', dir, '--ids', '1,x', '--logits']))).code).toBe(2);
     expect((await capture(() => runInspect([]))).code).toBe(2);
-    const r = await capture(() => runInspect(['--model', join(dir, 'nope')]));
-    expect(r.code).toBe(1);
-    expect(r.err).toMatch(/config.json: not found/);
+  });
+});
+
+/** The message for a --model that is not a model folder, after `what`. */
+const KINDS =
+  'Pass a Hugging Face model folder (config.json + model.safetensors), an rfai checkpoint (checkpoints/checkpoint-{step}) ' +
+  'or a PEFT adapter folder (adapter_config.json + adapter_model.safetensors).';
+
+describe.each([
+  ['inspect', (args: string[]) => runInspect(args)],
+  ['generate', (args: string[]) => runGenerate([...args, '--prompt', 'x', '--backend', 'cpu'])],
+])('%s on a folder that holds no model: exit 2 naming the path', (name, run) => {
+  it('a missing folder', async () => {
+    const nope = join(dir, 'nope');
+    const r = await capture(() => run(['--model', nope]));
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toBe(`${name}: --model: ${nope} does not exist. ${KINDS}\n`);
+  });
+
+  it('a file', async () => {
+    const file = join(dir, 'config.json');
+    const r = await capture(() => run(['--model', file]));
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`${name}: --model: ${file} is a file, not a folder. ${KINDS}\n`);
+  });
+
+  it('a folder with neither config.json nor adapter_config.json', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'rfai-cmd-empty-'));
+    try {
+      const r = await capture(() => run(['--model', empty]));
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(`${name}: --model: ${empty} has neither config.json nor adapter_config.json, so it holds no model. ${KINDS}\n`);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Gives every LoRA B matrix random values, so the adapter changes the logits (a fresh B is zero). */
+function randomizeAdapters(m: CausalLM, seed: number): void {
+  let k = 0;
+  for (const a of m.lora.values()) {
+    const b = tf.randomNormal(a.B.shape, 0, 0.5, 'float32', seed + k++);
+    a.B.assign(b);
+    b.dispose();
+  }
+}
+
+function logitsOf(m: CausalLM, ids: number[]): Float32Array {
+  const t = m.forward([ids]);
+  const d = Float32Array.from(t.dataSync());
+  t.dispose();
+  return d;
+}
+
+describe('PEFT adapter folders (adapter_config.json + adapter_model.safetensors), as eval accepts them', () => {
+  const peft = join(dir, 'peft-adapter');
+  const orphan = join(dir, 'orphan-adapter');
+  let adapted: CausalLM;
+  let adapterParams = 0;
+
+  beforeAll(async () => {
+    adapted = await loadModel(dir);
+    applyLora(adapted, { r: 2, alpha: 4, targetModules: 'all-linear', seed: 1 });
+    randomizeAdapters(adapted, 7);
+    for (const t of Object.values(adapterTensors(adapted))) adapterParams += t.shape.reduce((x, y) => x * y, 1);
+    // base_model_name_or_path is the base folder, as PEFT's save_pretrained records a local base
+    await saveAdapter(adapted, peft, { baseModelNameOrPath: dir });
+    // the same adapter whose base is recorded as something that is no folder here
+    await saveAdapter(adapted, orphan, { baseModelNameOrPath: 'Qwen/Qwen3-0.6B' });
+  });
+  afterAll(() => adapted.dispose());
+
+  it('inspect --logits applies the adapter on its base (and differs from the base)', async () => {
+    const r = await capture(() => runInspect(['--model', peft, '--ids', '5,6,7', '--logits', '--backend', 'cpu']));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const got = Float32Array.from(JSON.parse(r.out).logits.flat());
+    expect(got).toEqual(logitsOf(adapted, [5, 6, 7]));
+    expect(got).not.toEqual(logitsOf(model, [5, 6, 7]));
+  });
+
+  it('inspect --json reports the base architecture and the adapter', async () => {
+    const r = await capture(() => runInspect(['--model', peft, '--json']));
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.out);
+    expect(s).toMatchObject({ model_type: 'qwen3', num_hidden_layers: 2, hidden_size: 32, parameters: model.numParameters, tokenizer: { kind: 'byte' } });
+    expect(s.adapter).toEqual({
+      r: 2,
+      lora_alpha: 4,
+      target_modules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'],
+      base_model_name_or_path: dir,
+      parameters: adapterParams,
+    });
+    expect(s.dtypes).toEqual({ F32: 2 * 7 * 2 }); // A and B of 7 modules in 2 layers
+    const text = await capture(() => runInspect(['--model', peft]));
+    expect(text.out).toContain(`  adapter       LoRA r=2 alpha=4 on q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj: ${adapterParams} parameters, base ${dir}\n`);
+  });
+
+  it('generate uses the adapted model', async () => {
+    const r = await capture(() =>
+      runGenerate(['--model', peft, '--prompt', 'def f():', '--temperature', '0', '--max-new-tokens', '8', '--json', '--backend', 'cpu']),
+    );
+    expect(r.code).toBe(0);
+    const [g] = generate(adapted, [tokenizer.encode('def f():')], { maxNewTokens: 8, greedy: true, tokenizer });
+    expect(JSON.parse(r.out).ids).toEqual(g.ids);
+  });
+
+  it('a base that is no folder here is exit 2 naming base_model_name_or_path and --base; --base loads it', async () => {
+    for (const [name, run] of [
+      ['inspect', () => runInspect(['--model', orphan])],
+      ['generate', () => runGenerate(['--model', orphan, '--prompt', 'x', '--backend', 'cpu'])],
+    ] as const) {
+      const r = await capture(run);
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(
+        `${name}: ${join(orphan, 'adapter_config.json')}: base_model_name_or_path "Qwen/Qwen3-0.6B" is not a model folder on this machine, ` +
+          'and a PEFT adapter only runs on top of its base model. Pass --base DIR with the Hugging Face folder it was trained on ' +
+          '(download it first if base_model_name_or_path is a Hub id).\n',
+      );
+    }
+    const r = await capture(() => runInspect(['--model', orphan, '--base', dir, '--ids', '5,6,7', '--logits', '--backend', 'cpu']));
+    expect(r.code).toBe(0);
+    expect(Float32Array.from(JSON.parse(r.out).logits.flat())).toEqual(logitsOf(adapted, [5, 6, 7]));
+    const bad = await capture(() => runInspect(['--model', orphan, '--base', join(dir, 'nope')]));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toBe(`inspect: --base: ${join(dir, 'nope')} is not a model folder (no config.json). Pass the Hugging Face folder the adapter was trained on.\n`);
+  });
+});
+
+describe('an rfai LoRA checkpoint of a preset student (the base comes from the run config, as in eval)', () => {
+  const root = join(dir, 'run');
+  let expected: CausalLM;
+  let ckpt: string;
+
+  beforeAll(async () => {
+    const cfg = parseConfigText(
+      'model:\n  lora:\n    enabled: true\n    r: 2\n    alpha: 4\n    target_modules: [q_proj, v_proj]\ntraining:\n  seed: 42\n',
+      'run.yaml',
+    );
+    expected = createModel(presetConfig('tiny', 'byte'), 42);
+    applyLora(expected, { r: 2, alpha: 4, targetModules: ['q_proj', 'v_proj'], seed: 42 });
+    randomizeAdapters(expected, 11);
+    mkdirSync(root, { recursive: true });
+    const saved = await saveCheckpoint(
+      root,
+      {
+        step: 3,
+        modelConfig: expected.config as unknown as Record<string, unknown>,
+        adapter: { tensors: adapterTensors(expected), config: adapterConfig(expected, 'preset tiny (byte tokenizer, seed 42)') },
+        extraFiles: tokenizer.files(),
+        trainerState: { config: cfg, base_dir: root },
+      },
+      { logger: { warn: () => undefined } },
+    );
+    ckpt = saved.path;
+  });
+  afterAll(() => expected.dispose());
+
+  it('inspect --logits rebuilds the preset base and attaches the adapter', async () => {
+    const r = await capture(() => runInspect(['--model', ckpt, '--ids', '1,2,3,4', '--logits', '--backend', 'cpu']));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(Float32Array.from(JSON.parse(r.out).logits.flat())).toEqual(logitsOf(expected, [1, 2, 3, 4]));
+  });
+
+  it('inspect --json reads the checkpoint config.json; the preset base needs no folder', async () => {
+    const r = await capture(() => runInspect(['--model', ckpt, '--json']));
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.out);
+    expect(s).toMatchObject({ model_type: 'qwen3', hidden_size: 128, num_hidden_layers: 4, tokenizer: { kind: 'byte' } });
+    expect(s.adapter).toMatchObject({ r: 2, lora_alpha: 4, target_modules: ['q_proj', 'v_proj'], base_model_name_or_path: 'preset tiny (byte tokenizer, seed 42)' });
+  });
+
+  it('generate greedy matches the adapted model', async () => {
+    const r = await capture(() =>
+      runGenerate(['--model', ckpt, '--prompt', 'def g():', '--temperature', '0', '--max-new-tokens', '6', '--json', '--backend', 'cpu']),
+    );
+    expect(r.code).toBe(0);
+    const [g] = generate(expected, [tokenizer.encode('def g():')], { maxNewTokens: 6, greedy: true, tokenizer });
+    expect(JSON.parse(r.out).ids).toEqual(g.ids);
   });
 });
 

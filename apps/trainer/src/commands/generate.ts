@@ -1,21 +1,27 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { parseArgs } from '../cli-args';
 import { CheckpointError } from '@rfai/checkpoint-io';
+import { ConfigError } from '@rfai/config';
 import { initBackend, Rng } from '@rfai/core';
-import { generate, loadModel, loadTokenizer, ModelError } from '@rfai/models';
+import { generate, ModelError } from '@rfai/models';
 import { resolveUserPath } from '../paths';
+import { UsageError } from '../train/setup';
+import { loadModelFolder, modelFolderKind } from './model-folder';
 
 /**
- * `nx run trainer:generate -- --model DIR --prompt TEXT [--max-new-tokens N] [--temperature T] [--seed S]
+ * `nx run trainer:generate -- --model DIR [--base DIR] --prompt TEXT [--max-new-tokens N] [--temperature T] [--seed S]
  *   [--top-k K] [--top-p P] [--stop STR ...] [--template auto|chat|raw] [--json] [--backend auto|wasm|cpu]`
  *
  * Prints the completion of one prompt (to stdout; speed and finish reason to stderr).
- * Exit 0 ok, 1 runtime failure (unreadable checkpoint or tokenizer), 2 bad usage.
+ * DIR is a Hugging Face model folder, an rfai checkpoint, or a PEFT adapter folder (loaded on its base model).
+ * Exit 0 ok, 1 runtime failure (unreadable checkpoint or tokenizer), 2 bad usage (a missing folder, one that holds
+ * no model, an adapter whose base cannot be found).
  */
 export async function runGenerate(argv: string[]): Promise<number> {
   const program = new Command('generate')
     .description('Generate a completion for one prompt with a model folder (config.json + weights + tokenizer files).')
-    .requiredOption('--model <dir>', 'model folder (Hugging Face layout or an rfai checkpoint)')
+    .requiredOption('--model <dir>', 'model folder: Hugging Face layout, an rfai checkpoint, or a PEFT adapter folder (adapter_config.json + adapter_model.safetensors)')
+    .option('--base <dir>', "base model folder of a PEFT adapter folder (default: its adapter_config.json's base_model_name_or_path, or the run's config for an rfai checkpoint)")
     .requiredOption('--prompt <text>', 'the prompt text')
     .option('--max-new-tokens <n>', 'most new tokens, integer >= 1 (default 128)', intArg(1), 128)
     .option('--temperature <t>', 'sampling temperature >= 0; 0 = greedy (default 0.7)', floatArg(0, Infinity), 0.7)
@@ -32,6 +38,7 @@ export async function runGenerate(argv: string[]): Promise<number> {
   if (usage !== null) return usage;
   const o = program.opts<{
     model: string;
+    base?: string;
     prompt: string;
     maxNewTokens: number;
     temperature: number;
@@ -53,15 +60,10 @@ export async function runGenerate(argv: string[]): Promise<number> {
   }
   const dir = resolveUserPath(o.model);
   try {
+    modelFolderKind(dir); // a missing or wrong folder is bad usage, reported before the backend starts
     const backend = await initBackend({ backend: o.backend as 'auto' | 'wasm' | 'cpu' });
-    const model = await loadModel(dir);
-    let tokenizer;
-    try {
-      tokenizer = loadTokenizer(dir);
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
+    const loaded = await loadModelFolder(dir, { base: o.base });
+    const { model, tokenizer } = loaded;
     try {
       const chat = o.template === 'chat' || (o.template === 'auto' && tokenizer.kind === 'huggingface');
       const text = chat ? tokenizer.applyChatTemplate([{ role: 'user', content: o.prompt }], { addGenerationPrompt: true }) : o.prompt;
@@ -99,10 +101,14 @@ export async function runGenerate(argv: string[]): Promise<number> {
         );
       }
     } finally {
-      model.dispose();
+      loaded.dispose();
     }
     return 0;
   } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      process.stderr.write(`generate: ${e.message}\n`);
+      return 2;
+    }
     if (e instanceof ModelError || e instanceof CheckpointError) {
       process.stderr.write(`generate: ${e.message}\n`);
       return 1;

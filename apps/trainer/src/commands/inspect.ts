@@ -1,23 +1,30 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { parseArgs } from '../cli-args';
 import { initBackend } from '@rfai/core';
 import { CheckpointError, openWeights } from '@rfai/checkpoint-io';
-import { architectureFor, headDim, loadModel, loadModelConfig, loadTokenizer, ModelError } from '@rfai/models';
+import { ConfigError } from '@rfai/config';
+import { architectureFor, headDim, loadModelConfig, loadTokenizer, ModelError } from '@rfai/models';
 import { resolveUserPath } from '../paths';
+import { UsageError } from '../train/setup';
+import { adapterBaseDir, loadModelFolder, modelFolderKind, readAdapterConfig } from './model-folder';
 
 /**
- * `nx run trainer:inspect -- --model DIR [--json] [--ids 1,2,3 --logits] [--backend auto|wasm|cpu]`
+ * `nx run trainer:inspect -- --model DIR [--base DIR] [--json] [--ids 1,2,3 --logits] [--backend auto|wasm|cpu]`
  *
- * Prints the architecture, parameter count and stored dtype of a Hugging Face checkpoint folder (or an rfai
- * checkpoint). With `--ids 1,2,3 --logits` it runs one forward pass and prints the float32 logits of every
+ * Prints the architecture, parameter count and stored dtype of a Hugging Face checkpoint folder, an rfai
+ * checkpoint or a PEFT adapter folder (its rank, targets and base model too). With `--ids 1,2,3 --logits` it runs one forward pass and prints the float32 logits of every
  * position as `{"logits": [[...], ...]}` so the numbers can be compared with transformers:
  *   model(torch.tensor([[1, 2, 3]])).logits[0].tolist()
- * Exit 0 ok, 1 runtime failure (unreadable or inconsistent checkpoint), 2 bad usage.
+ * Exit 0 ok, 1 runtime failure (unreadable or inconsistent checkpoint), 2 bad usage (a missing folder, one that
+ * holds no model, an adapter whose base cannot be found).
  */
 export async function runInspect(argv: string[]): Promise<number> {
   const program = new Command('inspect')
     .description('Show a model folder\'s architecture, parameter count and dtype; optionally the logits for given ids.')
-    .requiredOption('--model <dir>', 'model folder: config.json + model.safetensors (or shards + index)')
+    .requiredOption('--model <dir>', 'model folder: config.json + model.safetensors (or shards + index), an rfai checkpoint, or a PEFT adapter folder')
+    .option('--base <dir>', "base model folder of a PEFT adapter folder (default: its adapter_config.json's base_model_name_or_path, or the run's config for an rfai checkpoint)")
     .option('--json', 'print the summary as JSON')
     .option('--ids <list>', 'comma-separated token ids for --logits, e.g. 1,2,3', parseIds)
     .option('--logits', 'print {"logits": [[...V floats] per position]} for --ids (full float32)')
@@ -26,7 +33,7 @@ export async function runInspect(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const usage = parseArgs(program, argv);
   if (usage !== null) return usage;
-  const opts = program.opts<{ model: string; json?: boolean; ids?: number[]; logits?: boolean; backend: string }>();
+  const opts = program.opts<{ model: string; base?: string; json?: boolean; ids?: number[]; logits?: boolean; backend: string }>();
   if (opts.logits && !opts.ids) {
     process.stderr.write('inspect: --logits needs --ids, e.g. --ids 1,2,3 --logits\n');
     return 2;
@@ -41,9 +48,11 @@ export async function runInspect(argv: string[]): Promise<number> {
   }
   const dir = resolveUserPath(opts.model);
   try {
+    modelFolderKind(dir);
     if (opts.logits && opts.ids) {
       await initBackend({ backend: opts.backend as 'auto' | 'wasm' | 'cpu' });
-      const model = await loadModel(dir);
+      const loaded = await loadModelFolder(dir, { base: opts.base });
+      const model = loaded.model;
       try {
         const V = model.config.vocab_size;
         const bad = opts.ids.find((id) => id >= V);
@@ -58,15 +67,19 @@ export async function runInspect(argv: string[]): Promise<number> {
         for (let t = 0; t < opts.ids.length; t++) rows.push(Array.from(data.subarray(t * V, (t + 1) * V)));
         process.stdout.write(JSON.stringify({ logits: rows }) + '\n');
       } finally {
-        model.dispose();
+        loaded.dispose();
       }
       return 0;
     }
-    const summary = await summarize(dir);
+    const summary = await summarize(dir, opts.base);
     if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     else process.stdout.write(formatSummary(summary));
     return 0;
   } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      process.stderr.write(`inspect: ${e.message}\n`);
+      return 2;
+    }
     if (e instanceof ModelError || e instanceof CheckpointError) {
       process.stderr.write(`inspect: ${e.message}\n`);
       return 1;
@@ -90,30 +103,48 @@ export interface ModelSummary {
   tie_word_embeddings: boolean;
   rope_theta: number;
   max_position_embeddings: number;
-  /** Elements of every tensor the architecture uses. */
+  /** Elements of every tensor the architecture uses (the base model's, for an adapter folder). */
   parameters: number;
-  /** Stored dtypes with their tensor counts, e.g. {"BF16": 290}. */
+  /** Stored dtypes with their tensor counts, e.g. {"BF16": 290} (of adapter_model.safetensors, for an adapter folder). */
   dtypes: Record<string, number>;
-  /** Bytes of tensor data on disk. */
+  /** Bytes of tensor data on disk (of the adapter, for an adapter folder). */
   bytes: number;
+  /** The PEFT adapter, for an adapter folder; else null. */
+  adapter: {
+    r: number;
+    lora_alpha: number;
+    target_modules: string[];
+    base_model_name_or_path: string | null;
+    /** Elements of the adapter tensors. */
+    parameters: number;
+  } | null;
   /** config.json torch_dtype, when given. */
   torch_dtype: string | null;
   /** Tokenizer summary, or the reason it could not be loaded. */
   tokenizer: { kind: string; vocab_size: number; eos_token_id: number; pad_token_id: number } | { error: string };
 }
 
-async function summarize(dir: string): Promise<ModelSummary> {
-  const config = await loadModelConfig(dir);
+/**
+ * Reads config.json and the weight headers only (no tensor data). For an adapter folder: the architecture from
+ * its config.json (rfai checkpoints keep one) or the base's, the dtypes and size of adapter_model.safetensors.
+ */
+async function summarize(dir: string, base?: string): Promise<ModelSummary> {
+  const isAdapter = modelFolderKind(dir) === 'adapter';
+  const adapterConfig = isAdapter ? readAdapterConfig(dir) : null;
+  const configDir = isAdapter && (base !== undefined || !existsSync(path.join(dir, 'config.json'))) ? adapterBaseDir(dir, base) : dir;
+  const config = await loadModelConfig(configDir);
   const shapes = architectureFor(config).parameterShapes(config);
-  const src = await openWeights(dir);
+  const src = await openWeights(dir, isAdapter ? { name: 'adapter_model' } : {});
   const dtypes: Record<string, number> = {};
   let bytes = 0;
   let parameters = 0;
+  let stored = 0;
   try {
     for (const name of src.names()) {
       const info = src.info(name);
       dtypes[info.dtype] = (dtypes[info.dtype] ?? 0) + 1;
       bytes += info.byteLength;
+      stored += info.shape.reduce((a, b) => a * b, 1);
     }
     for (const [, shape] of shapes) parameters += shape.reduce((a, b) => a * b, 1);
   } finally {
@@ -121,7 +152,8 @@ async function summarize(dir: string): Promise<ModelSummary> {
   }
   let tokenizer: ModelSummary['tokenizer'];
   try {
-    const t = loadTokenizer(dir);
+    const hasOwn = existsSync(path.join(dir, 'tokenizer_config.json')) || existsSync(path.join(dir, 'tokenizer.json'));
+    const t = loadTokenizer(hasOwn ? dir : configDir);
     tokenizer = { kind: t.kind, vocab_size: t.vocabSize, eos_token_id: t.eosTokenId, pad_token_id: t.padTokenId };
   } catch (e) {
     tokenizer = { error: (e as Error).message };
@@ -143,6 +175,15 @@ async function summarize(dir: string): Promise<ModelSummary> {
     parameters,
     dtypes,
     bytes,
+    adapter: adapterConfig
+      ? {
+          r: adapterConfig.r,
+          lora_alpha: adapterConfig.lora_alpha,
+          target_modules: adapterConfig.target_modules,
+          base_model_name_or_path: adapterConfig.base_model_name_or_path ?? null,
+          parameters: stored,
+        }
+      : null,
     torch_dtype: typeof config.torch_dtype === 'string' ? config.torch_dtype : null,
     tokenizer,
   };
@@ -161,7 +202,11 @@ function formatSummary(s: ModelSummary): string {
     `  attention     ${s.num_attention_heads} heads, ${s.num_key_value_heads} KV heads, head_dim ${s.head_dim}, rope_theta ${s.rope_theta}\n` +
     `  vocabulary    ${s.vocab_size}${s.tie_word_embeddings ? ' (tied embeddings)' : ''}, max positions ${s.max_position_embeddings}\n` +
     `  parameters    ${s.parameters} (${millions} M)\n` +
-    `  stored dtype  ${dt} (${(s.bytes / 2 ** 20).toFixed(1)} MiB)${s.torch_dtype ? `, config torch_dtype ${s.torch_dtype}` : ''}\n` +
+    (s.adapter
+      ? `  adapter       LoRA r=${s.adapter.r} alpha=${s.adapter.lora_alpha} on ${s.adapter.target_modules.join(', ')}: ${s.adapter.parameters} parameters, ` +
+        `base ${s.adapter.base_model_name_or_path ?? '(not recorded)'}\n`
+      : '') +
+    `  stored dtype  ${dt} (${(s.bytes / 2 ** 20).toFixed(1)} MiB${s.adapter ? ', adapter_model.safetensors' : ''})${s.torch_dtype ? `, config torch_dtype ${s.torch_dtype}` : ''}\n` +
     `  tokenizer     ${tok}\n`
   );
 }
