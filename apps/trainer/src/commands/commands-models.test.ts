@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { saveCheckpoint } from '@rfai/checkpoint-io';
@@ -269,6 +269,47 @@ describe('generate', () => {
     expect(j.ids).toEqual(g.ids);
     expect(j.text).toBe(g.text);
     expect(j.finish_reason).toBe(g.finishReason);
+  });
+
+  it('--prompt-file passes backticks, $( ), $NAME, quotes and backslashes unchanged (one final newline dropped)', async () => {
+    const prompt = 'Write `is_prime(n)`; do not run $(rm -rf /) or $HOME.\nSay "hi" and \'bye\' \\n.';
+    const file = join(dir, 'prompt.txt');
+    writeFileSync(file, prompt + '\n');
+    const r = await capture(() =>
+      runGenerate(['--model', dir, '--prompt-file', file, '--temperature', '0', '--max-new-tokens', '6', '--json', '--backend', 'cpu']),
+    );
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.prompt_ids).toEqual(tokenizer.encode(prompt));
+    const [g] = generate(model, [tokenizer.encode(prompt)], { maxNewTokens: 6, greedy: true, tokenizer });
+    expect(j.ids).toEqual(g.ids);
+  });
+
+  it('the prompt comes from exactly one of --prompt and --prompt-file; a bad file is exit 2 naming it', async () => {
+    const file = join(dir, 'p.txt');
+    writeFileSync(file, 'x');
+    const both = await capture(() => runGenerate(['--model', dir, '--prompt', 'x', '--prompt-file', file]));
+    expect(both).toMatchObject({ code: 2, err: 'generate: pass the prompt with --prompt or --prompt-file, not both\n' });
+    const neither = await capture(() => runGenerate(['--model', dir]));
+    expect(neither).toMatchObject({
+      code: 2,
+      err: 'generate: give the prompt with --prompt TEXT or --prompt-file FILE (the file is safe for backticks and $( ) under nx)\n',
+    });
+    const missing = join(dir, 'no-prompt.txt');
+    const m = await capture(() => runGenerate(['--model', dir, '--prompt-file', missing]));
+    expect(m).toMatchObject({ code: 2, err: `generate: --prompt-file: ${missing} does not exist. Write the prompt to that file, or pass --prompt TEXT.\n` });
+    const empty = join(dir, 'empty-prompt.txt');
+    writeFileSync(empty, '\n');
+    const e = await capture(() => runGenerate(['--model', dir, '--prompt-file', empty]));
+    expect(e).toMatchObject({ code: 2, err: `generate: --prompt-file: ${empty} is empty; write the prompt into it.\n` });
+  });
+
+  it('--help says why and how to use --prompt-file under nx', async () => {
+    const r = await capture(() => runGenerate(['--help']));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('--prompt-file <file>');
+    expect(r.out).toContain('hands the arguments to a\nshell once more (nx joins them into one command line)');
+    expect(r.out).toContain('Write the prompt to a file and pass --prompt-file FILE');
   });
 
   it('bad options exit 2', async () => {
