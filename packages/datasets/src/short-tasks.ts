@@ -104,6 +104,11 @@ export interface ShortTask {
   prompt: string;
   /** Python reference: `def NAME(PARAM):\n    return EXPR\n`. */
   reference: string;
+  /**
+   * The start of the solution, `def NAME(PARAM):\n    return `: the prompt ends with it and the student writes the
+   * expression (the grader runs prefix + completion), as in HumanEval-style completion tasks.
+   */
+  prefix: string;
   /** Hidden tests: one `assert NAME(input) == expected` per case, expected values computed by the grammar. */
   tests: string[];
   /** Number of steps (1 or 2). */
@@ -240,6 +245,7 @@ function chainTask(family: 'int' | 'str' | 'list', steps: Step[], name: string):
     param,
     prompt: `Write \`${name}(${param})\`, which takes ${noun} ${param}, ${phrase(steps)}, and returns the result.`,
     reference,
+    prefix: `def ${name}(${param}):\n    return `,
     tests,
     steps: steps.length,
   };
@@ -267,6 +273,7 @@ function condTask(rng: SeededRandom, name: string): ShortTask {
     param: 'x',
     prompt: `Write \`${name}(x)\`, which takes an integer x and, if x is ${cmp.text} ${t}, ${a.text(ka)}, otherwise ${b.text(kb)}; it returns the result.`,
     reference: `def ${name}(x):\n    return ${code}\n`,
+    prefix: `def ${name}(x):\n    return `,
     tests,
     steps: 2,
   };
@@ -290,6 +297,7 @@ function loopTask(rng: SeededRandom, name: string): ShortTask {
     param: 'n',
     prompt: `Write \`${name}(n)\`, which returns the sum of ${what} for every i from 0 to n - 1.`,
     reference: `def ${name}(n):\n    return sum(${term} for i in range(n))\n`,
+    prefix: `def ${name}(n):\n    return `,
     tests,
     steps: 1,
   };
@@ -354,6 +362,7 @@ function toRecord(task: ShortTask, withReference: boolean): DatasetRecord {
     tags: ['short', task.family, `steps-${task.steps}`],
     composition: task.composition,
     entry_point: task.name,
+    prefix: task.prefix,
     tests: task.tests,
   };
   if (withReference) record.reference = task.reference;

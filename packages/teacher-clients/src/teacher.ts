@@ -25,6 +25,11 @@ export interface ScoreRequest {
   tests?: string | readonly string[];
   /** The function or class name the prompt asks for (checked to be defined with a real body). */
   entry_point?: string;
+  /**
+   * The start of the solution that the prompt ended with (e.g. `def f(x):\n    return `): the student wrote only the
+   * rest, so the code graded is `prefix + completion` (no markdown fence is looked for).
+   */
+  prefix?: string;
 }
 
 /** The four graded aspects, each in [0, 1]. */

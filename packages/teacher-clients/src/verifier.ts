@@ -116,7 +116,7 @@ export function normaliseTests(tests: ScoreRequest['tests']): string[] {
 /** Static analysis of one sample (parse, entry point, offline-v1 signals). Rejects when a grammar cannot load. */
 export async function analyzeSample(request: ScoreRequest): Promise<StaticAnalysis> {
   const language = canonicalLanguage(request.language);
-  const code = extractCode(request.completion);
+  const code = request.prefix ? request.prefix + request.completion : extractCode(request.completion);
   const pending = loadGrammar(language);
   let grammar: LoadedGrammar | undefined;
   if (pending !== undefined) {

@@ -65,6 +65,7 @@ export async function readGradeInput(file: string): Promise<InputLine[]> {
         ...(typeof record.reference === 'string' ? { reference: record.reference } : {}),
         ...(typeof tests === 'string' || Array.isArray(tests) ? { tests: tests as string[] } : {}),
         ...(typeof record.entry_point === 'string' ? { entry_point: record.entry_point } : {}),
+        ...(typeof record.prefix === 'string' && record.prefix !== '' ? { prefix: record.prefix } : {}),
         ...(typeof record.id === 'string' ? { id: record.id } : {}),
       },
     });

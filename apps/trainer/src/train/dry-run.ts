@@ -4,7 +4,7 @@ import type { DatasetRecord } from '@rfai/datasets';
 import { generate } from '@rfai/models';
 import type { Teacher } from '@rfai/teacher-clients';
 import { gradeAll } from './grading';
-import { encodePrompt } from './prompt-format';
+import { encodePrompt, solutionPrefix, taskFields } from './prompt-format';
 import type { Student } from './student';
 
 /**
@@ -23,7 +23,7 @@ export async function dryRun(o: {
   const G = c.rfai.num_samples_per_prompt;
   const records = o.train.slice(0, c.training.batch_size);
   const maxPrompt = c.model.max_length - c.rfai.max_new_tokens;
-  const prompts = records.flatMap((r) => Array.from({ length: G }, () => encodePrompt(r.prompt, r.language, o.student.promptStyle, o.student.tokenizer, maxPrompt)));
+  const prompts = records.flatMap((r) => Array.from({ length: G }, () => encodePrompt(r.prompt, r.language, o.student.promptStyle, o.student.tokenizer, maxPrompt, solutionPrefix(r))));
   const t0 = Date.now();
   const gens = generate(o.student.model, prompts, {
     maxNewTokens: c.rfai.max_new_tokens,
@@ -38,7 +38,7 @@ export async function dryRun(o: {
   const t1 = Date.now();
   const grades = await gradeAll(
     o.teacher,
-    gens.map((g, i) => ({ prompt: records[Math.floor(i / G)].prompt, language: records[Math.floor(i / G)].language, completion: g.text })),
+    gens.map((g, i) => ({ prompt: records[Math.floor(i / G)].prompt, language: records[Math.floor(i / G)].language, completion: g.text, ...taskFields(records[Math.floor(i / G)]) })),
   );
   const gradeSeconds = (Date.now() - t1) / 1000;
   const scores = grades.map((g) => g.score?.score).filter((s): s is number => s !== undefined);

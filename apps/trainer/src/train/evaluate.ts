@@ -2,7 +2,7 @@ import { Rng } from '@rfai/core';
 import { generate, type CausalLM, type Tokenizer } from '@rfai/models';
 import type { ScoreRequest, Teacher, TeacherScore } from '@rfai/teacher-clients';
 import { gradeAll } from './grading';
-import { encodePrompt, type PromptStyle } from './prompt-format';
+import { encodePrompt, solutionPrefix, taskFields, type PromptStyle } from './prompt-format';
 
 /** An eval prompt. */
 export interface EvalRecord {
@@ -12,6 +12,8 @@ export interface EvalRecord {
   /** Hidden tests (executed by the teacher); prompts without them never count as passed. */
   tests?: string | string[];
   entry_point?: string;
+  /** The start of the solution the prompt ends with (the student writes the rest). */
+  prefix?: string;
 }
 
 /** Per-language figures of an eval pass. */
@@ -37,6 +39,8 @@ export interface EvalSample {
   language: string;
   prompt: string;
   completion: string;
+  /** The code graded: the row's solution prefix followed by the completion. */
+  code: string;
   score: number | null;
   /** 'passed', 'failed', 'timeout', ..., 'not_run' (a gate closed or no tests), or null when ungraded. */
   status: string | null;
@@ -110,7 +114,7 @@ export function execPassed(score: TeacherScore | null | undefined): boolean {
 }
 
 function scoreRequest(r: EvalRecord, completion: string): ScoreRequest {
-  return { prompt: r.prompt, language: r.language, completion, id: r.id, tests: r.tests, entry_point: r.entry_point };
+  return { prompt: r.prompt, language: r.language, completion, id: r.id, ...taskFields(r) };
 }
 
 function sampleOf(r: EvalRecord, completion: string, g: TeacherScore | null): EvalSample {
@@ -120,6 +124,7 @@ function sampleOf(r: EvalRecord, completion: string, g: TeacherScore | null): Ev
     language: r.language,
     prompt: r.prompt,
     completion,
+    code: solutionPrefix(r) + completion,
     score: g?.score ?? null,
     status: g ? (e?.status ?? 'not_run') : null,
     tests_passed: e?.tests_passed ?? 0,
@@ -134,7 +139,7 @@ export async function greedyCompletions(records: readonly EvalRecord[], o: EvalO
   const completions: Array<{ text: string; tokens: number }> = [];
   for (let s = 0; s < records.length; s += batchSize) {
     const chunk = records.slice(s, s + batchSize);
-    const ids = chunk.map((r) => encodePrompt(r.prompt, r.language, o.style, o.tokenizer, o.maxPromptTokens));
+    const ids = chunk.map((r) => encodePrompt(r.prompt, r.language, o.style, o.tokenizer, o.maxPromptTokens, solutionPrefix(r)));
     const out = generate(o.model, ids, { maxNewTokens: o.maxNewTokens, greedy: true, stopStrings: o.stop, tokenizer: o.tokenizer });
     for (const g of out) completions.push({ text: g.text, tokens: g.ids.length });
     await new Promise((r) => setImmediate(r)); // let signals and I/O through between batches
@@ -248,7 +253,7 @@ async function sampledPass(
   for (let start = 0; start < records.length; start += batchSize) {
     const chunk = records.slice(start, start + batchSize);
     const ids = chunk.flatMap((r) => {
-      const p = encodePrompt(r.prompt, r.language, o.style, o.tokenizer, o.maxPromptTokens);
+      const p = encodePrompt(r.prompt, r.language, o.style, o.tokenizer, o.maxPromptTokens, solutionPrefix(r));
       return Array.from({ length: s.perPrompt }, () => p);
     });
     const out = generate(o.model, ids, {

@@ -17,15 +17,20 @@ export function resolvePromptStyle(setting: 'auto' | 'chat' | 'plain', tokenizer
   return tokenizer.kind === 'huggingface' ? 'chat' : 'plain';
 }
 
-/** The text of one prompt in the chosen style. */
-export function formatPrompt(prompt: string, language: string, style: PromptStyle, tokenizer: Tokenizer): string {
-  if (style === 'plain') return `### Task (${language})\n${prompt.trim()}\n### Solution\n`;
-  return tokenizer.applyChatTemplate(
-    [
-      { role: 'system', content: SYSTEM_PROMPT },
-      { role: 'user', content: `${prompt.trim()}\n\nLanguage: ${language}.` },
-    ],
-    { addGenerationPrompt: true, extra: { enable_thinking: false } },
+/**
+ * The text of one prompt in the chosen style. `prefix` (a dataset row's `prefix`: the start of the solution, e.g.
+ * `def f(x):\n    return `) ends the text, so the student writes only the rest; the teacher grades prefix + completion.
+ */
+export function formatPrompt(prompt: string, language: string, style: PromptStyle, tokenizer: Tokenizer, prefix = ''): string {
+  if (style === 'plain') return `### Task (${language})\n${prompt.trim()}\n### Solution\n${prefix}`;
+  return (
+    tokenizer.applyChatTemplate(
+      [
+        { role: 'system', content: SYSTEM_PROMPT },
+        { role: 'user', content: `${prompt.trim()}\n\nLanguage: ${language}.` },
+      ],
+      { addGenerationPrompt: true, extra: { enable_thinking: false } },
+    ) + prefix
   );
 }
 
@@ -42,9 +47,10 @@ export function encodePrompt(
   style: PromptStyle,
   tokenizer: Tokenizer,
   maxPromptTokens: number,
+  prefix = '',
 ): number[] {
   let text = prompt.trim();
-  let ids = tokenizer.encode(formatPrompt(text, language, style, tokenizer));
+  let ids = tokenizer.encode(formatPrompt(text, language, style, tokenizer, prefix));
   for (let attempt = 0; ids.length > maxPromptTokens && attempt < 8 && text.length > 0; attempt++) {
     // Tokens are at least one character, so cutting the excess in characters (plus a margin) converges fast.
     const excess = ids.length - maxPromptTokens;
@@ -52,7 +58,23 @@ export function encodePrompt(
     const space = text.lastIndexOf(' ', cut);
     if (space > cut * 0.7) cut = space;
     text = cut > 0 ? `${text.slice(0, cut).trimEnd()} ...` : '';
-    ids = tokenizer.encode(formatPrompt(text, language, style, tokenizer));
+    ids = tokenizer.encode(formatPrompt(text, language, style, tokenizer, prefix));
   }
   return ids.length > maxPromptTokens ? ids.slice(ids.length - maxPromptTokens) : ids;
+}
+
+/** A dataset row's `prefix` (the start of the solution the prompt ends with), or '' when it has none. */
+export function solutionPrefix(row: object): string {
+  const prefix = (row as { prefix?: unknown }).prefix;
+  return typeof prefix === 'string' ? prefix : '';
+}
+
+/** The grading request fields a dataset row adds to a completion: hidden tests, entry point, solution prefix. */
+export function taskFields(row: object): { tests?: string | string[]; entry_point?: string; prefix?: string } {
+  const r = row as { tests?: unknown; entry_point?: unknown; prefix?: unknown };
+  return {
+    ...(typeof r.tests === 'string' || Array.isArray(r.tests) ? { tests: r.tests as string | string[] } : {}),
+    ...(typeof r.entry_point === 'string' ? { entry_point: r.entry_point } : {}),
+    ...(typeof r.prefix === 'string' && r.prefix !== '' ? { prefix: r.prefix } : {}),
+  };
 }

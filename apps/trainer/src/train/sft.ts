@@ -10,7 +10,7 @@ import type { RfaiConfig } from '@rfai/config';
 import type { DatasetRecord } from '@rfai/datasets';
 import { packSequences, tokenLogProbs, type CausalLM, type Tokenizer } from '@rfai/models';
 import type { Optimizer } from './optimizer';
-import { encodePrompt, type PromptStyle } from './prompt-format';
+import { encodePrompt, solutionPrefix, type PromptStyle } from './prompt-format';
 import { accumulate, microBatches } from './update';
 
 /** Warm-up steps of a preset student when `sft.steps` is null (auto). */
@@ -63,8 +63,12 @@ export function sftSequence(
   maxPromptTokens: number,
   maxCompletionTokens: number,
 ): { prompt: number[]; completion: number[] } {
-  const prompt = encodePrompt(r.prompt, r.language, style, tokenizer, maxPromptTokens);
-  const completion = [...tokenizer.encode(r.reference as string), tokenizer.eosTokenId].slice(0, maxCompletionTokens);
+  const prefix = solutionPrefix(r);
+  const prompt = encodePrompt(r.prompt, r.language, style, tokenizer, maxPromptTokens, prefix);
+  // With a solution prefix the prompt already ends with it: the student learns to write the rest of the reference.
+  const reference = r.reference as string;
+  const rest = prefix !== '' && reference.startsWith(prefix) ? reference.slice(prefix.length) : reference;
+  const completion = [...tokenizer.encode(rest), tokenizer.eosTokenId].slice(0, maxCompletionTokens);
   return { prompt, completion };
 }
 

@@ -23,7 +23,7 @@ import { evaluate, execPassAt1, type EvalOptions, type EvalReport } from './eval
 import { gradeAll, ReferenceScores, type Grade } from './grading';
 import { createOptimizer, type Optimizer } from './optimizer';
 import { createLrScheduleFor } from './schedule';
-import { encodePrompt, type PromptStyle } from './prompt-format';
+import { encodePrompt, type PromptStyle, solutionPrefix, taskFields } from './prompt-format';
 import { TrainProgress } from './progress';
 import { computeRewards, finiteStats } from './rewards';
 import { policyUpdate, type UpdateMetrics } from './update';
@@ -460,7 +460,7 @@ export class Trainer {
     const G = c.rfai.num_samples_per_prompt;
     const records = this.sampler.nextBatch(c.training.batch_size);
     const epoch = this.sampler.epoch;
-    const base = records.map((r) => encodePrompt(r.prompt, r.language, this.style, this.s.student.tokenizer, this.maxPromptTokens));
+    const base = records.map((r) => encodePrompt(r.prompt, r.language, this.style, this.s.student.tokenizer, this.maxPromptTokens, solutionPrefix(r)));
     const promptIds: number[][] = [];
     for (const ids of base) for (let g = 0; g < G; g++) promptIds.push(ids);
     const gens = generate(this.s.student.model, promptIds, {
@@ -474,7 +474,7 @@ export class Trainer {
     });
     const items = gens.map((g, i) => {
       const r = records[Math.floor(i / G)];
-      return { prompt: r.prompt, language: r.language, completion: g.text, id: `${r.id ?? 'p'}-${this.step + 1}-${i}` };
+      return { prompt: r.prompt, language: r.language, completion: g.text, id: `${r.id ?? 'p'}-${this.step + 1}-${i}`, ...taskFields(r) };
     });
     const grading = gradeAll(this.s.teacher, items);
     grading.catch(() => undefined); // awaited later; avoid an unhandled rejection meanwhile
@@ -593,6 +593,9 @@ export class Trainer {
         completion: g.text,
         finish_reason: g.finishReason,
         score: sc ? sc.score : null,
+        tests_passed: sc?.execution?.tests_passed ?? null,
+        tests_run: sc?.execution?.tests_run ?? null,
+        status: sc?.execution?.status ?? null,
         breakdown: sc ? sc.breakdown : null,
         rationale: sc ? sc.rationale : null,
         error: grades[i].error,

@@ -2,7 +2,8 @@ import { defaultConfig, parseConfigText } from '@rfai/config';
 import { builtinTokenizer } from '@rfai/models';
 import { computeRewards, finiteStats } from './rewards';
 import { microBatches, stepNormalizer } from './update';
-import { encodePrompt, formatPrompt, resolvePromptStyle } from './prompt-format';
+import { encodePrompt, formatPrompt, resolvePromptStyle, solutionPrefix, taskFields } from './prompt-format';
+import { sftSequence } from './sft';
 import { flattenHparams } from './trainer';
 import { resumeMismatch } from './checkpointing';
 import { formatDuration, PhaseTimer } from './timing';
@@ -90,6 +91,29 @@ describe('prompt format', () => {
     expect(text.startsWith('### Task (python)\nWrite a Python function `merge_intervals(intervals)`')).toBe(true);
     expect(text.endsWith(' ...\n### Solution\n')).toBe(true);
     expect(encodePrompt('short', 'python', 'plain', tok, 120)).toEqual(tok.encode('### Task (python)\nshort\n### Solution\n'));
+  });
+});
+
+describe('solution prefixes (completion tasks)', () => {
+  const tok = builtinTokenizer('byte');
+  const row = { prompt: 'Write `f(x)`, which adds 1.', language: 'python', prefix: 'def f(x):\n    return ', reference: 'def f(x):\n    return x + 1\n', tests: ['assert f(1) == 2'], entry_point: 'f' };
+  it('the prompt ends with the prefix, in both styles', () => {
+    expect(formatPrompt(row.prompt, 'python', 'plain', tok, row.prefix)).toBe('### Task (python)\nWrite `f(x)`, which adds 1.\n### Solution\ndef f(x):\n    return ');
+    expect(formatPrompt('Write f.', 'rust', 'chat', tok, 'fn f() {')).toMatch(/<\|im_start\|>assistant\nfn f\(\) \{$/);
+    expect(tok.decode(encodePrompt(row.prompt, 'python', 'plain', tok, 120, row.prefix))).toMatch(/### Solution\ndef f\(x\):\n {4}return $/);
+  });
+  it('the warm-up learns only the rest of the reference after the prefix, then EOS', () => {
+    const seq = sftSequence(row as never, tok, 'plain', 120, 64);
+    expect(tok.decode(seq.completion.slice(0, -1))).toBe('x + 1\n');
+    expect(seq.completion[seq.completion.length - 1]).toBe(tok.eosTokenId);
+    // a reference that does not start with the prefix is learned whole
+    expect(tok.decode(sftSequence({ ...row, reference: 'lambda' } as never, tok, 'plain', 120, 64).completion.slice(0, -1))).toBe('lambda');
+  });
+  it('grading requests carry tests, entry point and prefix', () => {
+    expect(solutionPrefix(row)).toBe('def f(x):\n    return ');
+    expect(solutionPrefix({})).toBe('');
+    expect(taskFields(row)).toEqual({ tests: ['assert f(1) == 2'], entry_point: 'f', prefix: 'def f(x):\n    return ' });
+    expect(taskFields({ tests: 3, prefix: '' })).toEqual({});
   });
 });
 
