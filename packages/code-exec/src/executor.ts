@@ -241,6 +241,10 @@ class CodeExecutor implements Executor {
     if (!p) {
       p = detectToolchain(language);
       this.toolchains.set(language, p);
+      // Only a toolchain that was found is remembered: a failed probe is tried again by the next request.
+      p.then((tc) => {
+        if (!tc.available) this.toolchains.delete(language);
+      }, () => this.toolchains.delete(language));
     }
     return p;
   }

@@ -5,12 +5,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExecLanguage, ToolchainInfo, ToolchainReport } from './types';
 
-function run(cmd: string, args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+function runOnce(cmd: string, args: string[]): Promise<{ ok: boolean; notFound: boolean; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { timeout: 20_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
-      resolve({ ok: !err, stdout: String(stdout), stderr: String(stderr || (err ? err.message : '')) });
+    execFile(cmd, args, { timeout: 60_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      const notFound = (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+      resolve({ ok: !err, notFound, stdout: String(stdout), stderr: String(stderr || (err ? err.message : '')) });
     });
   });
+}
+
+/** Runs a probe; a failure other than "not found" (a slow start on a loaded machine, a signal) is tried twice more. */
+async function run(cmd: string, args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  let r = await runOnce(cmd, args);
+  for (let attempt = 1; attempt < 3 && !r.ok && !r.notFound; attempt++) r = await runOnce(cmd, args);
+  return r;
 }
 
 function missing(language: ExecLanguage, install: string, what: string): ToolchainInfo {

@@ -113,7 +113,7 @@ export const configSchema: SchemaNode = {
         'byte',
       ),
       seed: int('Seed of the built-in student\'s random initialisation. null: use training.seed.', null, { minimum: 0 }, true),
-      max_length: int('Maximum prompt + completion length in tokens. A longer prompt keeps its beginning and is cut at a word boundary (the answer cue of the format stays).', 192, {
+      max_length: int('Maximum prompt + completion length in tokens. A longer prompt keeps its beginning and is cut at a word boundary (the answer cue of the format stays).', 200, {
         minimum: 16,
         maximum: 131072,
       }),
@@ -214,7 +214,7 @@ export const configSchema: SchemaNode = {
     }),
     training: section('The optimisation loop.', {
       output_dir: str('Folder of checkpoint-{step}/ folders. Relative paths are resolved against the config file.', 'checkpoints', { minLength: 1 }),
-      max_steps: int('Number of RFAI steps (one batch of prompts each). null: run num_epochs over the training set.', 60, { minimum: 1 }, true),
+      max_steps: int('Number of RFAI steps (one batch of prompts each). null: run num_epochs over the training set.', 40, { minimum: 1 }, true),
       num_epochs: num('Epochs over the training prompts when max_steps is null.', null, { exclusiveMinimum: 0 }, true),
       batch_size: int('Prompts per step (each gets rfai.num_samples_per_prompt samples).', 8, { minimum: 1, maximum: 4096 }),
       gradient_accumulation_steps: int(
@@ -224,7 +224,7 @@ export const configSchema: SchemaNode = {
       ),
       learning_rate: num(
         'Peak learning rate of AdamW for the RFAI steps. The default suits the tiny preset after its SFT warm-up; fine-tuning a pretrained checkpoint wants about 1e-6 (full) to 1e-4 (LoRA).',
-        0.0005,
+        0.001,
         { exclusiveMinimum: 0, maximum: 1 },
       ),
       warmup_steps: int('Steps of linear warm-up from 0 to learning_rate.', 5, { minimum: 0 }),
@@ -243,7 +243,7 @@ export const configSchema: SchemaNode = {
         false,
       ),
       save_steps: int('Save a checkpoint every this many steps (and at the end). 0: only at the end.', 20, { minimum: 0 }),
-      eval_steps: int('Run the eval pass every this many steps (and before and after training). 0: only before and after.', 20, { minimum: 0 }),
+      eval_steps: int('Run the eval pass every this many steps (and before and after training). 0: only before and after.', 0, { minimum: 0 }),
       logging_steps: int('Write TensorBoard scalars every this many steps.', 1, { minimum: 1 }),
       save_total_limit: int('Keep at most this many checkpoints (oldest removed first; never the newest or the best). null: keep all.', 3, { minimum: 1 }, true),
       keep_best: bool('Never remove the checkpoint with the best eval score during rotation.', true),
@@ -258,14 +258,14 @@ export const configSchema: SchemaNode = {
       'Supervised warm-up before RFAI: the student learns to imitate the training prompts\' `reference` solutions (cross-entropy over the reference tokens), then the frozen KL reference becomes the warmed-up model. A student built from a preset starts from random weights and cannot write code that a teacher could rank; a pretrained checkpoint does not need it.',
       {
         steps: int(
-          'Warm-up steps. null: auto, 150 for a built-in preset student when the training prompts have references and 0 for a model.path checkpoint; 0: off. Not available with model.lora.enabled.',
+          'Warm-up steps. null: auto, 400 for a built-in preset student when the training prompts have references and 0 for a model.path checkpoint; 0: off. Not available with model.lora.enabled.',
           null,
           { minimum: 0 },
           true,
         ),
         train_file: str(
           'JSONL of the warm-up\'s prompts with `reference` solutions. null: the rows of data.train_file that have a reference. With a file of its own, the RFAI steps use data.train_file (tests, no references needed) and the warm-up never sees those tasks. Relative paths are resolved against the config file.',
-          null,
+          'data/sft.jsonl',
           { minLength: 1 },
           true,
         ),
@@ -302,8 +302,8 @@ export const configSchema: SchemaNode = {
       temperature: num('Sampling temperature of the student during training.', 1, { exclusiveMinimum: 0, maximum: 10 }),
       top_k: int('Sample only from the k most likely tokens. 0: off.', 0, { minimum: 0 }),
       top_p: num('Nucleus sampling: the smallest set of tokens whose probability reaches top_p. 1: off.', 1, { exclusiveMinimum: 0, maximum: 1 }),
-      num_samples_per_prompt: int('Samples per prompt (the GRPO group size G).', 4, { minimum: 1, maximum: 256 }),
-      max_new_tokens: int('Maximum completion length in tokens.', 48, { minimum: 1, maximum: 32768 }),
+      num_samples_per_prompt: int('Samples per prompt (the GRPO group size G).', 8, { minimum: 1, maximum: 256 }),
+      max_new_tokens: int('Maximum completion length in tokens.', 32, { minimum: 1, maximum: 32768 }),
       stop: {
         type: 'array',
         description: 'Stop strings: generation of a sample ends when its text contains one (the stop string is kept out of the completion).',
@@ -337,7 +337,7 @@ export const configSchema: SchemaNode = {
         default: [],
       },
       max_train_samples: int('Use at most this many training prompts. null: all.', null, { minimum: 1 }, true),
-      max_eval_samples: int('Use at most this many eval prompts. null: all.', 32, { minimum: 1 }, true),
+      max_eval_samples: int('Use at most this many eval prompts. null: all.', 100, { minimum: 1 }, true),
       on_bad_line: oneOf('A bad dataset line: error stops with every problem listed; skip drops it and counts it.', ['error', 'skip'], 'error'),
     }),
     evaluation: section('The eval pass: greedy decoding over the eval set, graded by the teacher.', {
@@ -390,7 +390,7 @@ export const configSchema: SchemaNode = {
         ['auto', 'node', 'wasm', 'cpu'],
         'auto',
       ),
-      threads: int('Threads for the wasm/node backend. null: the backend default.', null, { minimum: 1, maximum: 256 }, true),
+      threads: int('Threads for the wasm/node backend (XNNPACK threads on wasm: 2 threads run a training step about 1.9x faster than 1 on an idle 2-core machine). null: the backend default (1 on wasm).', 2, { minimum: 1, maximum: 256 }, true),
     }),
   },
 };

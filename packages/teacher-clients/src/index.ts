@@ -78,15 +78,17 @@ export { PARSEABLE_LANGUAGES, canonicalLanguage } from './offline/grammars';
 export function createTeacher(options: TeacherOptions): Teacher {
   const o = resolveTeacherOptions(options);
   const execution = { mode: o.execution, timeoutMs: o.executionTimeoutMs };
+  // A hosted teacher with execution 'off' is the plain LLM judge: no gates, no tests.
+  const gated = (t: Teacher): Teacher => (o.execution === 'off' ? t : new ExecutionGatedTeacher(t, execution));
   switch (o.provider) {
     case 'offline':
       return new OfflineTeacher(execution);
     case 'openai':
-      return new ExecutionGatedTeacher(new OpenAITeacher(o), execution);
+      return gated(new OpenAITeacher(o));
     case 'anthropic':
-      return new ExecutionGatedTeacher(new AnthropicTeacher(o), execution);
+      return gated(new AnthropicTeacher(o));
     case 'openai-compatible':
-      return new ExecutionGatedTeacher(new OpenAICompatibleTeacher(o), execution);
+      return gated(new OpenAICompatibleTeacher(o));
   }
 }
 

@@ -42,6 +42,7 @@ function openai(extra: Partial<TeacherOptions> = {}): Teacher {
     retryMaxDelayMs: 5,
     timeoutMs: 5000,
     logger,
+    execution: 'off', // these tests are about the wire protocol; execution gating is tested in reward-hacking.test.ts
     ...extra,
   });
   teachers.push(t);
@@ -263,7 +264,7 @@ describe('openai teacher against a local chat-completions server', () => {
 
 describe('openai-compatible teacher', () => {
   test('sends max_tokens, the schema and temperature to the base URL; needs no key', async () => {
-    const t = createTeacher({ provider: 'openai-compatible', model: 'qwen-coder', baseURL: `${server.url}/v1`, temperature: 0.2, maxTokens: 300, env: {} });
+    const t = createTeacher({ execution: 'off', provider: 'openai-compatible', model: 'qwen-coder', baseURL: `${server.url}/v1`, temperature: 0.2, maxTokens: 300, env: {} });
     teachers.push(t);
     const s = await t.score(item);
     expect(s.teacher).toBe('openai-compatible');
@@ -279,7 +280,7 @@ describe('openai-compatible teacher', () => {
 
   test('401 without apiKeyEnv explains how to configure a key', async () => {
     server.handlers.chat = () => ({ status: 401, json: { error: { message: 'unauthorized' } } });
-    const t = createTeacher({ provider: 'openai-compatible', model: 'm', baseURL: `${server.url}/v1`, env: {} });
+    const t = createTeacher({ execution: 'off', provider: 'openai-compatible', model: 'm', baseURL: `${server.url}/v1`, env: {} });
     teachers.push(t);
     const err = await t.score(item).catch((e) => e);
     expect(err).toBeInstanceOf(AuthenticationError);
@@ -295,7 +296,7 @@ describe('openai-compatible teacher', () => {
     await new Promise<void>((r) => reset.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(reset.address() as net.AddressInfo).port}`;
     try {
-      const t = createTeacher({ provider: 'openai-compatible', model: 'm', baseURL: `${url}/v1`, env: {}, maxRetries: 1, retryBaseDelayMs: 1 });
+      const t = createTeacher({ execution: 'off', provider: 'openai-compatible', model: 'm', baseURL: `${url}/v1`, env: {}, maxRetries: 1, retryBaseDelayMs: 1 });
       teachers.push(t);
       const err = await t.score(item).catch((e) => e);
       expect(err).toBeInstanceOf(ProviderError);
