@@ -1,0 +1,84 @@
+import { runBenchScale, benchModelConfig, trlFigure } from './bench-scale';
+
+/** Runs the command with stdout/stderr captured. */
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
+  try {
+    const code = await runBenchScale(argv);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe('bench-scale', () => {
+  it('builds the exact released configs', () => {
+    const q2 = benchModelConfig('qwen2.5-0.5b', 'qwen');
+    expect(q2).toMatchObject({
+      model_type: 'qwen2',
+      hidden_size: 896,
+      num_hidden_layers: 24,
+      num_attention_heads: 14,
+      num_key_value_heads: 2,
+      intermediate_size: 4864,
+      vocab_size: 151936,
+      tie_word_embeddings: true,
+      rope_theta: 1000000,
+    });
+    const q3 = benchModelConfig('qwen3-0.6b', 'qwen');
+    expect(q3).toMatchObject({
+      model_type: 'qwen3',
+      hidden_size: 1024,
+      num_hidden_layers: 28,
+      num_attention_heads: 16,
+      num_key_value_heads: 8,
+      head_dim: 128,
+      intermediate_size: 3072,
+      tie_word_embeddings: true,
+      attention_bias: false,
+    });
+    expect(benchModelConfig('tiny', 'byte').vocab_size).toBe(259);
+    expect(() => benchModelConfig('qwen3-0.6b', 'byte')).toThrow('--tokenizer byte is not available for qwen3-0.6b');
+  });
+
+  it('knows the TRL figures by shape', () => {
+    expect(trlFigure('qwen2.5-0.5b', 'qwen', 1, 2, 32)?.sPerStep).toBe(17.6);
+    expect(trlFigure('tiny', 'byte', 4, 4, 64)?.sPerStep).toBe(0.79);
+    expect(trlFigure('tiny', 'qwen', 4, 4, 64)?.sPerStep).toBe(9.8);
+    expect(trlFigure('tiny', 'byte', 4, 4, 32)).toBeNull();
+  });
+
+  it('bad usage exits 2 with the reason', async () => {
+    const a = await run(['--model', 'qwen9']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/expected one of qwen2.5-0.5b, qwen3-0.6b, tiny, small, base, found "qwen9"/);
+    const b = await run(['--lora-targets', 'q_proj,foo']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/comma-separated list of q_proj, k_proj/);
+    const c = await run(['--model', 'qwen2.5-0.5b', '--tokenizer', 'byte']);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/--tokenizer byte is not available for qwen2.5-0.5b/);
+  });
+
+  it('runs RFAI steps and prints one JSON object on its last line', async () => {
+    const r = await run(['--model', 'tiny', '--prompts', '1', '--samples', '2', '--new-tokens', '4', '--steps', '2', '--backend', 'cpu', '--lora', '--lora-r', '2', '--no-matmul', '--threads', '1']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    const report = JSON.parse(lines[lines.length - 1]);
+    for (const key of ['s_per_step', 's_first_step', 'gen_tokens_per_s', 'train_tokens_per_s', 'grading_s', 'peak_rss_mb', 'peak_backend_mb', 'backend', 'threads']) {
+      expect(report).toHaveProperty(key);
+    }
+    expect(report.backend).toBe('cpu');
+    expect(report.threads).toBe(1);
+    expect(report.s_steps).toHaveLength(2);
+    expect(report.shape).toMatchObject({ prompts: 1, samples: 2, new_tokens: 4, tokenizer: 'byte', lora: { r: 2, alpha: 4 } });
+    // r=2 on q [128x128], k, v [64x128], o [128x128]: r*(in+out) each = 512 + 384 + 384 + 512, times 4 layers.
+    expect(report.shape.trainable_params).toBe(4 * (512 + 384 + 384 + 512));
+    expect(report.ratio_to_trl).toBeNull();
+    expect(r.stderr).toMatch(/step 2\/2: .* s \(generation/);
+  });
+});
