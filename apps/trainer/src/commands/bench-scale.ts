@@ -64,6 +64,7 @@ interface Options {
   tokenizer?: 'qwen' | 'byte';
   backend: 'auto' | 'wasm' | 'cpu';
   gradientCheckpointing?: 'on' | 'off';
+  microBatches?: number;
   seed: number;
   config?: string;
   matmul: boolean;
@@ -101,6 +102,7 @@ function benchCommand(): Command {
     .option('--tokenizer <kind>', 'qwen | byte (default qwen for the Qwen models, byte for the presets)', choice(['qwen', 'byte'] as const))
     .option('--backend <name>', 'auto | wasm | cpu (default wasm)', choice(['auto', 'wasm', 'cpu'] as const), 'wasm' as const)
     .option('--gradient-checkpointing <on|off>', 'recompute layers in the backward pass (default on for the Qwen models, off for presets)', choice(['on', 'off'] as const))
+    .option('--micro-batches <k>', 'micro-batches the update is split into (training.gradient_accumulation_steps; must divide prompts x samples). Default: 1, or for the Qwen models the fewest that keep 4 samples or fewer per micro-batch', positiveInt)
     .option('--seed <s>', 'seed of the weights, prompts order and sampling (default 0)', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected an integer >= 0, found "${v}"`);
@@ -142,6 +144,12 @@ const median = (xs: number[]) => {
 };
 const r3 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
 const loadAvg = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
+
+/** The fewest micro-batches (a divisor of n) that keep at most `most` samples in each. */
+export function defaultMicroBatches(n: number, most: number): number {
+  for (let d = 1; d <= n; d++) if (n % d === 0 && n / d <= most) return d;
+  return n;
+}
 
 /** The TRL figure for this shape, if one was measured. */
 export function trlFigure(model: string, tokenizer: string, prompts: number, samples: number, newTokens: number) {
@@ -198,6 +206,12 @@ export async function runBenchScale(argv: string[]): Promise<number> {
     return 2;
   }
   const checkpointing = o.gradientCheckpointing ? o.gradientCheckpointing === 'on' : big;
+  const samples = o.prompts * o.samples;
+  const micro = o.microBatches ?? (big ? defaultMicroBatches(samples, 4) : 1);
+  if (samples % micro !== 0) {
+    log(`bench-scale: --micro-batches ${micro} must divide prompts x samples = ${samples}`);
+    return 2;
+  }
   const loraAlpha = o.loraAlpha ?? 2 * o.loraR;
   let cfg: RfaiConfig;
   let loaded: LoadedConfig;
@@ -211,6 +225,7 @@ export async function runBenchScale(argv: string[]): Promise<number> {
         `rfai.max_new_tokens=${o.newTokens}`,
         `model.max_length=${Math.max(256, o.newTokens + 128)}`,
         `training.gradient_checkpointing=${checkpointing}`,
+        `training.gradient_accumulation_steps=${micro}`,
         `model.lora.enabled=${o.lora === true}`,
         `model.lora.r=${o.loraR}`,
         `model.lora.alpha=${loraAlpha}`,
@@ -249,7 +264,7 @@ export async function runBenchScale(argv: string[]): Promise<number> {
   log(
     `${o.model}: ${(params / 1e6).toFixed(1)} M parameters, ${(trainable / 1e6).toFixed(2)} M trainable` +
       `${o.lora ? ` (LoRA r=${o.loraR} on ${o.loraTargets.join(',')})` : ' (full fine-tuning)'}, vocab ${modelConfig.vocab_size}, ` +
-      `gradient checkpointing ${checkpointing ? 'on' : 'off'}; built in ${((performance.now() - t) / 1000).toFixed(1)} s, RSS ${peakRssMb()} MB`,
+      `gradient checkpointing ${checkpointing ? 'on' : 'off'}, ${micro} micro-batch(es); built in ${((performance.now() - t) / 1000).toFixed(1)} s, RSS ${peakRssMb()} MB`,
   );
   const tokenizer = builtinTokenizer(tokenizerKind);
   const student = studentFromModel({
@@ -426,6 +441,7 @@ export async function runBenchScale(argv: string[]): Promise<number> {
       trainable_params: trainable,
       lora: o.lora ? { r: o.loraR, alpha: loraAlpha, targets: o.loraTargets } : null,
       gradient_checkpointing: checkpointing,
+      micro_batches: micro,
       prompt_tokens_mean: r3(sum((x) => x.promptTokens) / (steps.length * o.prompts * o.samples)),
       completion_tokens_mean: r3(sum((x) => x.genTokens) / (steps.length * o.prompts * o.samples)),
     },
