@@ -264,8 +264,8 @@ export const configSchema: SchemaNode = {
           true,
         ),
         train_file: str(
-          'JSONL of the warm-up\'s prompts with `reference` solutions. null: the rows of data.train_file that have a reference. With a file of its own, the RFAI steps use data.train_file (tests, no references needed) and the warm-up never sees those tasks. Relative paths are resolved against the config file.',
-          'data/sft.jsonl',
+          'JSONL of the warm-up\'s prompts with `reference` solutions. null: the rows of data.train_file that have a reference. With a file of its own, the RFAI steps use data.train_file (tests, no references needed) and the warm-up never sees those tasks. Relative paths are resolved against the config file. The shipped config.yaml sets data/sft.jsonl (the short tasks\' warm-up split).',
+          null,
           { minLength: 1 },
           true,
         ),
