@@ -30,6 +30,7 @@ function anthropic(extra: Partial<TeacherOptions> = {}): Teacher {
     retryBaseDelayMs: 1,
     retryMaxDelayMs: 5,
     logger: { warn: (m, d) => logs.push(m + JSON.stringify(d ?? {})), info: (m) => logs.push(m) },
+    execution: 'off', // the provider protocol alone; execution gating is tested in reward-hacking.test.ts
     ...extra,
   });
   teachers.push(t);

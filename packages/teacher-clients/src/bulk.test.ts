@@ -29,6 +29,7 @@ function make(provider: 'openai' | 'anthropic', extra: Partial<TeacherOptions> =
     baseURL: provider === 'openai' ? `${server.url}/v1` : server.url,
     env: { OPENAI_API_KEY: 'sk-o', ANTHROPIC_API_KEY: 'sk-a' },
     prices: { 'gpt-test': { inputPerMTok: 2, outputPerMTok: 8 }, 'claude-test': { inputPerMTok: 2, outputPerMTok: 8 } },
+    execution: 'off', // the provider protocol alone; execution gating is tested in reward-hacking.test.ts
     ...extra,
   });
   teachers.push(t);
