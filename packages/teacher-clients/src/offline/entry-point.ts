@@ -120,6 +120,22 @@ function isStub(text: string): boolean {
   return STUB_STATEMENTS.some((re) => re.test(t));
 }
 
+/** The text of a node with its comment nodes removed. */
+function codeWithoutComments(node: Parser.SyntaxNode): string {
+  let text = node.text;
+  const comments: Parser.SyntaxNode[] = [];
+  const visit = (n: Parser.SyntaxNode) => {
+    if (isCommentType(n)) comments.push(n);
+    else for (const child of n.namedChildren) visit(child);
+  };
+  visit(node);
+  for (const c of comments.sort((a, b) => b.startIndex - a.startIndex)) {
+    const from = c.startIndex - node.startIndex;
+    text = text.slice(0, from) + ' ' + text.slice(from + (c.endIndex - c.startIndex));
+  }
+  return text;
+}
+
 function identifiersIn(node: Parser.SyntaxNode): Set<string> {
   const out = new Set<string>();
   for (const n of node.descendantsOfType(['identifier', 'shorthand_property_identifier'])) out.add(n.text);
@@ -173,8 +189,10 @@ export function inspectEntryPoint(grammar: LoadedGrammar, code: string, entryPoi
     const found = candidates(root, entryPoint);
     if (found.length === 0) return { defined: false, realBody: false };
     const fn = found.filter((c) => c.kind === 'function');
-    if (fn.length === 0) {
-      return { defined: true, kind: 'class', realBody: found.some((c) => classIsReal(c, root, entryPoint)) };
+    // A class wins over same-named functions: those are its constructors (C++), whose body may be empty when a
+    // member initializer list does the work.
+    if (found.some((c) => c.kind === 'class')) {
+      return { defined: true, kind: 'class', realBody: found.some((c) => c.kind === 'class' && classIsReal(c, root, entryPoint)) };
     }
     let realBody = false;
     let usesParams: boolean | undefined;
@@ -183,8 +201,11 @@ export function inspectEntryPoint(grammar: LoadedGrammar, code: string, entryPoi
       realBody ||= real;
       const names = c.params ? parameterNames(c.params) : [];
       if (real && names.length > 0 && c.body !== null) {
+        // Syntax nodes alone miss uses the grammar misreads (C++'s `std::istringstream in(text);` parses as a
+        // function declaration), so a parameter counts as read when its name appears as a word in the body's code.
         const used = identifiersIn(c.body);
-        const uses = names.some((n) => used.has(n));
+        const code = codeWithoutComments(c.body);
+        const uses = names.some((n) => used.has(n) || new RegExp(`(^|[^A-Za-z0-9_$])${n.replace(/\$/g, '\\$')}([^A-Za-z0-9_$]|$)`).test(code));
         usesParams = (usesParams ?? false) || uses;
       }
     }
