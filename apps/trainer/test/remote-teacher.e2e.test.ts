@@ -130,6 +130,9 @@ function remoteConfig(url: string, teacher: Record<string, unknown> = {}, traini
       timeout_ms: 30_000,
       max_retries: 0,
       cache: { enabled: false },
+      // the random student's samples would all close the execution gates and never reach the server: these tests
+      // are about the remote protocol and its failures, so the LLM judges alone
+      execution: 'off',
       ...teacher,
     },
     training: { max_steps: 2, save_steps: 10, eval_steps: 10, ...training },
