@@ -25,8 +25,9 @@ describe('trainer train (end to end)', () => {
   it('finishes with exit 0 and a summary with eval before and after and the time split', () => {
     expect(run.result).toBe(0);
     expect(run.stdout).toMatch(/finished: 4 steps \(max_steps\)/);
-    expect(run.stdout).toMatch(/eval score before: \d\.\d{3}/);
-    expect(run.stdout).toMatch(/eval score after: +\d\.\d{3}/);
+    expect(run.stdout).toMatch(/eval before training: executed pass@1 (n\/a|\d\.\d{3}).*; parse-clean \d\.\d{3}, entry point \d\.\d{3}, mean score \d\.\d{3}/);
+    expect(run.stdout).toMatch(/eval after RFAI: executed pass@1 (n\/a|\d\.\d{3}).*mean score \d\.\d{3}/);
+    expect(run.stdout).toMatch(/best eval samples:\n {2}\[\d\.\d{3}, tests \d+\/\d+ /);
     expect(run.stdout).toMatch(/step time split \(mean per RFAI step\): generation [\d.]+s, grading [\d.]+s, update [\d.]+s, logging [\d.]+s/);
     expect(run.stderr).toContain('backend: cpu');
     expect(run.stderr).toMatch(/student: .*model, qwen3/);
@@ -120,7 +121,7 @@ describe('trainer train (end to end)', () => {
     expect(report.count).toBe(3);
     expect(report.graded).toBe(3);
     expect(report.step).toBe(4);
-    expect(report.teacher).toBe('offline/rfai-offline-v1');
+    expect(report.teacher).toBe('offline/rfai-offline-v2');
     const stats = read(ws.dir, 'checkpoints', 'checkpoint-4', 'training_stats.json');
     expect(report.score_mean).toBeCloseTo(stats.eval_after.score_mean, 10); // greedy decoding is deterministic
   });
