@@ -33,7 +33,7 @@ function lintAll(snippets: Array<{ file: string; code: string }>): string[][] {
 describe('import rules are enforced by lint', () => {
   const cases: Array<[string, string, string, boolean, RegExp?]> = [
     ['teacher-clients imports a tensor library', 'packages/teacher-clients/src/x.ts', "import * as tf from '@tensorflow/tfjs-core';\nexport const x = tf;\n", false, /scope:grader" is not allowed to import "@tensorflow\/tfjs-core"/],
-    ['teacher-clients imports core', 'packages/teacher-clients/src/x.ts', "import { tf } from '@rfai/core';\nexport const x = tf;\n", false, /scope:grader" cannot depend on libs with tags/],
+    ['teacher-clients imports core', 'packages/teacher-clients/src/x.ts', "import { tf } from '@rfai/core';\nexport const x = tf;\n", false, /scope:grader" can only depend on libs tagged with "pkg:code-exec"/],
     ['teacher-clients imports code-exec', 'packages/teacher-clients/src/x.ts', "import { createExecutor } from '@rfai/code-exec';\nexport const x = createExecutor;\n", true],
     ['datasets imports code-exec', 'packages/datasets/src/x.ts', "import { createExecutor } from '@rfai/code-exec';\nexport const x = createExecutor;\n", false],
     ['datasets imports @rfai/core', 'packages/datasets/src/x.ts', "import { tf } from '@rfai/core';\nexport const x = tf;\n", false, /scope:light" cannot depend on any libs with tags/],
