@@ -17,7 +17,7 @@ describe('trainer validate', () => {
     const r = run(['validate', '--config', 'config.yaml']);
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
-    expect(r.stdout).toMatch(/^OK .*config\.yaml: model preset tiny \(byte tokenizer\), teacher offline, 60 steps x 8 prompts x 4 samples/);
+    expect(r.stdout).toMatch(/^OK .*config\.yaml: model preset tiny \(byte tokenizer\), teacher offline, 40 steps x 8 prompts x 8 samples/);
   });
 
   it('rejects a bad config with file:line:col, key, expected, found and exit 2', () => {
