@@ -8,9 +8,9 @@ import { ExecOptionsError, ExecutorClosedError } from './errors';
 import { Pool } from './pool';
 import { capText, decideStatus, makeNonce, parseReport } from './report';
 import { firstLines, type CompileStep, type PrepareContext, type Runner, type RunPlan } from './runner';
-import { killLeftovers, makeRunDir, probeSandbox, removeRunDir, runSandboxed, type SandboxPlan } from './sandbox';
+import { killLeftovers, makeRunDir, probeSandbox, removeRunDir, runSandboxed, type SandboxOutcome, type SandboxPlan } from './sandbox';
 import { detectToolchain } from './toolchains';
-import { pythonRunner } from './python';
+import { parsePythonBatch, pythonBatchProgram, pythonRunner, type PythonBatchItem } from './python';
 import { nodeRunner } from './node';
 import { cppRunner } from './cpp';
 import { rustRunner } from './rust';
@@ -70,6 +70,7 @@ const DEFAULTS = {
   rootRunUidBase: 61_000,
   resultCacheSize: 1024,
   maxOpenFiles: 256,
+  pythonBatchSize: 16,
 };
 
 interface Resolved {
@@ -83,6 +84,7 @@ interface Resolved {
   maxProcesses: number;
   maxFileMb: number;
   rootRunUidBase: number;
+  pythonBatchSize: number;
 }
 
 function positiveInt(field: string, v: unknown, max: number, what: string): number {
@@ -109,6 +111,7 @@ function resolveOptions(o: ExecutorOptions): Resolved {
     maxProcesses: o.maxProcesses === undefined ? DEFAULTS.maxProcesses : positiveInt('maxProcesses', o.maxProcesses, 100_000, 'processes + threads per run'),
     maxFileMb: o.maxFileMb === undefined ? DEFAULTS.maxFileMb : positiveInt('maxFileMb', o.maxFileMb, 1 << 20, 'MiB'),
     rootRunUidBase: o.rootRunUidBase === undefined ? DEFAULTS.rootRunUidBase : positiveInt('rootRunUidBase', o.rootRunUidBase, 2 ** 31 - 70_000, 'a uid no real account uses'),
+    pythonBatchSize: o.pythonBatchSize === undefined ? DEFAULTS.pythonBatchSize : positiveInt('pythonBatchSize', o.pythonBatchSize, 1024, 'python programs per sandboxed process; 1: one process each'),
   };
   if (!Number.isInteger(r.resultCacheSize) || r.resultCacheSize < 0) {
     throw new ExecOptionsError('resultCacheSize', `resultCacheSize must be an integer >= 0 (0 disables the cache), got ${JSON.stringify(o.resultCacheSize)}`);
@@ -156,7 +159,10 @@ class CodeExecutor implements Executor {
   private readonly prepared = new Map<ExecLanguage, Promise<unknown>>();
   private plan?: SandboxPlan;
   private closed = false;
-  private readonly counters = { requests: 0, resultCacheHits: 0, compileCacheHits: 0, compiles: 0, runs: 0 };
+  private readonly counters = { requests: 0, resultCacheHits: 0, compileCacheHits: 0, compiles: 0, runs: 0, batches: 0 };
+  /** Python programs waiting for a batch, and the batch jobs queued or running in the pool. */
+  private readonly pyQueue: PendingPython[] = [];
+  private pyDispatchers = 0;
 
   constructor(options: ExecutorOptions) {
     this.o = resolveOptions(options);
@@ -171,6 +177,7 @@ class CodeExecutor implements Executor {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const p of this.pyQueue.splice(0)) p.reject(new ExecutorClosedError('the executor was closed before this job started'));
     await this.pool.close();
   }
 
@@ -315,7 +322,16 @@ class CodeExecutor implements Executor {
       }
       artifactKey = c.key;
     }
-    const outcome = await this.pool.run(async (slot) => {
+    const outcome =
+      language === 'python' && this.o.pythonBatchSize > 1
+        ? await this.submitPython({ nonce, code: r.code, tests: r.tests, wallMs: r.timeoutMs, cpuSeconds: limits.cpuSeconds, memoryMb: runPlan.addressSpaceMb }, runPlan, limits, tc, plan)
+        : await this.runOne(runPlan, limits, r.timeoutMs, artifactKey, plan);
+    return this.finish(outcome, nonce, r, runPlan, plan, limits, compileMs, cachedCompile);
+  }
+
+  /** One program in its own sandboxed process. */
+  private runOne(runPlan: RunPlan, limits: SandboxLimits, wallMs: number, artifactKey: string | undefined, plan: SandboxPlan): Promise<SandboxOutcome> {
+    return this.pool.run(async (slot) => {
       const dir = makeRunDir();
       try {
         for (const [name, text] of Object.entries(runPlan.files)) fs.writeFileSync(path.join(dir, name), text);
@@ -326,13 +342,104 @@ class CodeExecutor implements Executor {
           argv = [exe, ...runPlan.argv.slice(1)];
         }
         this.counters.runs++;
-        const o = await runSandboxed(plan, { argv, cwd: dir, limits, wallMs: r.timeoutMs, stdin: runPlan.stdin, outputLimitBytes: this.o.outputLimitBytes, slot });
+        const o = await runSandboxed(plan, { argv, cwd: dir, limits, wallMs, stdin: runPlan.stdin, outputLimitBytes: this.o.outputLimitBytes, slot });
         killLeftovers(plan, o.runUid);
         return o;
       } finally {
         removeRunDir(dir, this.o.logger);
       }
     });
+  }
+
+  /**
+   * Queues a python program for a batch (see python.ts): whenever a pool slot is free, one batch job takes up to
+   * `pythonBatchSize` queued programs (an even share per slot, so small bursts still spread over the cores).
+   * A program the batch did not report on (its parent died) runs again on its own.
+   */
+  private submitPython(item: PythonBatchItem, runPlan: RunPlan, limits: SandboxLimits, tc: ToolchainInfo, plan: SandboxPlan): Promise<SandboxOutcome> {
+    return new Promise<SandboxOutcome>((resolve, reject) => {
+      this.pyQueue.push({ item, resolve, reject, alone: () => this.runOne(runPlan, limits, item.wallMs, undefined, plan) });
+      this.kickPython(tc, plan);
+    });
+  }
+
+  private kickPython(tc: ToolchainInfo, plan: SandboxPlan): void {
+    while (this.pyQueue.length > 0 && this.pyDispatchers < this.o.concurrency && !this.closed) {
+      this.pyDispatchers++;
+      let batch: PendingPython[] = [];
+      this.pool
+        .run(async (slot) => {
+          // Let requests that arrive in the same turn of the event loop join this batch.
+          await new Promise((r) => setImmediate(r));
+          const share = Math.ceil(this.pyQueue.length / this.o.concurrency);
+          batch = this.pyQueue.splice(0, Math.min(this.o.pythonBatchSize, Math.max(1, share)));
+          if (batch.length > 0) await this.runPythonBatch(batch, slot, tc, plan);
+        })
+        .catch((e: Error) => {
+          for (const p of batch.length > 0 ? batch : this.pyQueue.splice(0)) p.reject(e);
+        })
+        .finally(() => {
+          this.pyDispatchers--;
+          this.kickPython(tc, plan);
+        });
+    }
+  }
+
+  private async runPythonBatch(batch: PendingPython[], slot: number, tc: ToolchainInfo, plan: SandboxPlan): Promise<void> {
+    const dir = makeRunDir();
+    const batchNonce = makeNonce();
+    let o: SandboxOutcome;
+    try {
+      fs.writeFileSync(path.join(dir, 'main.py'), pythonBatchProgram(batchNonce, this.o.outputLimitBytes, batch.map((p) => p.item)));
+      const limits: SandboxLimits = {
+        addressSpaceMb: Math.max(...batch.map((p) => p.item.memoryMb)),
+        cpuSeconds: 10 + batch.length,
+        maxProcesses: this.o.maxProcesses,
+        maxFileMb: this.o.maxFileMb,
+        maxOpenFiles: DEFAULTS.maxOpenFiles,
+      };
+      const wallMs = 10_000 + batch.reduce((t, p) => t + p.item.wallMs + 100, 0);
+      // base64 of each child's capped output, plus the frame lines.
+      const outputLimitBytes = batch.length * (Math.ceil((this.o.outputLimitBytes * 4) / 3) + 256) + 65_536;
+      this.counters.runs += batch.length;
+      this.counters.batches++;
+      o = await runSandboxed(plan, { argv: [tc.path ?? 'python3', '-I', '-B', 'main.py'], cwd: dir, limits, wallMs, outputLimitBytes, slot });
+      killLeftovers(plan, o.runUid);
+    } finally {
+      removeRunDir(dir, this.o.logger);
+    }
+    const frames = parsePythonBatch(o.stdout, batchNonce, batch.length);
+    batch.forEach((p, k) => {
+      const f = frames.get(k);
+      if (!f) {
+        // The batch parent never reported this one (it was killed, e.g. by an earlier program of the batch).
+        this.counters.runs--;
+        p.alone().then(p.resolve, p.reject);
+        return;
+      }
+      p.resolve({
+        exitCode: f.exitCode,
+        signal: f.signal === null ? null : (SIGNAL_NAMES[f.signal] ?? `signal ${f.signal}`),
+        timedOut: f.timedOut,
+        outputExceeded: f.outputExceeded,
+        stdout: f.stdout,
+        stderr: f.stderr,
+        wallMs: f.wallMs,
+        runUid: o.runUid,
+      });
+    });
+  }
+
+  private finish(
+    outcome: SandboxOutcome,
+    nonce: string,
+    r: NormalizedRequest,
+    runPlan: RunPlan,
+    plan: SandboxPlan,
+    limits: SandboxLimits,
+    compileMs: number,
+    cachedCompile: boolean,
+  ): RunTestsResult {
     const report = parseReport(outcome.stdout, nonce, r.tests.length);
     let verdict = decideStatus(outcome, report, r.tests.length, r);
     if (report.compileError !== undefined && report.reported === 0) verdict = { status: 'compile_error', error: report.compileError };
@@ -408,6 +515,16 @@ class CodeExecutor implements Executor {
     return p;
   }
 }
+
+interface PendingPython {
+  item: PythonBatchItem;
+  resolve: (o: SandboxOutcome) => void;
+  reject: (e: Error) => void;
+  /** Runs this program in its own process (when its batch did not report on it). */
+  alone: () => Promise<SandboxOutcome>;
+}
+
+const SIGNAL_NAMES: Record<number, string> = Object.fromEntries(Object.entries(os.constants.signals).map(([name, num]) => [num as number, name]));
 
 interface CompileOutcome {
   key: string;

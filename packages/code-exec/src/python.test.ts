@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createExecutor, type Executor, type RunTestsResult } from './index';
 import { processesWith } from './__fixtures__/procs';
+import { parsePythonBatch } from './python';
 
 const ADD = 'def add(a, b):\n    return a + b\n';
 const warnings: string[] = [];
@@ -267,6 +268,65 @@ describe('executor', () => {
     } finally {
       await ex4.close();
     }
+  });
+
+  it('batches a burst of programs into few processes, each graded exactly as it is alone', async () => {
+    // Every outcome a child can have, twice over, in one burst; then each again through a batch size of 1.
+    const programs: Array<{ code: string; tests: string[]; timeoutMs?: number }> = [
+      { code: ADD, tests: ['assert add(1, 2) == 3', 'assert add(2, 2) == 4'] },
+      { code: 'def add(a, b):\n    return a - b\n', tests: ['assert add(1, 2) == 3', 'assert add(2, 0) == 2'] },
+      { code: 'def add(a, b)\n    return a + b\n', tests: ['assert add(1, 2) == 3'] },
+      { code: 'import sys\nsys.exit(3)\n', tests: ['assert True'] },
+      { code: 'raise RuntimeError("at import")\n', tests: ['assert True'] },
+      { code: 'def add(a, b):\n    while True:\n        pass\n', tests: ['assert add(1, 2) == 3'], timeoutMs: 800 },
+      { code: 'import sys\nsys.stdout.write("x" * 3000000)\n', tests: ['assert True'] },
+      { code: 'import os\ndef add(a, b):\n    os.kill(os.getpid(), 9)\n', tests: ['assert True', 'assert add(1, 2) == 3'] },
+      // Kills the batch's parent process: the programs it had not reported run again, each on its own.
+      { code: 'import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n' + ADD, tests: ['assert add(1, 2) == 3'] },
+      { code: ADD + 'print("hello")\n', tests: ['print(add(2, 3))\nassert add(2, 3) == 5'] },
+    ];
+    const summary = (r: RunTestsResult) => ({ status: r.status, passed: r.testsPassed, cases: r.cases.map((c) => c.passed), out: r.stdout.slice(0, 40) });
+    const batched = createExecutor({ concurrency: 2, cacheDir, resultCacheSize: 0, logger: { warn: () => undefined } });
+    const alone = createExecutor({ concurrency: 2, cacheDir, resultCacheSize: 0, pythonBatchSize: 1, logger: { warn: () => undefined } });
+    try {
+      const burst = [...programs, ...programs].map((p) => batched.runTests({ language: 'python', ...p }));
+      const a = (await Promise.all(burst)).map(summary);
+      const b: ReturnType<typeof summary>[] = [];
+      for (const p of programs) b.push(summary(await alone.runTests({ language: 'python', ...p })));
+      expect(a.slice(0, programs.length)).toEqual(b);
+      expect(a.slice(programs.length)).toEqual(b);
+      expect(b.map((x) => x.status)).toEqual(['passed', 'failed', 'compile_error', 'crashed', 'crashed', 'timeout', 'crashed', 'crashed', 'passed', 'passed']);
+      expect(b[9]!.out).toBe('hello\n5\n');
+      const s = batched.stats();
+      expect(s.requests).toBe(20);
+      expect(s.batches).toBeGreaterThanOrEqual(2);
+      // 20 programs in a few batches, plus the ones re-run alone after their batch parent was killed.
+      expect(s.batches).toBeLessThan(12);
+      expect(alone.stats().batches).toBe(0);
+      expect(alone.stats().runs).toBe(10);
+    } finally {
+      await batched.close();
+      await alone.close();
+    }
+  });
+
+  it('reads only its own batch lines (nonce, index range, first line wins)', () => {
+    const frames = parsePythonBatch(
+      [
+        'noise',
+        `OTHER item 0 0 - 0 0 5 ${Buffer.from('forged').toString('base64')} -`,
+        `BN item 0 0 - 0 0 12 ${Buffer.from('real out\n').toString('base64')} -`,
+        `BN item 0 1 - 0 0 12 - -`,
+        `BN item 1 - 9 1 0 2000 - ${Buffer.from('err').toString('base64')}`,
+        'BN item 2 0 - 0 0 1 - -',
+        'BN item 1 0 - 0 0',
+      ].join('\n'),
+      'BN',
+      2,
+    );
+    expect([...frames.keys()]).toEqual([0, 1]);
+    expect(frames.get(0)).toEqual({ index: 0, exitCode: 0, signal: null, timedOut: false, outputExceeded: false, wallMs: 12, stdout: 'real out\n', stderr: '' });
+    expect(frames.get(1)).toEqual({ index: 1, exitCode: null, signal: 9, timedOut: true, outputExceeded: false, wallMs: 2000, stdout: '', stderr: 'err' });
   });
 
   it('answers unsupported languages without running anything', async () => {

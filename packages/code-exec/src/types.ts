@@ -130,6 +130,11 @@ export interface ExecutorOptions {
   maxFileMb?: number;
   /** When the executor runs as root: first of the real uids given to runs (one per pool slot), so RLIMIT_NPROC applies. Default 61000. */
   rootRunUidBase?: number;
+  /**
+   * Python programs run per sandboxed process, each in a child forked from one python3 (start-up paid once per
+   * batch, ~10x the throughput of one process each). Default 16; 1: every program in its own process.
+   */
+  pythonBatchSize?: number;
 }
 
 /** One language's toolchain as found on this machine. */
@@ -167,6 +172,8 @@ export interface ExecutorStats {
   compiles: number;
   /** Programs run. */
   runs: number;
+  /** Sandboxed python3 processes that ran a batch of programs. */
+  batches: number;
 }
 
 /** Runs code and its tests; see `createExecutor`. */
