@@ -4,7 +4,7 @@
  */
 import { relative } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { convertFile, DatasetError, LANGUAGES, normalizeLanguage } from '@rfai/datasets';
+import { convertFile, DatasetError, LANGUAGES, normalizeLanguage, SHORT_FAMILIES, type ShortFamily } from '@rfai/datasets';
 import { formatGenerateSummary, runGenerate } from './generate-command';
 import { resolveUserPath, userCwd } from './paths';
 import type { PromptWriter } from './teacher-prompts';
@@ -41,6 +41,16 @@ function languageList(value: string): string[] {
     if (!out.includes(lang)) out.push(lang);
   }
   if (out.length === 0) throw new InvalidArgumentError('expected at least one language');
+  return out;
+}
+
+function shortKinds(value: string): ShortFamily[] {
+  const out: ShortFamily[] = [];
+  for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (!(part in SHORT_FAMILIES)) throw new InvalidArgumentError(`unknown task kind "${part}"; expected a comma-separated list of ${Object.keys(SHORT_FAMILIES).join(', ')}`);
+    if (!out.includes(part as ShortFamily)) out.push(part as ShortFamily);
+  }
+  if (out.length === 0) throw new InvalidArgumentError('expected at least one task kind');
   return out;
 }
 
@@ -106,6 +116,9 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     )
     .addOption(new Option('--sft <n>', 'with --family short: warm-up prompts (with references) written to --sft-file').default(3000).argParser(integer('--sft', 0)))
     .addOption(new Option('--sft-file <name>', 'file name of the warm-up split (--family short)').default('sft.jsonl'))
+    .addOption(
+      new Option('--kinds <list>', `with --family short: comma-separated task kinds to draw (${Object.keys(SHORT_FAMILIES).join(', ')}); default all`).argParser(shortKinds),
+    )
     .addOption(new Option('--teacher', 'ask the configured teacher to write new prompts and reference solutions instead of using the bank').default(false))
     .addOption(new Option('--config <file>', 'config file whose teacher section --teacher uses').default('config.yaml'))
     .action(async (opts) => {
@@ -126,6 +139,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
         family: opts.family,
         sft: opts.sft,
         sftFile: opts.sftFile,
+        kinds: opts.kinds,
         teacher,
         onProgress: io.onProgress,
       });

@@ -12,6 +12,7 @@ import {
   writeJsonl,
   type DatasetRecord,
   type SplitSummary,
+  type ShortFamily,
 } from '@rfai/datasets';
 import { generateWithTeacher, type PromptWriter } from './teacher-prompts';
 
@@ -35,6 +36,8 @@ export interface GenerateCommandOptions {
   family?: 'bank' | 'short';
   /** Warm-up prompts of the short family. */
   sft?: number;
+  /** Task kinds of the short family (default all). */
+  kinds?: ShortFamily[];
   /** File name of the warm-up split inside `out` (short family). Default 'sft.jsonl'. */
   sftFile?: string;
   /** When set, prompts come from this teacher instead of the bank. */
@@ -66,7 +69,7 @@ export async function runGenerate(opts: GenerateCommandOptions): Promise<Generat
   let sft: DatasetRecord[] | undefined;
   if (opts.family === 'short') {
     if (opts.teacher) throw new DatasetGenerationError('--family short and --teacher do not combine: the short family comes from a grammar');
-    const split = generateShortTasks({ sft: opts.sft ?? 3000, train: opts.train, eval: opts.eval, seed: opts.seed });
+    const split = generateShortTasks({ sft: opts.sft ?? 3000, train: opts.train, eval: opts.eval, seed: opts.seed, families: opts.kinds });
     train = split.train;
     evalRecords = split.eval;
     sft = split.sft;

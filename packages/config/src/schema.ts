@@ -271,10 +271,15 @@ export const configSchema: SchemaNode = {
         ),
         batch_size: int('Reference solutions per warm-up step.', 16, { minimum: 1, maximum: 4096 }),
         learning_rate: num(
-          'Peak learning rate of the warm-up (linear warm-up over training.warmup_steps, then constant). The default suits the tiny from-scratch preset; a pretrained checkpoint wants about 1e-5. null: training.learning_rate.',
+          'Peak learning rate of the warm-up (linear warm-up over training.warmup_steps, then sft.lr_scheduler_type). The default suits the tiny from-scratch preset; a pretrained checkpoint wants about 1e-5. null: training.learning_rate.',
           0.005,
           { exclusiveMinimum: 0, maximum: 1 },
           true,
+        ),
+        lr_scheduler_type: oneOf(
+          'Learning-rate schedule of the warm-up after its linear warm-up (Hugging Face get_scheduler semantics, over sft.steps). cosine: half-cosine to 0 at the last warm-up step, which lets a from-scratch student settle on the exact tokens; constant: flat; linear: decays to 0.',
+          ['constant', 'linear', 'cosine'],
+          'cosine',
         ),
       },
     ),

@@ -113,6 +113,7 @@ export interface SftSection {
   train_file: string | null;
   batch_size: number;
   learning_rate: number | null;
+  lr_scheduler_type: 'constant' | 'linear' | 'cosine';
 }
 
 export interface EvaluationSection {

@@ -101,6 +101,7 @@ export {
   drawShortTask,
   isWarmupComposition,
   SHORT_TASK_MAX_BYTES,
+  SHORT_FAMILIES,
   type ShortTask,
   type ShortFamily,
   type ShortTaskOptions,

@@ -22,6 +22,8 @@ export const SHORT_TASK_MAX_BYTES = 52;
 /** The argument kind of a task family. */
 export type ShortFamily = 'int' | 'str' | 'list' | 'cond' | 'loop';
 
+const ALL_FAMILIES: readonly ShortFamily[] = ['int', 'str', 'list', 'cond', 'loop'];
+
 /** An expression with its precedence class: atoms need no parentheses when an operator is applied to them. */
 interface Expr {
   code: string;
@@ -314,15 +316,30 @@ function randomSteps(rng: SeededRandom, pool: readonly StepKind[], count: number
   return steps;
 }
 
-/** Draws one task (any family), or undefined when the draw is too long for the budget or has too few tests. */
-export function drawShortTask(rng: SeededRandom): ShortTask | undefined {
+/** Every family, and its share of the draws when all are asked for. */
+export const SHORT_FAMILIES: Readonly<Record<ShortFamily, number>> = { int: 0.45, str: 0.2, list: 0.2, cond: 0.08, loop: 0.07 };
+
+/**
+ * Draws one task from `families` (default: all, in the shares of {@link SHORT_FAMILIES}), or undefined when the draw
+ * is too long for the budget or has too few tests.
+ */
+export function drawShortTask(rng: SeededRandom, families: readonly ShortFamily[] = ALL_FAMILIES): ShortTask | undefined {
   const name = NAMES[rng.int(NAMES.length)];
-  const r = rng.next();
+  const total = families.reduce((t, f) => t + SHORT_FAMILIES[f], 0);
+  let r = rng.next() * total;
+  let family = families[families.length - 1];
+  for (const f of families) {
+    if (r < SHORT_FAMILIES[f]) {
+      family = f;
+      break;
+    }
+    r -= SHORT_FAMILIES[f];
+  }
   let task: ShortTask;
-  if (r < 0.45) task = chainTask('int', randomSteps(rng, INT_STEPS, 1 + rng.int(2)), name);
-  else if (r < 0.65) task = chainTask('str', randomSteps(rng, STR_STEPS, 1 + rng.int(2)), name);
-  else if (r < 0.85) task = chainTask('list', randomSteps(rng, LIST_STEPS, 1 + rng.int(2)), name);
-  else if (r < 0.93) task = condTask(rng, name);
+  if (family === 'int') task = chainTask('int', randomSteps(rng, INT_STEPS, 1 + rng.int(2)), name);
+  else if (family === 'str') task = chainTask('str', randomSteps(rng, STR_STEPS, 1 + rng.int(2)), name);
+  else if (family === 'list') task = chainTask('list', randomSteps(rng, LIST_STEPS, 1 + rng.int(2)), name);
+  else if (family === 'cond') task = condTask(rng, name);
   else task = loopTask(rng, name);
   if (Buffer.byteLength(task.reference) > SHORT_TASK_MAX_BYTES) return undefined;
   // A task whose tests cannot tell it from the identity or a constant is useless as a reward.
@@ -344,6 +361,8 @@ export interface ShortTaskOptions {
   seed?: number;
   /** Give up after this many draws in a row found no new instance (the grammar is finite). Default 20,000. */
   maxMisses?: number;
+  /** Families to draw from. Default: all of {@link SHORT_FAMILIES}. */
+  families?: readonly ShortFamily[];
 }
 
 /** The three files of the short-task family. */
@@ -376,6 +395,10 @@ function toRecord(task: ShortTask, withReference: boolean): DatasetRecord {
  * @throws Error when the grammar cannot supply that many distinct instances.
  */
 export function generateShortTasks(opts: ShortTaskOptions): ShortTaskSplit {
+  const families = opts.families ?? ALL_FAMILIES;
+  if (families.length === 0 || families.some((f) => !(f in SHORT_FAMILIES))) {
+    throw new Error(`short tasks: families must be a non-empty list of ${Object.keys(SHORT_FAMILIES).join(', ')}; got ${JSON.stringify(families)}`);
+  }
   const rng = new SeededRandom(mixSeed(opts.seed ?? 0, 0x5a0e7));
   const seen = new Set<string>();
   const warm: ShortTask[] = [];
@@ -385,7 +408,7 @@ export function generateShortTasks(opts: ShortTaskOptions): ShortTaskSplit {
   let sinceNew = 0;
   while ((warm.length < opts.sft || held.length < heldNeeded) && sinceNew < (opts.maxMisses ?? 20_000)) {
     sinceNew++;
-    const task = drawShortTask(rng);
+    const task = drawShortTask(rng, families);
     if (!task || seen.has(task.reference)) continue;
     const warmSide = isWarmupComposition(task.composition, task.steps);
     if (warmSide && warm.length < opts.sft) {

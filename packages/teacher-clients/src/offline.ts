@@ -142,12 +142,12 @@ export class OfflineTeacher implements Teacher {
   }
 
   /**
-   * Grades items concurrently (test runs are processes: the executor's pool bounds them to the cores); one outcome
-   * per item, in input order.
+   * Grades items concurrently (test runs are processes: the executor's pool bounds them to the cores, and runs
+   * python programs in batches, so many items in flight keep its batches full); one outcome per item, in input order.
    */
   async scoreBatch(items: ScoreRequest[], options: ScoreBatchOptions = {}): Promise<ScoreOutcome[]> {
     this.assertOpen();
-    const limit = pLimit(2 * Math.max(1, os.availableParallelism()));
+    const limit = pLimit(32 * Math.max(1, os.availableParallelism()));
     let done = 0;
     return Promise.all(
       items.map((item) =>

@@ -5,7 +5,7 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { Rng, type BackendInfo } from '@rfai/core';
+import { createLrSchedule, Rng, type BackendInfo } from '@rfai/core';
 import { configHash, type RfaiConfig } from '@rfai/config';
 import { DatasetSampler, mixSeed, SeededRandom, type DatasetRecord, type SamplerCursor } from '@rfai/datasets';
 import { generate, type GenerationResult } from '@rfai/models';
@@ -249,8 +249,7 @@ export class Trainer {
           throw new TeacherStoppedError(`the teacher stopped during the eval pass before training: ${this.evalBefore.teacher_stopped}`);
         }
         this.s.log(
-          `eval before training: score ${fmt(this.evalBefore.score_mean)} pass rate ${fmt(this.evalBefore.pass_rate)} (${this.evalBefore.graded}/${this.evalBefore.count} graded)` +
-            (this.evalBefore.sampled ? `; sampled score ${fmt(this.evalBefore.sampled.score_mean)}` : ''),
+          `eval before training: ${evalLine(this.evalBefore)} (${this.evalBefore.graded}/${this.evalBefore.count} graded)`,
         );
       }
       if (this.sftDone < this.s.sftSteps) {
@@ -330,8 +329,7 @@ export class Trainer {
             break;
           }
           progress.log(
-            `eval at step ${this.step}: score ${fmt(rep.score_mean)} pass rate ${fmt(rep.pass_rate)}` +
-              (rep.sampled ? `; sampled score ${fmt(rep.sampled.score_mean)}` : ''),
+            `eval at step ${this.step}: ${evalLine(rep)}`,
           );
         }
         // The step's work is synchronous: let a pending SIGINT/SIGTERM (and I/O) through before deciding to go on.
@@ -393,16 +391,16 @@ export class Trainer {
     const c = this.cfg;
     const total = this.s.sftSteps;
     const peak = c.sft.learning_rate ?? c.training.learning_rate;
-    const warmup = c.training.warmup_steps;
+    const sftSchedule = createLrSchedule({ type: c.sft.lr_scheduler_type, baseLr: peak, warmupSteps: c.training.warmup_steps, totalSteps: Math.max(total, 1) });
     const progress = new TrainProgress(total, { phase: 'sft' });
-    if (this.sftDone === 0) this.s.log(`sft warm-up: ${total} steps of ${c.sft.batch_size} reference solutions, learning rate ${peak}`);
+    if (this.sftDone === 0) this.s.log(`sft warm-up: ${total} steps of ${c.sft.batch_size} reference solutions, learning rate ${peak} (${c.sft.lr_scheduler_type})`);
     progress.start(this.sftDone);
     try {
       while (this.sftDone < total) {
         const t0 = performance.now();
         const records = this.sftSampler!.nextBatch(c.sft.batch_size);
         const seqs = records.map((r) => sftSequence(r, this.s.student.tokenizer, this.style, this.maxPromptTokens, c.model.max_length - this.maxPromptTokens));
-        const lr = warmup > 0 && this.sftDone < warmup ? (peak * (this.sftDone + 1)) / (warmup + 1) : peak;
+        const lr = sftSchedule(this.sftDone);
         const m = await this.timer.time('sft', () =>
           sftStep(this.s.student.model, this.optimizer, seqs, {
             lr,
@@ -442,8 +440,7 @@ export class Trainer {
     if (c.evaluation.at_start && this.s.eval.length > 0) {
       this.evalAfterSft = await this.runEval(0, 'sft');
       this.s.log(
-        `eval after the warm-up: score ${fmt(this.evalAfterSft.score_mean)} pass rate ${fmt(this.evalAfterSft.pass_rate)}` +
-          (this.evalAfterSft.sampled ? `; sampled score ${fmt(this.evalAfterSft.sampled.score_mean)}` : ''),
+        `eval after the warm-up: ${evalLine(this.evalAfterSft)}`,
       );
     }
     return 'done';
@@ -776,6 +773,18 @@ export class Trainer {
 
 function fmt(v: number): string {
   return Number.isFinite(v) ? v.toFixed(3) : 'n/a';
+}
+
+/** One eval pass in a console line: executed pass@1 first (what a pass means), then the scores. */
+export function evalLine(rep: EvalReport): string {
+  const parts: string[] = [];
+  if (rep.executable > 0) {
+    parts.push(`executed pass@1 ${fmt(rep.exec_pass_at_1)}` + (rep.exec_pass_at_1_warmup !== undefined ? ` (warm-up tasks ${fmt(rep.exec_pass_at_1_warmup)})` : ''));
+    if (rep.sampled) parts.push(`pass@${rep.sampled.k} ${fmt(rep.sampled.exec_pass_at_k)}`);
+  }
+  parts.push(`score ${fmt(rep.score_mean)}`);
+  if (rep.sampled) parts.push(`sampled score ${fmt(rep.sampled.score_mean)}`);
+  return parts.join(', ');
 }
 
 /** Flattens the config into `section.key` hparams for TensorBoard's HParams tab (scalars only). */
