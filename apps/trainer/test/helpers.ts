@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { format } from 'node:util';
 import YAML from 'yaml';
 import { builtinTokenizer, createModel, saveModel, type ModelConfig } from '@rfai/models';
 
@@ -96,11 +97,20 @@ export async function capture<T>(fn: () => Promise<T>): Promise<{ result: T; std
   const ew = process.stderr.write.bind(process.stderr);
   (process.stdout as any).write = (s: string | Uint8Array) => (out.push(String(s)), true);
   (process.stderr as any).write = (s: string | Uint8Array) => (err.push(String(s)), true);
+  // console.* as a CLI process has it (log/info to stdout, warn/error to stderr): jest's own console would otherwise
+  // write a formatted block to process.stdout when a file runs in band, or to nowhere we capture under workers.
+  const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error };
+  const line = (sink: string[]) => (...args: unknown[]) => void sink.push(format(...args) + '\n');
+  console.log = line(out);
+  console.info = line(out);
+  console.warn = line(err);
+  console.error = line(err);
   try {
     const result = await fn();
     return { result, stdout: out.join(''), stderr: err.join('') };
   } finally {
     (process.stdout as any).write = ow;
     (process.stderr as any).write = ew;
+    Object.assign(console, saved);
   }
 }

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { readRun } from '@rfai/tb-writer';
 import { runTrain } from '../src/commands/train';
 import { runEval } from '../src/commands/eval';
+import { REFERENCE_FILE } from '../src/train/student';
 import { capture, makeWorkspace } from './helpers';
 
 jest.setTimeout(180_000);
@@ -27,7 +28,7 @@ describe('trainer train (end to end)', () => {
     expect(run.stdout).toMatch(/finished: 4 steps \(max_steps\)/);
     expect(run.stdout).toMatch(/eval before training: executed pass@1 (n\/a|\d\.\d{3}).*; parse-clean \d\.\d{3}, entry point \d\.\d{3}, mean score \d\.\d{3}/);
     expect(run.stdout).toMatch(/eval after RFAI: executed pass@1 (n\/a|\d\.\d{3}).*mean score \d\.\d{3}/);
-    expect(run.stdout).toMatch(/best eval samples:\n {2}\[\d\.\d{3}, tests \d+\/\d+ /);
+    expect(run.stdout).toMatch(/best eval samples:\n {2}\[\d\.\d{3}, \d+\/\d+ tests passed/);
     expect(run.stdout).toMatch(/step time split \(mean per RFAI step\): generation [\d.]+s, grading [\d.]+s, update [\d.]+s, logging [\d.]+s/);
     expect(run.stderr).toContain('backend: cpu');
     expect(run.stderr).toMatch(/student: .*model, qwen3/);
@@ -164,12 +165,13 @@ describe('resume', () => {
 describe('startup checks fail fast with exit 2', () => {
   it('a missing dataset names the config key', async () => {
     const w = await makeWorkspace({ data: { train_file: 'data/nope.jsonl' } });
-    const t0 = Date.now();
     const r = await capture(() => runTrain(['--config', w.config]));
     expect(r.result).toBe(2);
     expect(r.stderr).toContain('data.train_file:');
     expect(r.stderr).toContain('nope.jsonl does not exist');
-    expect(Date.now() - t0).toBeLessThan(10_000);
+    // Fast: it stops before the backend starts and the student is built.
+    expect(r.stderr).not.toContain('backend:');
+    expect(r.stderr).not.toContain('student:');
   });
 
   it('a missing API key names the variable to set, before loading the model', async () => {
@@ -208,13 +210,18 @@ describe('dry run', () => {
 });
 
 describe('LoRA', () => {
-  it('trains only adapters and saves the PEFT pair; the reference is the base with adapters off', async () => {
+  it('trains only adapters and saves the PEFT pair; the reference is the base with adapters off, not a saved copy', async () => {
     const w = await makeWorkspace({ model: { lora: { enabled: true, r: 4, alpha: 8 } }, training: { max_steps: 2, learning_rate: 0.05 } });
     const r = await capture(() => runTrain(['--config', w.config]));
     expect(r.result).toBe(0);
     const c = path.join(w.dir, 'checkpoints', 'checkpoint-2');
     expect(existsSync(path.join(c, 'adapter_model.safetensors'))).toBe(true);
     expect(existsSync(path.join(c, 'model.safetensors'))).toBe(false);
+    expect(existsSync(path.join(c, REFERENCE_FILE))).toBe(false);
+    // lora_B starts at zero, so at step 1 the policy is exactly the base and its KL to the reference (the same base
+    // with adapters off; models' training-memory test checks that equality token by token) is exactly 0.
+    const hist = read(c, 'training_stats.json').history as Array<{ kl: number }>;
+    expect(hist[0].kl).toBe(0);
     const ac = read(c, 'adapter_config.json');
     expect(ac).toEqual(expect.objectContaining({ peft_type: 'LORA', r: 4, lora_alpha: 8 }));
     expect(r.stderr).toMatch(/LoRA r=4 \([\d,]+ trainable\)/);

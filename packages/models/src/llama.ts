@@ -2,7 +2,7 @@
  * Llama (transformers' modeling_llama.py): RMSNorm -> GQA attention with RoPE -> RMSNorm -> SwiGLU MLP, pre-norm
  * residuals. Biases on q/k/v/o only when config.attention_bias. This is the base the Qwen families modify.
  */
-import type { Architecture } from './architecture';
+import type { Architecture } from './family';
 import { decoderParameterShapes } from './layer-shapes';
 
 /** Llama: no q/k norm; attention_bias adds biases to q, k, v and o. */

@@ -3,7 +3,7 @@
  * whatever attention_bias says) and none on o_proj.
  *   q_proj.weight [H*D, E] + bias [H*D]; k_proj/v_proj.weight [KV*D, E] + bias [KV*D]; o_proj.weight [E, H*D]
  */
-import type { Architecture } from './architecture';
+import type { Architecture } from './family';
 import { decoderParameterShapes } from './layer-shapes';
 
 /** Qwen2: q/k/v biases, no q/k norm. */

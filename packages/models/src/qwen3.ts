@@ -4,7 +4,7 @@
  * differ from hidden_size / num_attention_heads.
  *   q_norm.weight [D], k_norm.weight [D]; q_proj.weight [H*D, E]; o_proj.weight [E, H*D]
  */
-import type { Architecture } from './architecture';
+import type { Architecture } from './family';
 import { decoderParameterShapes } from './layer-shapes';
 
 /** Qwen3: q_norm/k_norm per head before RoPE; q/k/v biases only with attention_bias. */

@@ -251,7 +251,7 @@ function evalLines(label: string, e: Figures, f: (v: number | undefined) => stri
 function sampleLines(e: Figures): string[] {
   if (!e || (e.best.length === 0 && e.worst.length === 0)) return [];
   const show = (x: Figures extends null ? never : NonNullable<Figures>['best'][number]) =>
-    `  [${x.score?.toFixed(3) ?? 'ungraded'}, tests ${x.tests_passed}/${x.tests_run} ${x.status ?? ''}] ${JSON.stringify(x.code.slice(0, 160))}${x.note ? ` (${x.note.slice(0, 80)})` : ''}`;
+    `  [${x.score?.toFixed(3) ?? 'ungraded'}, ${x.tests_passed}/${x.tests_run} tests passed${x.status ? `, ${x.status}` : ''}] ${JSON.stringify(x.code.slice(0, 160))}${x.note ? ` (${x.note.slice(0, 80)})` : ''}`;
   return ['best eval samples:', ...e.best.map(show), 'worst eval samples:', ...e.worst.map(show)];
 }
 
