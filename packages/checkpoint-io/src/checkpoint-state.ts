@@ -85,6 +85,14 @@ export async function listCheckpoints(root: string): Promise<CheckpointEntry[]> 
   return out.sort((a, b) => a.step - b.step);
 }
 
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await fsp.stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Reads and checks the structure of a folder's trainer_state.json. Throws CheckpointIncompleteError / CheckpointCorruptError. */
 export async function readTrainerState(dir: string): Promise<TrainerStateFile> {
   const file = join(dir, TRAINER_STATE_FILE);
@@ -93,6 +101,13 @@ export async function readTrainerState(dir: string): Promise<TrainerStateFile> {
     text = await fsp.readFile(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (!(await isDirectory(dir))) {
+        throw new CheckpointIncompleteError(`checkpoint ${dir} does not exist (no such folder). Pass a checkpoint-{step} folder, or --resume latest for the newest in training.output_dir.`, {
+          path: dir,
+          key: TRAINER_STATE_FILE,
+          missing: [dir],
+        });
+      }
       throw new CheckpointIncompleteError(`checkpoint ${dir} has no ${TRAINER_STATE_FILE}; it is not a complete rfai checkpoint`, {
         path: dir,
         key: TRAINER_STATE_FILE,

@@ -326,7 +326,9 @@ describe('loadCheckpoint checks', () => {
     expect(missing).toBeInstanceOf(CheckpointIncompleteError);
     expect(missing.missing).toEqual(['config.json']);
     await expect(loadCheckpoint(root)).rejects.toThrow(`${root} is a checkpoints root, not a checkpoint folder`);
-    await expect(loadCheckpoint(join(base, 'none'))).rejects.toThrow('has no trainer_state.json');
+    await expect(loadCheckpoint(join(base, 'none'))).rejects.toThrow(`checkpoint ${join(base, 'none')} does not exist (no such folder)`);
+    mkdirSync(join(base, 'empty'));
+    await expect(loadCheckpoint(join(base, 'empty'))).rejects.toThrow('has no trainer_state.json');
   });
 
   it('reports what differs when the config hash does not match', async () => {
