@@ -191,6 +191,14 @@ describe('startup checks fail fast with exit 2', () => {
     expect(r.stderr).toMatch(/train\.jsonl:7/);
   });
 
+  it('a bad eval line past data.max_eval_samples is still found at startup', async () => {
+    const w = await makeWorkspace({ data: { max_eval_samples: 1 } });
+    appendFileSync(path.join(w.dir, 'data', 'eval.jsonl'), '{"prompt": "x"}\n');
+    const r = await capture(() => runTrain(['--config', w.config]));
+    expect(r.result).toBe(2);
+    expect(r.stderr).toMatch(/eval\.jsonl:4/);
+  });
+
   it('bad options are usage errors', async () => {
     const r = await capture(() => runTrain(['--max-steps', 'zero']));
     expect(r.result).toBe(2);

@@ -130,6 +130,17 @@ describe('loadDataset', () => {
     expect(capped.truncated).toBe(true);
   });
 
+  test('validateRest checks every line past maxSamples and still keeps only maxSamples records', async () => {
+    const path = file('late-bad.jsonl', [good('a'), good('b'), good('c'), '{"prompt": "no language"}', good('e')].join('\n'));
+    expect((await loadDataset(path, { maxSamples: 2 })).records).toHaveLength(2); // stops before the bad line
+    await expect(loadDataset(path, { maxSamples: 2, validateRest: true })).rejects.toThrow(`${path}:4`);
+    const skipped = await loadDataset(path, { maxSamples: 2, validateRest: true, onBadLine: 'skip' });
+    expect(skipped.records.map((r) => r.prompt)).toEqual(['a', 'b']);
+    expect(skipped.lines).toBe(5);
+    expect(skipped.skipped).toBe(1);
+    expect(skipped.truncated).toBe(true);
+  });
+
   test('bad options and missing files are errors that say what to do', async () => {
     const path = file('ok.jsonl', good('a'));
     await expect(loadDataset(path, { maxSamples: 0 })).rejects.toThrow('maxSamples must be a positive integer, got 0');

@@ -55,6 +55,11 @@ export interface LoadDatasetOptions {
   languages?: readonly string[];
   /** Stop after this many records (after language filtering), in file order. Default: no limit. */
   maxSamples?: number;
+  /**
+   * With `maxSamples`: read on to the end of the file, checking every line, but keep only the first `maxSamples`
+   * records (a bad line past the cap is still reported). Default false: stop reading at the cap.
+   */
+  validateRest?: boolean;
   /** `'error'` (default): throw {@link DatasetValidationError} listing the bad lines; `'skip'`: drop and count them. */
   onBadLine?: 'error' | 'skip';
   /** `'drop'` (default): keep the first occurrence only; `'keep'`: keep all; `'error'`: treat repeats as bad lines. Repeats are always listed in `duplicates`. */
@@ -79,7 +84,7 @@ export interface LoadedDataset {
   filteredOut: number;
   /** Repeated prompts (same normalised prompt and language). */
   duplicates: DuplicateInfo[];
-  /** True when reading stopped early because `maxSamples` records were collected. */
+  /** True when the file holds more records than `maxSamples` (reading stopped there, or, with `validateRest`, the rest was checked and dropped). */
   truncated: boolean;
 }
 
@@ -180,6 +185,7 @@ export async function loadDataset(file: string, opts: LoadDatasetOptions = {}): 
     }
     if (opts.maxSamples !== undefined && result.records.length >= opts.maxSamples) {
       result.truncated = true;
+      if (opts.validateRest) continue;
       break;
     }
     result.records.push(record);

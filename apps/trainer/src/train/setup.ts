@@ -25,7 +25,8 @@ export async function loadSplits(loaded: LoadedConfig): Promise<{ train: Dataset
       `data.train_file: ${trainFile} does not exist. Generate prompts with \`npx nx run data-generator:generate -- --out data\` or point data.train_file at a JSONL file.`,
     );
   }
-  const common = { languages: d.languages.length ? d.languages : undefined, onBadLine: d.on_bad_line } as const;
+  // validateRest: a bad line past max_*_samples is still found at startup, not on the next run with a larger cap.
+  const common = { languages: d.languages.length ? d.languages : undefined, onBadLine: d.on_bad_line, validateRest: true } as const;
   const train = await loadDataset(trainFile, { ...common, maxSamples: d.max_train_samples ?? undefined });
   if (train.records.length === 0) {
     throw new UsageError(`data.train_file: ${trainFile} has no prompts${d.languages.length ? ` in ${d.languages.join(', ')} (data.languages)` : ''}.`);
