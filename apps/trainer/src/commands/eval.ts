@@ -82,6 +82,8 @@ export async function runEval(argv: string[]): Promise<number> {
       threshold: cfg.evaluation.reward_threshold,
       stop: cfg.rfai.stop,
       step: Number(JSON.parse(readFileSync(path.join(dir, 'trainer_state.json'), 'utf8')).step ?? 0),
+      // The report of a checkpoint lists every greedy sample with its test outcome (the run's summary keeps 4).
+      samplesToKeep: Number.POSITIVE_INFINITY,
       sampled: {
         perPrompt: cfg.evaluation.sampled_samples,
         temperature: cfg.rfai.temperature,
