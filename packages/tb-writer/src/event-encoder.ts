@@ -40,6 +40,20 @@ export function encodeFileVersionEvent(w: ProtoWriter, wallTime: number): void {
   w.string(3, FILE_VERSION);
 }
 
+/** SessionLog.status values (tensorflow/core/util/event.proto). */
+export const SESSION_LOG_START = 1;
+
+/**
+ * Event { wall_time, step, session_log { status: START } }: a restart marker. TensorBoard's reader drops every
+ * point already read whose step is >= this step (they were orphaned by a crash and are about to be written again).
+ */
+export function encodeRestartEvent(w: ProtoWriter, wallTime: number, step: number): void {
+  eventHeader(w, wallTime, step);
+  const log = w.begin(7);
+  w.int(1, SESSION_LOG_START);
+  w.end(log);
+}
+
 /** Starts Event{summary{value{ ... }}}; returns the marks to close with {@link endValueEvent}. */
 export function beginValueEvent(w: ProtoWriter, wallTime: number, step: number, tag: string): [number, number] {
   eventHeader(w, wallTime, step);

@@ -205,6 +205,26 @@ describe('readRun / readRunScalars / listRuns', () => {
     );
   });
 
+  it('a SessionLog START drops the points at or after its step read so far (TensorBoard purge_orphaned_data)', async () => {
+    const dir = path.join(tmp, 'logs', 'restart');
+    const scalarEv = (wall: number, step: number, v: number) => event(wall, step, summary([...str(1, 'x'), ...flt(2, v)]));
+    writeFile('logs/restart/events.out.tfevents.1000.host.1.0', [
+      event(1000, 0, str(3, 'brain.Event:2')),
+      ...[1, 2, 3, 4, 5].map((s) => scalarEv(1000 + s, s, s)),
+    ]);
+    // Resumed after a checkpoint at step 3: the restart marker at step 4, then steps 4 and 5 again.
+    writeFile('logs/restart/events.out.tfevents.1100.host.2.0', [
+      event(1100, 0, str(3, 'brain.Event:2')),
+      event(1100, 4, ld(7, vint(1, 1))),
+      ...[4, 5].map((s) => scalarEv(1100 + s, s, s + 0.5)),
+    ]);
+    const all = await readRun(dir, { duplicateSteps: 'all' });
+    expect(all.scalars.x.map((p) => [p.step, p.value])).toEqual([[1, 1], [2, 2], [3, 3], [4, 4.5], [5, 5.5]]);
+    // A SessionLog other than START (e.g. CHECKPOINT = 3) purges nothing.
+    writeFile('logs/restart/events.out.tfevents.1200.host.3.0', [event(1200, 2, ld(7, vint(1, 3)))]);
+    expect((await readRun(dir, { duplicateSteps: 'all' })).scalars.x).toHaveLength(5);
+  });
+
   it('reads the fixture run: texts, histograms, tensor histograms and torch-style hparams', async () => {
     writeFile('logs/tf2/events.out.tfevents.1000.host', tf2Records);
     const run = await readRun(path.join(tmp, 'logs', 'tf2'));

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TbArgumentError, TbCorruptRecordError, TbDecodeError, TbError } from './errors';
 import { decodeEvent, type DecodedEvent, type HistogramBucket } from './event-decoder';
+import { SESSION_LOG_START } from './event-encoder';
 import type { HParamValue, SessionStatus } from './hparams';
 import type { HistogramValue } from './histogram';
 import { ProtoDecodeError } from './protobuf';
@@ -301,6 +302,14 @@ export async function readRun(dir: string, options: ReadRunOptions = {}): Promis
     const state: ReadState = { truncated: null, corrupt: null, pluginByTag };
     for await (const batch of readEventBatches(file, options, state)) for (const ev of batch) {
       eventCount++;
+      if (ev.sessionLogStatus === SESSION_LOG_START) {
+        // A restart marker, read as TensorBoard's EventAccumulator does (purge_orphaned_data): the points read so far
+        // at or after its step were orphaned by a crash and are written again after it.
+        for (const map of [scalars, histograms, tensorHistograms, texts] as Array<Map<string, Array<{ step: number }>>>) {
+          for (const [tag, arr] of map) map.set(tag, arr.filter((p) => p.step < ev.step));
+        }
+        continue;
+      }
       if (!ev.values) continue;
       const { step, wallTime } = ev;
       for (const v of ev.values) {

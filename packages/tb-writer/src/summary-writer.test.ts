@@ -324,3 +324,27 @@ describe('flush at process exit', () => {
     expect(await steps(r.dir)).toBe(1000);
   });
 });
+
+describe('SummaryWriter.sessionStart', () => {
+  it('writes Event{wall_time, step, session_log{status: START}} byte for byte, and a resumed run reads without its orphans', async () => {
+    const dir = dirFor('restart');
+    const first = new SummaryWriter(dir, { filenameSuffix: '.1' });
+    for (const s of [1, 2, 3, 4, 5]) first.scalar('x', s, s, 1000 + s);
+    await first.close();
+    const resumed = new SummaryWriter(dir, { filenameSuffix: '.2' });
+    resumed.sessionStart(4, 1100);
+    for (const s of [4, 5]) resumed.scalar('x', s + 0.5, s, 1100 + s);
+    await resumed.close();
+    const file = fs.readdirSync(dir).filter((f) => f.endsWith('.2')).map((f) => path.join(dir, f))[0];
+    const { events } = await readEventFile(file);
+    const marker = events.find((e) => e.sessionLogStatus !== undefined)!;
+    expect(marker).toEqual(expect.objectContaining({ step: 4, wallTime: 1100, sessionLogStatus: 1 }));
+    // The record's payload: field 1 double 1100, field 2 varint 4, field 7 { field 1 varint 1 }.
+    const wall = Buffer.alloc(8);
+    wall.writeDoubleLE(1100);
+    const expected = Buffer.concat([Buffer.from([0x09]), wall, Buffer.from([0x10, 0x04, 0x3a, 0x02, 0x08, 0x01])]);
+    expect(fs.readFileSync(file).includes(expected)).toBe(true);
+    const run = await readRun(dir, { duplicateSteps: 'all' });
+    expect(run.scalars.x.map((p) => [p.step, p.value])).toEqual([[1, 1], [2, 2], [3, 3], [4, 4.5], [5, 5.5]]);
+  });
+});

@@ -8,6 +8,7 @@ import { TbArgumentError, TbWriterError } from './errors';
 import {
   encodeFileVersionEvent,
   encodeHistogramEvent,
+  encodeRestartEvent,
   encodeScalarEvent,
   encodeTextEvent,
 } from './event-encoder';
@@ -185,6 +186,18 @@ export class SummaryWriter implements SyncFlushable {
     if (typeof value !== 'number') throw new TbArgumentError(`scalar "${tag}" value`, 'a number', describe(value));
     this.beginRecord();
     encodeScalarEvent(this.pending, tag, value, step, wallTime ?? Date.now() / 1000);
+    this.endRecord();
+  }
+
+  /**
+   * Marks a restart at `step` (SessionLog START, as TensorFlow writes when a session starts): readers such as
+   * TensorBoard then drop the points of earlier event files with step >= `step`, which a resumed run writes again.
+   * Write it once, first, from a run that resumes after its checkpoint at step `step - 1`.
+   */
+  sessionStart(step: number, wallTime?: number): void {
+    this.check('session_log', step, wallTime);
+    this.beginRecord();
+    encodeRestartEvent(this.pending, wallTime ?? Date.now() / 1000, step);
     this.endRecord();
   }
 
