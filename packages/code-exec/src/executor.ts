@@ -59,6 +59,27 @@ export function canonicalExecLanguage(language: string): ExecLanguage | undefine
   return ALIASES[language.trim().toLowerCase()];
 }
 
+/** Uids one process may give its runs: a block of 256 per process id (Linux pids are below 2^22). */
+const UIDS_PER_PROCESS = 256;
+const PID_LIMIT = 2 ** 22;
+/** The largest `rootRunUidBase`: the highest run uid, base + 4096 + 2^22 * 256, must stay below 2^31. */
+export const MAX_RUN_UID_BASE = 2 ** 31 - 1 - 4096 - PID_LIMIT * UIDS_PER_PROCESS;
+let uidsClaimed = 0;
+
+/**
+ * The first uid of an executor's runs (its pool slot is added). RLIMIT_NPROC counts per uid across the whole
+ * machine, so runs that share a uid share one process budget, and a leftover-killer by uid would hit both: every
+ * executor of every process on the machine gets its own uids. A process's block starts at
+ * base + 4096 + pid * 256 (pids are unique among live processes; the 4096 keeps pid 2 and up above 65535, the
+ * 'nobody' uids), and each executor in the process claims the next `concurrency` uids of its block (wrapping at 256:
+ * uids are shared again only past 256 concurrent slots in one process).
+ */
+export function runUidBlock(base: number, concurrency: number, pid = process.pid): number {
+  const start = uidsClaimed % UIDS_PER_PROCESS;
+  uidsClaimed += concurrency;
+  return base + 4096 + (pid % PID_LIMIT) * UIDS_PER_PROCESS + (start + concurrency <= UIDS_PER_PROCESS ? start : 0);
+}
+
 const DEFAULTS = {
   timeoutMs: 2000,
   compileTimeoutMs: 20_000,
@@ -110,7 +131,7 @@ function resolveOptions(o: ExecutorOptions): Resolved {
     returnOutputBytes: o.returnOutputBytes === undefined ? DEFAULTS.returnOutputBytes : positiveInt('returnOutputBytes', o.returnOutputBytes, 1 << 24, 'bytes'),
     maxProcesses: o.maxProcesses === undefined ? DEFAULTS.maxProcesses : positiveInt('maxProcesses', o.maxProcesses, 100_000, 'processes + threads per run'),
     maxFileMb: o.maxFileMb === undefined ? DEFAULTS.maxFileMb : positiveInt('maxFileMb', o.maxFileMb, 1 << 20, 'MiB'),
-    rootRunUidBase: o.rootRunUidBase === undefined ? DEFAULTS.rootRunUidBase : positiveInt('rootRunUidBase', o.rootRunUidBase, 2 ** 31 - 70_000, 'a uid no real account uses'),
+    rootRunUidBase: o.rootRunUidBase === undefined ? DEFAULTS.rootRunUidBase : positiveInt('rootRunUidBase', o.rootRunUidBase, MAX_RUN_UID_BASE, 'a uid no real account uses'),
     pythonBatchSize: o.pythonBatchSize === undefined ? DEFAULTS.pythonBatchSize : positiveInt('pythonBatchSize', o.pythonBatchSize, 1024, 'python programs per sandboxed process; 1: one process each'),
   };
   if (!Number.isInteger(r.resultCacheSize) || r.resultCacheSize < 0) {
@@ -257,7 +278,7 @@ class CodeExecutor implements Executor {
   }
 
   private sandboxPlan(): SandboxPlan {
-    this.plan ??= probeSandbox(this.o.network, this.o.logger, this.o.rootRunUidBase);
+    this.plan ??= probeSandbox(this.o.network, this.o.logger, runUidBlock(this.o.rootRunUidBase, this.o.concurrency));
     return this.plan;
   }
 

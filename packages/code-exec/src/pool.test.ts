@@ -1,3 +1,4 @@
+import { runUidBlock } from './executor';
 import { Pool } from './pool';
 
 describe('Pool', () => {
@@ -44,5 +45,19 @@ describe('Pool', () => {
 
   it('rejects a bad concurrency', () => {
     for (const bad of [0, -1, 1.5, NaN]) expect(() => new Pool(bad)).toThrow(`concurrency must be an integer >= 1, got ${bad}`);
+  });
+});
+
+describe('runUidBlock', () => {
+  it('gives every process and every executor in it its own run uids, all above the nobody uids', () => {
+    const a = runUidBlock(61000, 2, 1234);
+    const b = runUidBlock(61000, 3, 1234);
+    const c = runUidBlock(61000, 2, 1235);
+    const uids = (first: number, n: number) => Array.from({ length: n }, (_, i) => first + i);
+    const all = [...uids(a, 2), ...uids(b, 3), ...uids(c, 2)];
+    expect(new Set(all).size).toBe(all.length);
+    expect(Math.min(...all)).toBeGreaterThan(65535);
+    expect(runUidBlock(61000, 1, 2)).toBeGreaterThan(65535);
+    expect(runUidBlock(61000, 1, 2 ** 22 - 1)).toBeLessThan(2 ** 31);
   });
 });

@@ -128,7 +128,10 @@ export interface ExecutorOptions {
   maxProcesses?: number;
   /** RLIMIT_FSIZE of a run in MiB. Default 16. */
   maxFileMb?: number;
-  /** When the executor runs as root: first of the real uids given to runs (one per pool slot), so RLIMIT_NPROC applies. Default 61000. */
+  /**
+   * When the executor runs as root: runs get real uids (one per pool slot) so RLIMIT_NPROC applies, from
+   * `rootRunUidBase + 4096 + pid * 256` on, distinct per process and per executor (see runUidBlock). Default 61000.
+   */
   rootRunUidBase?: number;
   /**
    * Python programs run per sandboxed process, each in a child forked from one python3 (start-up paid once per
