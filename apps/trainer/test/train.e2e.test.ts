@@ -1,6 +1,6 @@
 // End-to-end runs of `trainer train` on a tiny random Qwen checkpoint written
 // by the test, with the offline teacher, on the cpu backend.
-import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { readRun } from '@rfai/tb-writer';
 import { runTrain } from '../src/commands/train';
@@ -151,6 +151,23 @@ describe('resume', () => {
     const ha = read(a.dir, 'checkpoints', 'checkpoint-4', 'training_stats.json').history;
     const hb = read(b.dir, 'checkpoints', 'checkpoint-4', 'training_stats.json').history;
     expect(hb.map((h: { reward_mean: number }) => h.reward_mean)).toEqual(ha.map((h: { reward_mean: number }) => h.reward_mean));
+  });
+
+  it('a resume after a crash logs each step once: the restart marker drops the orphaned points', async () => {
+    const w = await makeWorkspace({ training: { max_steps: 2, save_steps: 1 }, logging: { run_name: 'crash' }, data: { eval_file: null } });
+    expect((await capture(() => runTrain(['--config', w.config]))).result).toBe(0);
+    // As if the process died after logging step 2 but before checkpoint-2 was written.
+    rmSync(path.join(w.dir, 'checkpoints', 'checkpoint-2'), { recursive: true });
+    const first = (await readRun(path.join(w.dir, 'tb', 'crash'), { duplicateSteps: 'all' })).scalars['train/reward_mean'];
+    expect(first.map((p) => p.step)).toEqual([1, 2]);
+    const r = await capture(() => runTrain(['--config', w.config, '--resume', 'latest']));
+    expect(r.result).toBe(0);
+    expect(r.stderr).toMatch(/resuming from .*checkpoint-1 \(step 1\)/);
+    const after = (await readRun(path.join(w.dir, 'tb', 'crash'), { duplicateSteps: 'all' })).scalars['train/reward_mean'];
+    expect(after.map((p) => p.step)).toEqual([1, 2]);
+    // Step 1 from the first session, step 2 from the resumed one (written after the orphan).
+    expect(after[0].wallTime).toBe(first[0].wallTime);
+    expect(after[1].wallTime).toBeGreaterThan(first[1].wallTime);
   });
 
   it('a resume with a different run-defining config is refused naming the keys', async () => {

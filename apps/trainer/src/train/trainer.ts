@@ -135,6 +135,8 @@ export class Trainer {
   private readonly timer = new PhaseTimer();
   private readonly refScores: ReferenceScores | null;
   private writer: SummaryWriter | null = null;
+  /** The warm-up's own event files (`<run>/sft`): its x axis is warm-up steps, so a restart marker of one axis never purges the other's points. */
+  private sftWriter: SummaryWriter | null = null;
   private step = 0;
   private history: StepRecord[] = [];
   private evals: EvalReport[] = [];
@@ -237,6 +239,9 @@ export class Trainer {
     process.on('SIGTERM', onSignal);
     mkdirSync(this.s.runDir, { recursive: true });
     this.writer = new SummaryWriter(this.s.runDir, { flushIntervalMs: 2000 });
+    // A resumed run writes again the steps after its checkpoint that an interrupted session may already have logged:
+    // the restart marker makes TensorBoard (and readRun) drop those orphaned points.
+    if (this.s.resume) this.writer.sessionStart(this.step + 1);
     if (!this.s.resume) this.writer.hparams(flattenHparams(c), ['eval/score_mean', 'eval/pass_rate', 'train/reward_mean']);
     const progress = new TrainProgress(this.totalSteps);
     let stoppedBy: TrainResult['stoppedBy'] = 'max_steps';
@@ -363,8 +368,18 @@ export class Trainer {
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      await this.sftWriter?.close();
       await this.writer?.close({ status: stoppedBy === 'max_steps' && exitCode === 0 ? 'success' : 'failure', sessionEnd: true });
     }
+  }
+
+  /** The warm-up's writer (`<run>/sft`), opened on first use; a session resumed mid-warm-up marks its restart. */
+  private sftLog(): SummaryWriter {
+    if (!this.sftWriter) {
+      this.sftWriter = new SummaryWriter(path.join(this.s.runDir, 'sft'), { flushIntervalMs: 2000 });
+      if (this.s.resume && this.sftDone > 0) this.sftWriter.sessionStart(this.sftDone + 1);
+    }
+    return this.sftWriter;
   }
 
   private result(exitCode: number, evalAfter: EvalReport | null, stoppedBy: TrainResult['stoppedBy'], checkpoint: string | null, t0: number): TrainResult {
@@ -412,7 +427,7 @@ export class Trainer {
         this.sftDone++;
         const rec: SftRecord = { sft_step: this.sftDone, loss: m.loss, tokens: m.tokens, lr, grad_norm: m.grad_norm, seconds: (performance.now() - t0) / 1000 };
         this.sftHistory.push(rec);
-        const w = this.writer!;
+        const w = this.sftLog();
         if (Number.isFinite(rec.loss)) w.scalar('sft/loss', rec.loss, rec.sft_step);
         w.scalar('sft/lr', rec.lr, rec.sft_step);
         w.scalar('sft/grad_norm', rec.grad_norm, rec.sft_step);
@@ -668,7 +683,7 @@ export class Trainer {
     });
     if (tagPrefix === 'sft') {
       // The warm-up's eval is logged at its own tags (x = warm-up steps), so eval/* keeps one point per RFAI step.
-      const w = this.writer;
+      const w = this.writer ? this.sftLog() : null;
       if (w && Number.isFinite(rep.score_mean)) w.scalar('sft/eval_score_mean', rep.score_mean, this.sftDone);
       if (w && Number.isFinite(rep.pass_rate)) w.scalar('sft/eval_pass_rate', rep.pass_rate, this.sftDone);
       if (w && rep.sampled && Number.isFinite(rep.sampled.score_mean)) w.scalar('sft/eval_sampled_score_mean', rep.sampled.score_mean, this.sftDone);
