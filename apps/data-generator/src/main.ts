@@ -6,9 +6,10 @@
  *   npx nx run data-generator:generate -- --out data --train 200 --eval 50 \
  *     --languages python,cpp,rust,typescript --seed 7
  *   npx nx run data-generator:validate -- data/train.jsonl data/eval.jsonl
- * Or directly: npx tsx apps/data-generator/src/main.ts generate --help
+ * Or directly, keeping the exit code (nx reports every failure as 1): npm run -s data-generator -- generate --help
  */
 import { SingleBar, Presets } from 'cli-progress';
+import { finishProcess } from '@rfai/config';
 import { runCli } from './cli';
 
 let bar: SingleBar | undefined;
@@ -29,11 +30,9 @@ runCli(process.argv.slice(2), {
     }
   },
 }).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => finishProcess('data-generator', code),
   (err: unknown) => {
     process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exitCode = 1;
+    finishProcess('data-generator', 1);
   },
 );

@@ -9,6 +9,7 @@
  * Then: curl -s localhost:8765/healthz; OpenRLHF: --remote_rm_url http://HOST:PORT/get_reward (see README.md).
  * SIGTERM or Ctrl-C stops accepting requests and finishes the ones in flight.
  */
+import { finishProcess } from '@rfai/config';
 import { runCli } from './cli';
 
 const stopSignal = new Promise<string>((resolve) => {
@@ -23,11 +24,12 @@ runCli(process.argv.slice(2), {
   stopSignal,
 }).then(
   (code) => {
-    process.exitCode = code;
+    finishProcess('reward-server', code);
     // the process ends once the closed server and the teacher release their handles
   },
   (err: unknown) => {
     process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
+    finishProcess('reward-server', 1);
     process.exit(1);
   },
 );

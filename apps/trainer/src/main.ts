@@ -11,9 +11,12 @@
  *   npx nx run trainer:inspect -- --model DIR [--json] [--ids 1,2,3 --logits]
  *   npx nx run trainer:bench-scale -- --model qwen2.5-0.5b --lora --prompts 1 --samples 2 --new-tokens 32
  *
- * or directly: node --import tsx apps/trainer/src/main.ts <command> [options]
- * Exit codes: 0 ok, 1 runtime failure, 2 bad usage or config.
+ * or directly, keeping the exit code (nx reports every failure as 1): npm run -s trainer -- <command> [options]
+ * Exit codes: 0 ok, 1 runtime failure, 2 bad usage or config, 130/143 stopped by SIGINT/SIGTERM; a failing command
+ * names its code in its last stderr line (`trainer: exit code 2 (bad usage or configuration)`).
  */
+
+import { finishProcess } from '@rfai/config';
 
 type CommandFn = (argv: string[]) => Promise<number>;
 
@@ -50,11 +53,9 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => finishProcess('trainer', code),
   (err: unknown) => {
     process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 1;
+    finishProcess('trainer', 1);
   },
 );

@@ -40,10 +40,24 @@ describe('trainer validate', () => {
     expect(bad.stderr).toContain('--set: training.max_steps: expected an integer or null >= 1, found "many".');
   });
 
-  it('a missing config file is exit 2 naming the file', () => {
+  it('a missing config file is exit 2 naming the file, and the last stderr line names the code', () => {
     const r = run(['validate', '--config', path.join(dir, 'nope.yaml')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('nope.yaml');
+    // nx reports every failed target as exit 1; this line is how a script calling the nx target reads the code
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('trainer: exit code 2 (bad usage or configuration)');
+  });
+
+  it('`npm run -s trainer --` keeps the exit code (the README\'s way to script the commands)', () => {
+    const r = spawnSync('npm', ['run', '-s', 'trainer', '--', 'validate', '--config', path.join(dir, 'nope.yaml')], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('trainer: exit code 2 (bad usage or configuration)');
+    const ok = spawnSync('npm', ['run', '-s', 'trainer', '--', 'validate'], { cwd: root, encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(ok.stderr).not.toContain('exit code');
   });
 
   it('an unknown command is exit 2 with usage', () => {

@@ -10,7 +10,7 @@
 // Relative paths are relative to the folder nx was run from. Exit codes: 0 ok, 1 runtime failure
 // (including unreadable files), 2 bad usage or config.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError } from '@rfai/config';
+import { ConfigError, finishProcess } from '@rfai/config';
 import { VisualizerError } from './errors';
 import { processIo, type Io } from './io';
 import { summaryCommand } from './summary-command';
@@ -115,7 +115,5 @@ export async function runMain(args: string[], io: Io = processIo): Promise<numbe
 }
 
 if (require.main === module) {
-  void runMain(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+  void runMain(process.argv.slice(2)).then((code) => finishProcess('visualizer', code));
 }

@@ -36,3 +36,4 @@ export type { LoadConfigOptions, LoadedConfig } from './load';
 export { validateCrossFields } from './cross-checks';
 export type { CrossFieldProblem } from './cross-checks';
 export { teacherApiKeyEnv } from './secrets';
+export { EXIT_CODES, exitCodeLine, finishProcess, signalExitCode } from './exit';

@@ -6,7 +6,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { createLrSchedule, Rng, type BackendInfo } from '@rfai/core';
-import { configHash, type RfaiConfig } from '@rfai/config';
+import { configHash, signalExitCode, type RfaiConfig } from '@rfai/config';
 import { DatasetSampler, mixSeed, SeededRandom, type DatasetRecord, type SamplerCursor } from '@rfai/datasets';
 import { generate, type GenerationResult } from '@rfai/models';
 import {
@@ -228,7 +228,7 @@ export class Trainer {
     const onSignal = (sig: NodeJS.Signals) => {
       if (this.stopSignal) {
         this.s.log(`\nsecond ${sig}: exiting without saving`);
-        process.exit(sig === 'SIGINT' ? 130 : 143);
+        process.exit(signalExitCode(sig));
       }
       this.stopSignal = sig;
       this.s.log(
@@ -261,7 +261,7 @@ export class Trainer {
         const outcome = await this.runSft();
         if (outcome === 'signal') {
           stoppedBy = 'signal';
-          exitCode = this.stopSignal === 'SIGINT' ? 130 : 143;
+          exitCode = signalExitCode(this.stopSignal ?? 'SIGTERM');
           checkpoint = await this.save();
           return this.result(exitCode, null, stoppedBy, checkpoint, t0);
         }
@@ -341,7 +341,7 @@ export class Trainer {
         await new Promise((resolve) => setImmediate(resolve));
         if (this.stopSignal) {
           stoppedBy = 'signal';
-          exitCode = this.stopSignal === 'SIGINT' ? 130 : 143;
+          exitCode = signalExitCode(this.stopSignal);
           break;
         }
         stepInProgress = this.step + 1;
