@@ -281,6 +281,11 @@ export const configSchema: SchemaNode = {
           ['constant', 'linear', 'cosine'],
           'cosine',
         ),
+        prompt_loss_weight: num(
+          'Weight of the prompt tokens in the warm-up loss, relative to the reference tokens (weight 1). 0: prompt masked (the reference alone is imitated). A small weight also teaches the student to read its prompts: predicting the function name of the solution prefix from the task text is a copy task, and it brings forward the point where a from-scratch student learns to copy the task\'s constants.',
+          0,
+          { minimum: 0, maximum: 1 },
+        ),
       },
     ),
     rfai: section('The RFAI algorithm: sampling, reward, advantage, loss and KL.', {

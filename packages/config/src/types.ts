@@ -114,6 +114,7 @@ export interface SftSection {
   batch_size: number;
   learning_rate: number | null;
   lr_scheduler_type: 'constant' | 'linear' | 'cosine';
+  prompt_loss_weight: number;
 }
 
 export interface EvaluationSection {

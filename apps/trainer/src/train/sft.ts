@@ -1,7 +1,8 @@
 /**
  * The supervised warm-up before RFAI (config `sft`): the student imitates the
  * training prompts' reference solutions (cross-entropy over the reference
- * tokens, prompt and padding masked), so that a student built from random
+ * tokens, padding masked; the prompt masked too, or weighted by
+ * sft.prompt_loss_weight), so that a student built from random
  * weights writes text a teacher can rank before the policy-gradient steps
  * begin. Afterwards the frozen KL reference becomes the warmed-up model.
  */
@@ -83,7 +84,8 @@ export interface SftMetrics {
 
 /**
  * One warm-up step: mean cross-entropy over every reference token of the
- * batch, accumulated over `training.gradient_accumulation_steps` micro-batches
+ * batch (plus `promptLossWeight` times the prompt tokens' cross-entropy, over
+ * the same reference-token count; the reported loss is the reference tokens'), accumulated over `training.gradient_accumulation_steps` micro-batches
  * (each micro-batch's sum is divided by the whole batch's token count, so the
  * gradient equals the full batch's), clipped and applied with AdamW.
  */
@@ -91,8 +93,9 @@ export function sftStep(
   policy: CausalLM,
   optimizer: Optimizer,
   seqs: Array<{ prompt: number[]; completion: number[] }>,
-  o: { lr: number; maxGradNorm: number; padId: number; microBatches: number },
+  o: { lr: number; maxGradNorm: number; padId: number; microBatches: number; promptLossWeight?: number },
 ): SftMetrics {
+  const w = o.promptLossWeight ?? 0;
   const rows = seqs.filter((s) => s.completion.length > 0);
   const total = rows.reduce((a, s) => a + s.completion.length, 0);
   if (total === 0) return { loss: Number.NaN, tokens: 0, grad_norm: 0, skipped: true };
@@ -104,18 +107,35 @@ export function sftStep(
   try {
     for (const [s, e] of microBatches(rows.length, Math.min(o.microBatches, rows.length))) {
       const part = rows.slice(s, e);
+      // With a prompt loss the first prompt token alone is the "prompt" and the rest of it joins the scored tokens,
+      // weighted by w; the reference tokens keep weight 1 and the reported loss counts them only.
       const packed = packSequences(
-        part.map((r) => r.prompt),
-        part.map((r) => r.completion),
+        part.map((r) => (w > 0 ? r.prompt.slice(0, 1) : r.prompt)),
+        part.map((r) => (w > 0 ? [...r.prompt.slice(1), ...r.completion] : r.completion)),
         o.padId,
       );
+      const C = packed.completionLength;
+      const refWeights = new Float32Array(part.length * C);
+      const lossWeights = new Float32Array(part.length * C);
+      part.forEach((r, i) => {
+        const promptScored = w > 0 ? r.prompt.length - 1 : 0;
+        for (let j = 0; j < promptScored + r.completion.length && j < C; j++) {
+          const isRef = j >= promptScored;
+          refWeights[i * C + j] = isRef ? 1 : 0;
+          lossWeights[i * C + j] = isRef ? 1 : w;
+        }
+      });
+      let refNll: tf.Scalar | null = null;
       policy.training = true;
       const { value, grads } = tf.variableGrads(() => {
         const lp = tokenLogProbs(policy, packed);
-        return tf.div(tf.neg(tf.sum(tf.mul(lp.logprobs, lp.mask))), total) as tf.Scalar;
+        const scored = tf.mul(lp.logprobs, lp.mask);
+        refNll = tf.keep(tf.neg(tf.sum(tf.mul(scored, tf.tensor2d(refWeights, [part.length, C])))) as tf.Scalar);
+        return tf.div(tf.neg(tf.sum(tf.mul(scored, tf.tensor2d(lossWeights, [part.length, C])))), total) as tf.Scalar;
       }, varList);
       policy.training = false;
-      nll += value.dataSync()[0] * total;
+      nll += (refNll as tf.Scalar | null)!.dataSync()[0];
+      (refNll as tf.Scalar | null)!.dispose();
       value.dispose();
       accum = accumulate(accum, varList.map((v) => grads[v.name]));
     }

@@ -422,6 +422,7 @@ export class Trainer {
             maxGradNorm: c.training.max_grad_norm,
             padId: this.s.student.tokenizer.padTokenId,
             microBatches: c.training.gradient_accumulation_steps,
+            promptLossWeight: c.sft.prompt_loss_weight,
           }),
         );
         this.sftDone++;
