@@ -1,6 +1,6 @@
 // @rfai/config: the config.yaml schema, loading with source positions, validation and overrides.
 export { configSchema, LANGUAGES } from './schema';
-export type { SchemaNode, Language } from './schema';
+export type { SchemaNode, SchemaNodeOf, InferSchema, Language } from './schema';
 export type {
   RfaiConfig,
   ModelSection,

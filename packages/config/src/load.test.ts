@@ -37,21 +37,42 @@ describe('the shipped config.yaml', () => {
     expect(loaded.baseDir).toBe(root);
   });
 
-  it('writes out every key of the schema (it claims to hold every setting)', () => {
+  it('holds exactly the schema\'s keys: every key written out (it claims to hold every setting), none extra', () => {
+    // Key paths of the schema missing from a value, and keys of the value the schema does not have; mappings such
+    // as teacher.prices are checked entry by entry against their value schema.
+    const keyDiff = (value: unknown): { missing: string[]; extra: string[] } => {
+      const out = { missing: [] as string[], extra: [] as string[] };
+      const walk = (node: SchemaNode, v: unknown, p: string) => {
+        if (v === null || typeof v !== 'object' || Array.isArray(v)) return;
+        const obj = v as Record<string, unknown>;
+        const at = (k: string) => (p ? `${p}.${k}` : k);
+        if (node.properties) {
+          for (const [k, child] of Object.entries(node.properties)) {
+            if (obj[k] === undefined) out.missing.push(at(k));
+            else walk(child, obj[k], at(k));
+          }
+          for (const k of Object.keys(obj)) if (!(k in node.properties)) out.extra.push(at(k));
+        } else if (node.additionalProperties && typeof node.additionalProperties === 'object') {
+          for (const [k, entry] of Object.entries(obj)) walk(node.additionalProperties, entry, at(k));
+        }
+      };
+      walk(configSchema, value, '');
+      return out;
+    };
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const YAML = require('yaml');
     const raw = YAML.parse(readFileSync(path.join(root, 'config.yaml'), 'utf8'));
-    const missing: string[] = [];
-    const walk = (node: SchemaNode, value: unknown, p: string) => {
-      for (const [k, child] of Object.entries(node.properties ?? {})) {
-        const kp = p ? `${p}.${k}` : k;
-        const v = value && typeof value === 'object' ? (value as Record<string, unknown>)[k] : undefined;
-        if (v === undefined) missing.push(kp);
-        else if (child.type === 'object' && child.properties && child.additionalProperties === false) walk(child, v, kp);
-      }
-    };
-    walk(configSchema as SchemaNode, raw, '');
-    expect(missing).toEqual([]);
+    expect(keyDiff(raw)).toEqual({ missing: [], extra: [] });
+    expect(() => loadConfig(path.join(root, 'config.yaml'))).not.toThrow();
+    // The check itself sees a dropped key, a typo and a bad price entry.
+    const bad = JSON.parse(JSON.stringify(raw));
+    delete bad.rfai.beta;
+    bad.training.learning_rte = 1;
+    bad.teacher.prices['gpt-4o'] = { input_per_mtok: 1, output: 2 };
+    expect(keyDiff(bad)).toEqual({
+      missing: ['teacher.prices.gpt-4o.output_per_mtok', 'rfai.beta'],
+      extra: ['teacher.prices.gpt-4o.output', 'training.learning_rte'],
+    });
   });
 
   it('points editors at the generated schema file, which is up to date', () => {

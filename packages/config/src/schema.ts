@@ -5,6 +5,9 @@
  *
  * Every object forbids unknown keys (`additionalProperties: false`) so a typo
  * such as `learning_rte` is an error with a did-you-mean hint, never ignored.
+ *
+ * The TypeScript type of a loaded config (`RfaiConfig`, types.ts) is derived
+ * from this schema too: each helper below types the node it builds.
  */
 
 /** A JSON Schema node as used here (draft-07 subset). */
@@ -30,38 +33,61 @@ export interface SchemaNode {
   title?: string;
 }
 
-const num = (description: string, def: number | null, range: Partial<SchemaNode> = {}, nullable = false): SchemaNode => ({
-  type: nullable ? ['number', 'null'] : 'number',
-  description,
-  default: def,
-  ...range,
-});
-const int = (description: string, def: number | null, range: Partial<SchemaNode> = {}, nullable = false): SchemaNode => ({
-  type: nullable ? ['integer', 'null'] : 'integer',
-  description,
-  default: def,
-  ...range,
-});
-const str = (description: string, def: string | null, extra: Partial<SchemaNode> = {}, nullable = false): SchemaNode => ({
-  type: nullable ? ['string', 'null'] : 'string',
-  description,
-  default: def,
-  ...extra,
-});
-const bool = (description: string, def: boolean): SchemaNode => ({ type: 'boolean', description, default: def });
-const oneOf = (description: string, values: readonly string[], def: string): SchemaNode => ({
-  type: 'string',
-  description,
-  enum: values,
-  default: def,
-});
-const section = (description: string, properties: Record<string, SchemaNode>): SchemaNode => ({
-  type: 'object',
-  description,
-  additionalProperties: false,
-  properties,
-  default: {},
-});
+declare const VALUE: unique symbol;
+
+/**
+ * A schema node that also carries, at the type level only, the TypeScript type
+ * of the value it accepts after defaults are applied. Nothing is added at run
+ * time; every node below is built by a helper that sets `T`, and
+ * {@link InferSchema} reads it back, so `RfaiConfig` (types.ts) is derived
+ * from this file instead of written a second time.
+ */
+export interface SchemaNodeOf<T> extends SchemaNode {
+  readonly [VALUE]: T;
+}
+
+/** The value type a {@link SchemaNodeOf} node accepts. */
+export type InferSchema<N> = N extends SchemaNodeOf<infer T> ? T : never;
+
+type Fields = Record<string, SchemaNodeOf<unknown>>;
+type Extra = Partial<SchemaNode>;
+
+/** Gives a node its value type: the one place the phantom type is asserted. */
+const typed = <T>(node: SchemaNode) => node as SchemaNodeOf<T>;
+
+/** A scalar helper; `nullable: true` also accepts null (the type becomes `T | null`). */
+interface Scalar<T> {
+  (description: string, def: T, extra?: Extra): SchemaNodeOf<T>;
+  (description: string, def: T | null, extra: Extra, nullable: true): SchemaNodeOf<T | null>;
+}
+const scalar =
+  <T>(type: string): Scalar<T> =>
+  (description: string, def: T | null, extra: Extra = {}, nullable = false) =>
+    // the overloads of Scalar<T> give each call its type
+    typed<never>({ type: nullable ? [type, 'null'] : type, description, default: def, ...extra });
+
+const num = scalar<number>('number');
+const int = scalar<number>('integer');
+const str = scalar<string>('string');
+const bool = (description: string, def: boolean) => typed<boolean>({ type: 'boolean', description, default: def });
+const oneOf = <const V extends readonly string[]>(description: string, values: V, def: NoInfer<V[number]>) =>
+  typed<V[number]>({ type: 'string', description, enum: values, default: def });
+/** Undocumented item nodes: a string, or one of `values`. */
+const text = (extra: Extra = {}) => typed<string>({ type: 'string', ...extra });
+const textOf = <const V extends readonly string[]>(values: V) => typed<V[number]>({ type: 'string', enum: values });
+const list = <T>(description: string, items: SchemaNodeOf<T>, def: NoInfer<T>[], extra: Extra = {}) =>
+  typed<T[]>({ type: 'array', description, items, ...extra, default: def });
+/**
+ * An object node with the given properties (the caller writes the rest of the
+ * node); its value has every key (defaults fill the missing ones).
+ */
+const object = <F extends Fields>(node: Omit<SchemaNode, 'properties'> & { properties: F }) =>
+  typed<{ [K in keyof F]: InferSchema<F[K]> }>(node);
+const section = <F extends Fields>(description: string, properties: F) =>
+  object({ type: 'object', description, additionalProperties: false, properties, default: {} });
+/** A mapping from any key to values of one node. */
+const record = <T>(description: string, values: SchemaNodeOf<T>, def: Record<string, NoInfer<T>>) =>
+  typed<Record<string, T>>({ type: 'object', description, additionalProperties: values, default: def });
 
 /** Languages a dataset record, a language filter and the offline teacher know. */
 export const LANGUAGES = [
@@ -82,7 +108,7 @@ export const LANGUAGES = [
   'bash',
 ] as const;
 
-export const configSchema: SchemaNode = {
+export const configSchema = object({
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://rfai.dev/config.schema.json',
   title: 'rfai config.yaml',
@@ -128,16 +154,12 @@ export const configSchema: SchemaNode = {
         r: int('Adapter rank.', 8, { minimum: 1, maximum: 1024 }),
         alpha: num('Adapter scaling numerator: the update is scaled by alpha / r.', 16, { exclusiveMinimum: 0 }),
         dropout: num('Dropout on the adapter input during training.', 0, { minimum: 0, maximum: 0.9 }),
-        target_modules: {
-          type: 'array',
-          description: 'Linear layers that get adapters (by their Hugging Face module name).',
-          items: {
-            type: 'string',
-            enum: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'],
-          },
-          minItems: 1,
-          default: ['q_proj', 'k_proj', 'v_proj', 'o_proj'],
-        },
+        target_modules: list(
+          'Linear layers that get adapters (by their Hugging Face module name).',
+          textOf(['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj']),
+          ['q_proj', 'k_proj', 'v_proj', 'o_proj'],
+          { minItems: 1 },
+        ),
         merge_on_save: bool(
           'Also write the adapters merged into the base weights (W + alpha/r * B A) as a full Hugging Face model folder, <checkpoint>-merged/ beside each checkpoint, loadable without PEFT. Needs as much disk as the base model per checkpoint.',
           false,
@@ -181,10 +203,9 @@ export const configSchema: SchemaNode = {
         enabled: bool('Use the cache.', true),
         path: str('Cache file. Relative paths are resolved against the config file.', '.rfai-cache/teacher.jsonl', { minLength: 1 }),
       }),
-      prices: {
-        type: 'object',
-        description: 'USD per million tokens by model name, for cost accounting (teacher/cost_usd). Models not listed cost 0 and are reported as unpriced.',
-        additionalProperties: {
+      prices: record(
+        'USD per million tokens by model name, for cost accounting (teacher/cost_usd). Models not listed cost 0 and are reported as unpriced.',
+        object({
           type: 'object',
           additionalProperties: false,
           required: ['input_per_mtok', 'output_per_mtok'],
@@ -192,15 +213,15 @@ export const configSchema: SchemaNode = {
             input_per_mtok: num('USD per million input tokens.', 0, { minimum: 0 }),
             output_per_mtok: num('USD per million output tokens.', 0, { minimum: 0 }),
           },
-        },
-        default: {
+        }),
+        {
           'gpt-4.1-mini': { input_per_mtok: 0.4, output_per_mtok: 1.6 },
           'gpt-4o-mini': { input_per_mtok: 0.15, output_per_mtok: 0.6 },
           'gpt-4o': { input_per_mtok: 2.5, output_per_mtok: 10 },
           'claude-haiku-4-5': { input_per_mtok: 1, output_per_mtok: 5 },
           'claude-sonnet-4-5': { input_per_mtok: 3, output_per_mtok: 15 },
         },
-      },
+      ),
       use_reference: bool(
         'Make the reward relative to the score of a reference solution (the dataset\'s `reference`, or one the teacher writes once per prompt): r = score - reference_score.',
         false,
@@ -314,12 +335,11 @@ export const configSchema: SchemaNode = {
       top_p: num('Nucleus sampling: the smallest set of tokens whose probability reaches top_p. 1: off.', 1, { exclusiveMinimum: 0, maximum: 1 }),
       num_samples_per_prompt: int('Samples per prompt (the GRPO group size G).', 8, { minimum: 1, maximum: 256 }),
       max_new_tokens: int('Maximum completion length in tokens.', 32, { minimum: 1, maximum: 32768 }),
-      stop: {
-        type: 'array',
-        description: 'Stop strings: generation of a sample ends when its text contains one (the stop string is kept out of the completion).',
-        items: { type: 'string', minLength: 1 },
-        default: [],
-      },
+      stop: list(
+        'Stop strings: generation of a sample ends when its text contains one (the stop string is kept out of the completion).',
+        text({ minLength: 1 }),
+        [],
+      ),
       advantage_estimator: oneOf(
         'Baseline for advantages. grpo: (r - group mean) / (group std + eps) (Shao et al. 2024); rloo: leave-one-out mean (Ahmadian et al. 2024); ema: moving-average baseline (for num_samples_per_prompt = 1); none: raw rewards.',
         ['grpo', 'rloo', 'ema', 'none'],
@@ -340,12 +360,7 @@ export const configSchema: SchemaNode = {
     data: section('Training and evaluation prompts (JSONL: prompt, language, optional id, reference, tests, tags, difficulty).', {
       train_file: str('Training prompts. Relative paths are resolved against the config file.', 'data/train.jsonl', { minLength: 1 }),
       eval_file: str('Evaluation prompts. null: no eval pass.', 'data/eval.jsonl', { minLength: 1 }, true),
-      languages: {
-        type: 'array',
-        description: 'Use only prompts in these languages. Empty: all.',
-        items: { type: 'string', enum: LANGUAGES },
-        default: [],
-      },
+      languages: list('Use only prompts in these languages. Empty: all.', textOf(LANGUAGES), []),
       max_train_samples: int('Use at most this many training prompts. null: all.', null, { minimum: 1 }, true),
       max_eval_samples: int('Use at most this many eval prompts. null: all.', 100, { minimum: 1 }, true),
       on_bad_line: oneOf('A bad dataset line: error stops with every problem listed; skip drops it and counts it.', ['error', 'skip'], 'error'),
@@ -403,7 +418,7 @@ export const configSchema: SchemaNode = {
       threads: int('Threads for the wasm/node backend (XNNPACK threads on wasm: 2 threads run a training step about 1.9x faster than 1 on an idle 2-core machine). null: the backend default (1 on wasm).', 2, { minimum: 1, maximum: 256 }, true),
     }),
   },
-};
+});
 
 /** One of the known dataset languages. */
 export type Language = (typeof LANGUAGES)[number];
