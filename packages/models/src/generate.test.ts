@@ -1,7 +1,7 @@
 import { initBackend, Rng, tf } from '@rfai/core';
 import { fixtureModel, tinyConfig } from './__fixtures__/models';
 import { CausalLM } from './decoder';
-import { generate, type GenerateOptions } from './generate';
+import { generate, generateAsync, type GenerateOptions, type GenerationResult } from './generate';
 import { logProbOf } from './sampling';
 import { packSequences, tokenLogProbs, unpackRows } from './scoring';
 import { ByteTokenizer } from './tokenizer';
@@ -127,6 +127,37 @@ describe('generate (wasm)', () => {
     expect(s.text).toBe(text.slice(0, cut));
     expect(s.ids.length).toBeLessThan(30);
     expect(tokenizer.decode(s.ids)).toContain(stop);
+  });
+
+  it('generateAsync gives what generate gives, reports each row once as it finishes, and lets the event loop run', async () => {
+    const opts: GenerateOptions = { maxNewTokens: 24, temperature: 0.9, tokenizer, eosTokenIds: [] };
+    const free = generate(model, prompts, { ...opts, rng: new Rng(5) });
+    // An eos id that ends the rows at different steps, so rows finish one by one.
+    const eosId = free[1].ids[3];
+    const sync = generate(model, prompts, { ...opts, rng: new Rng(5), eosTokenIds: [eosId] });
+    expect(new Set(sync.map((r) => r.ids.length)).size).toBeGreaterThan(1);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const reported: Array<[number, GenerationResult, number]> = [];
+    const before = tf.memory().numTensors;
+    const out = await generateAsync(model, prompts, {
+      ...opts,
+      rng: new Rng(5),
+      eosTokenIds: [eosId],
+      onFinished: (row, result) => reported.push([row, result, ticks]),
+    });
+    clearInterval(timer);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(out).toEqual(sync);
+    // every row once, with its final result, in the order the rows finished
+    expect(reported.map(([row]) => row).sort()).toEqual([0, 1, 2]);
+    for (const [row, result] of reported) expect(result).toEqual(sync[row]);
+    const order = [...reported].map(([row]) => sync[row].ids.length);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    // timers fired while decoding: the event loop had a turn between token steps
+    expect(ticks).toBeGreaterThan(3);
+    // the first row was reported while the others were still decoding, not at the end
+    expect(reported[0][2]).toBeLessThan(ticks);
   });
 
   it('leaves no tensors behind', () => {

@@ -103,15 +103,51 @@ function checkOptions(model: CausalLM, prompts: number[][], o: GenerateOptions):
  */
 export function generate(model: CausalLM, promptIds: number[][], opts: GenerateOptions): GenerationResult[] {
   const sp = checkOptions(model, promptIds, opts);
-  return run(model, promptIds, opts, sp);
+  const steps = decode(model, promptIds, opts, sp);
+  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
 }
 
-function run(
+/** Options of {@link generateAsync}: those of {@link generate}, plus a callback for each finished row. */
+export interface GenerateAsyncOptions extends GenerateOptions {
+  /**
+   * Called once per row as soon as it finishes (eos, stop string or length), with its index in `promptIds` and its
+   * final result, while the other rows are still generating: a caller can send it to a grader right away.
+   */
+  onFinished?: (row: number, result: GenerationResult) => void;
+}
+
+/**
+ * {@link generate} that gives the event loop a turn after every token step (`setImmediate`), so timers, sockets
+ * and child processes make progress while the model decodes (a remote teacher's requests are sent and answered, a
+ * sandbox's programs report). Same ids, log-probs and rng use as {@link generate} for the same inputs.
+ */
+export async function generateAsync(model: CausalLM, promptIds: number[][], opts: GenerateAsyncOptions): Promise<GenerationResult[]> {
+  const sp = checkOptions(model, promptIds, opts);
+  const steps = decode(model, promptIds, opts, sp);
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) return r.value;
+    if (opts.onFinished) for (const [row, result] of r.value) opts.onFinished(row, result);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The final result of a row. */
+function resultOf(r: Row, tok: Tokenizer): GenerationResult {
+  const finishReason = r.done ?? 'length';
+  const text = finishReason === 'stop' ? r.text : tok.decode(r.ids, { skipSpecialTokens: true });
+  return { promptIds: r.prompt, ids: r.ids, text, logprobs: r.logprobs, finishReason };
+}
+
+/**
+ * The decoding loop as a generator: yields after every token step the rows that finished in it (index and result),
+ * and returns every row's result. Tensors are released however the caller stops iterating.
+ */
+function* decode(
   model: CausalLM,
   promptIds: number[][],
   opts: GenerateOptions,
   sp: SamplingParams & { greedy: boolean },
-): GenerationResult[] {
+): Generator<Array<[number, GenerationResult]>, GenerationResult[], void> {
   const tok = opts.tokenizer;
   const eos = new Set(opts.eosTokenIds ?? [tok.eosTokenId, ...eosTokenIds(model.config)]);
   const stops = (opts.stopStrings ?? []).filter((s) => s.length > 0);
@@ -180,6 +216,7 @@ function run(
 
       // Choose a token for every active row (JS, on the read-back logits).
       const keep: number[] = [];
+      const finished: Array<[number, GenerationResult]> = [];
       for (let j = 0; j < active.length; j++) {
         const row = rows[active[j]];
         const l = logits.subarray(j * V, (j + 1) * V);
@@ -203,7 +240,9 @@ function run(
         }
         if (!row.done && row.ids.length >= opts.maxNewTokens) row.done = 'length';
         if (!row.done) keep.push(j);
+        else finished.push([active[j], resultOf(row, tok)]);
       }
+      yield finished;
       if (keep.length === 0) break;
       if (keep.length < active.length) {
         // Drop finished rows from the batch and from the cache ([B*KV, S, D] rows b*KV .. b*KV+KV-1).
@@ -230,9 +269,5 @@ function run(
     if (cache) disposeCache(cache);
   }
 
-  return rows.map((r) => {
-    const finishReason = r.done ?? 'length';
-    const text = finishReason === 'stop' ? r.text : tok.decode(r.ids, { skipSpecialTokens: true });
-    return { promptIds: r.prompt, ids: r.ids, text, logprobs: r.logprobs, finishReason };
-  });
+  return rows.map((r) => resultOf(r, tok));
 }

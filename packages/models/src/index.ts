@@ -43,7 +43,7 @@ export {
 } from './tokenizer';
 export { tokenStats, chunkRows, DEFAULT_CHUNK_ELEMENTS, type TokenStatsOptions } from './lm-head';
 export { linearProduct } from './matmul';
-export { generate, type GenerateOptions, type GenerationResult, type FinishReason } from './generate';
+export { generate, generateAsync, type GenerateOptions, type GenerateAsyncOptions, type GenerationResult, type FinishReason } from './generate';
 export { sampleToken, logProbOf, argmax, type SamplingParams } from './sampling';
 export {
   packSequences,

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { createLrSchedule, Rng, type BackendInfo } from '@rfai/core';
 import { configHash, signalExitCode, type RfaiConfig } from '@rfai/config';
 import { DatasetSampler, mixSeed, SeededRandom, type DatasetRecord, type SamplerCursor } from '@rfai/datasets';
-import { generate, type GenerationResult } from '@rfai/models';
+import { generateAsync, type GenerationResult } from '@rfai/models';
 import {
   computeAdvantages,
   createKLController,
@@ -467,8 +467,13 @@ export class Trainer {
     return n > 0 && step % n === 0;
   }
 
-  /** Samples G completions per prompt of the next batch and starts grading them. */
-  private rollout(): Rollout {
+  /**
+   * Samples G completions per prompt of the next batch. Each sample goes to the teacher as soon as it is finished,
+   * while the others are still generating (generateAsync gives the event loop a turn between tokens, so a remote
+   * teacher's requests are sent and answered and the sandbox's programs run meanwhile); `grading` settles when the
+   * last of them is graded.
+   */
+  private async rollout(): Promise<Rollout> {
     const c = this.cfg;
     const G = c.rfai.num_samples_per_prompt;
     const records = this.sampler.nextBatch(c.training.batch_size);
@@ -476,7 +481,10 @@ export class Trainer {
     const base = records.map((r) => encodePrompt(r.prompt, r.language, this.style, this.s.student.tokenizer, this.maxPromptTokens, solutionPrefix(r)));
     const promptIds: number[][] = [];
     for (const ids of base) for (let g = 0; g < G; g++) promptIds.push(ids);
-    const gens = generate(this.s.student.model, promptIds, {
+    const id = `${this.step + 1}`;
+    const grades: Grade[] = new Array<Grade>(promptIds.length);
+    const parts: Array<Promise<void>> = [];
+    const gens = await generateAsync(this.s.student.model, promptIds, {
       maxNewTokens: c.rfai.max_new_tokens,
       temperature: c.rfai.temperature,
       topK: c.rfai.top_k,
@@ -484,13 +492,18 @@ export class Trainer {
       stopStrings: c.rfai.stop,
       tokenizer: this.s.student.tokenizer,
       rng: this.rng,
+      onFinished: (i, g) => {
+        const r = records[Math.floor(i / G)];
+        const item = { prompt: r.prompt, language: r.language, completion: g.text, id: `${r.id ?? 'p'}-${id}-${i}`, ...taskFields(r) };
+        const part = gradeAll(this.s.teacher, [item]).then(([grade]) => {
+          grades[i] = grade;
+        });
+        part.catch(() => undefined); // awaited with the others below; avoid an unhandled rejection meanwhile
+        parts.push(part);
+      },
     });
-    const items = gens.map((g, i) => {
-      const r = records[Math.floor(i / G)];
-      return { prompt: r.prompt, language: r.language, completion: g.text, id: `${r.id ?? 'p'}-${this.step + 1}-${i}`, ...taskFields(r) };
-    });
-    const grading = gradeAll(this.s.teacher, items);
-    grading.catch(() => undefined); // awaited later; avoid an unhandled rejection meanwhile
+    const grading = Promise.all(parts).then(() => grades);
+    grading.catch(() => undefined);
     return { records, promptIds, gens, grading, epoch };
   }
 
