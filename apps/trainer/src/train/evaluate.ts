@@ -1,7 +1,7 @@
 import { Rng } from '@rfai/core';
-import { generate, type CausalLM, type Tokenizer } from '@rfai/models';
+import { generateAsync, type CausalLM, type Tokenizer } from '@rfai/models';
 import type { ScoreRequest, Teacher, TeacherScore } from '@rfai/teacher-clients';
-import { gradeAll } from './grading';
+import { gradeAll, type Grade } from './grading';
 import { encodePrompt, solutionPrefix, taskFields, type PromptStyle } from './prompt-format';
 
 /** An eval prompt. */
@@ -133,28 +133,47 @@ function sampleOf(r: EvalRecord, completion: string, g: TeacherScore | null): Ev
   };
 }
 
-/** Greedy completions of `records` (no RNG: never moves the training RNG). */
-export async function greedyCompletions(records: readonly EvalRecord[], o: EvalOptions): Promise<Array<{ text: string; tokens: number }>> {
+/**
+ * Greedy completions of `records` (no RNG: never moves the training RNG). `onCompletion` receives each one (its
+ * index in `records`) as soon as it is finished, while the others decode: the eval grades it right away.
+ */
+export async function greedyCompletions(
+  records: readonly EvalRecord[],
+  o: EvalOptions,
+  onCompletion?: (index: number, text: string) => void,
+): Promise<Array<{ text: string; tokens: number }>> {
   const batchSize = o.batchSize ?? 16;
   const completions: Array<{ text: string; tokens: number }> = [];
   for (let s = 0; s < records.length; s += batchSize) {
     const chunk = records.slice(s, s + batchSize);
     const ids = chunk.map((r) => encodePrompt(r.prompt, r.language, o.style, o.tokenizer, o.maxPromptTokens, solutionPrefix(r)));
-    const out = generate(o.model, ids, { maxNewTokens: o.maxNewTokens, greedy: true, stopStrings: o.stop, tokenizer: o.tokenizer });
+    const out = await generateAsync(o.model, ids, {
+      maxNewTokens: o.maxNewTokens,
+      greedy: true,
+      stopStrings: o.stop,
+      tokenizer: o.tokenizer,
+      onFinished: onCompletion ? (j, g) => onCompletion(s + j, g.text) : undefined,
+    });
     for (const g of out) completions.push({ text: g.text, tokens: g.ids.length });
-    await new Promise((r) => setImmediate(r)); // let signals and I/O through between batches
   }
   return completions;
+}
+
+/** Grades one completion as soon as it exists; the returned promise never rejects before it is awaited. */
+function gradeNow(teacher: Teacher, item: ScoreRequest): Promise<Grade> {
+  const p = gradeAll(teacher, [item]).then(([g]) => g);
+  p.catch(() => undefined);
+  return p;
 }
 
 /** Runs the eval pass. Greedy, so it needs no RNG and never moves the training RNG. */
 export async function evaluate(records: readonly EvalRecord[], o: EvalOptions): Promise<EvalReport> {
   const t0 = Date.now();
-  const completions = await greedyCompletions(records, o);
-  const grades = await gradeAll(
-    o.teacher,
-    records.map((r, i) => scoreRequest(r, completions[i].text)),
-  );
+  const pending: Array<Promise<Grade>> = new Array(records.length);
+  const completions = await greedyCompletions(records, o, (i, text) => {
+    pending[i] = gradeNow(o.teacher, scoreRequest(records[i], text));
+  });
+  const grades = await Promise.all(pending);
   type Acc = { count: number; graded: number; sum: number; pass: number; executable: number; execPass: number; parse: number; entry: number; over: number };
   const fresh = (): Acc => ({ count: 0, graded: 0, sum: 0, pass: 0, executable: 0, execPass: 0, parse: 0, entry: 0, over: 0 });
   const per: Record<string, Acc> = {};
@@ -250,13 +269,15 @@ async function sampledPass(
   const batchSize = o.batchSize ?? 16;
   const items: ScoreRequest[] = [];
   const owner: number[] = [];
+  const pending: Array<Promise<Grade>> = [];
   for (let start = 0; start < records.length; start += batchSize) {
     const chunk = records.slice(start, start + batchSize);
     const ids = chunk.flatMap((r) => {
       const p = encodePrompt(r.prompt, r.language, o.style, o.tokenizer, o.maxPromptTokens, solutionPrefix(r));
       return Array.from({ length: s.perPrompt }, () => p);
     });
-    const out = generate(o.model, ids, {
+    const first = items.length;
+    const out = await generateAsync(o.model, ids, {
       maxNewTokens: o.maxNewTokens,
       temperature: s.temperature,
       topK: s.topK,
@@ -264,15 +285,17 @@ async function sampledPass(
       stopStrings: o.stop,
       tokenizer: o.tokenizer,
       rng,
+      onFinished: (i, g) => {
+        pending[first + i] = gradeNow(o.teacher, scoreRequest(chunk[Math.floor(i / s.perPrompt)], g.text));
+      },
     });
     out.forEach((g, i) => {
       const r = chunk[Math.floor(i / s.perPrompt)];
       items.push(scoreRequest(r, g.text));
       owner.push(start + Math.floor(i / s.perPrompt));
     });
-    await new Promise((r) => setImmediate(r));
   }
-  const grades = await gradeAll(o.teacher, items);
+  const grades = await Promise.all(pending);
   const scores = grades.map((g) => g.score?.score).filter((v): v is number => typeof v === 'number');
   // pass@k with n = k samples per prompt: the share of prompts (with tests) where any sample passed.
   const anyPass = new Set<number>();
