@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '@rfai/core';
@@ -153,6 +153,32 @@ describe('LoRA', () => {
       /adapter_model.safetensors: tensor "base_model.model.model.layers.1.self_attn.k_proj.lora_B.weight" has shape \[5, 2\], expected \[24, 2\]/,
     );
     expect(other.lora.size).toBe(0);
+    model.dispose();
+    other.dispose();
+  });
+
+  it.each([
+    ['use_rslora', true],
+    ['use_dora', true],
+    ['fan_in_fan_out', true],
+    ['rank_pattern', { q_proj: 8 }],
+    ['alpha_pattern', { q_proj: 8 }],
+    ['layers_to_transform', [0]],
+    ['modules_to_save', ['lm_head']],
+  ])('loadAdapter refuses a PEFT config with %s = %j (plain LoRA would compute another model)', async (field, value) => {
+    const model = createModel(tinyConfig('qwen3'), 7);
+    applyLora(model, { r: 2, alpha: 4 });
+    const dir = join(root, `peft-${field}`);
+    await saveAdapter(model, dir);
+    const file = join(dir, 'adapter_config.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), [field]: value }));
+    const other = createModel(tinyConfig('qwen3'), 7);
+    await expect(loadAdapter(other, dir)).rejects.toThrow(`${file}: ${field} ${JSON.stringify(value)} is not supported; rfai loads plain LoRA adapters only`);
+    expect(other.lora.size).toBe(0);
+    // The defaults PEFT writes (false, null, {}) load.
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), [field]: Array.isArray(value) ? null : typeof value === 'object' ? {} : false }));
+    await loadAdapter(other, dir);
+    expect(other.lora.size).toBe(4 * tinyConfig('qwen3').num_hidden_layers);
     model.dispose();
     other.dispose();
   });

@@ -5,11 +5,14 @@
  * same base with adapters disabled (no second copy of the weights).
  */
 import { promises as fsp } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Rng, tf } from '@rfai/core';
 import { openWeights, writeWeights, type TensorData } from '@rfai/checkpoint-io';
 import type { CausalLM } from './decoder';
 import { MissingTensorError, ModelUsageError, ShapeMismatchError } from './errors';
+// io.ts imports mergedTensors from here; both sides only call each other's functions, never at module load.
+import { saveModel } from './io';
+import type { Tokenizer } from './tokenizer';
 
 /** Linear modules LoRA can target (last component of the module path). */
 export const LORA_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;
@@ -28,7 +31,10 @@ export interface LoraOptions {
   seed?: number;
 }
 
-/** PEFT's adapter_config.json for a LoRA adapter. */
+/**
+ * PEFT's adapter_config.json for a LoRA adapter (the fields of peft.LoraConfig that rfai writes; PEFT fills the
+ * others with their defaults when it loads the file).
+ */
 export interface AdapterConfig {
   peft_type: 'LORA';
   task_type: 'CAUSAL_LM';
@@ -36,7 +42,15 @@ export interface AdapterConfig {
   lora_alpha: number;
   lora_dropout: number;
   target_modules: string[];
+  /**
+   * What `AutoPeftModelForCausalLM.from_pretrained(adapterDir)` hands to `AutoModelForCausalLM.from_pretrained`: a
+   * Hugging Face Hub id or a model folder (config.json + model.safetensors). A relative path is resolved against the
+   * process's current folder, not the adapter folder, so rfai records absolute paths. null: no base recorded (load
+   * the base yourself and use `PeftModel.from_pretrained(base, adapterDir)`).
+   */
   base_model_name_or_path: string | null;
+  /** Hub revision of the base; always null (a folder, or the id's default branch). */
+  revision?: string | null;
   bias: 'none';
   [key: string]: unknown;
 }
@@ -185,10 +199,15 @@ export function adapterConfig(model: CausalLM, baseModelNameOrPath: string | nul
     lora_dropout: c.dropout,
     target_modules: c.targetModules,
     base_model_name_or_path: baseModelNameOrPath,
+    revision: null,
     bias: 'none',
     fan_in_fan_out: false,
     inference_mode: true,
     init_lora_weights: true,
+    layers_to_transform: null,
+    layers_pattern: null,
+    rank_pattern: {},
+    alpha_pattern: {},
     modules_to_save: null,
     use_rslora: false,
     use_dora: false,
@@ -196,11 +215,47 @@ export function adapterConfig(model: CausalLM, baseModelNameOrPath: string | nul
 }
 
 /**
- * Writes adapter_model.safetensors + adapter_config.json (PEFT layout; `PeftModel.from_pretrained` loads them).
- * @param opts.baseModelNameOrPath recorded as base_model_name_or_path (default null)
+ * Writes the frozen base of a LoRA model (its base parameters, adapters excluded) as a Hugging Face folder in
+ * float32 (saveModel: config.json, generation_config.json, model.safetensors, and the tokenizer's files when given),
+ * so that `AutoModelForCausalLM.from_pretrained(dir)` and rfai's `loadModel` give exactly the weights the adapters
+ * were trained against. This is the base of a model that exists in no folder (a preset built with createModel).
+ * Float32 always: the base is written once and the adapter's logits depend on it bit for bit.
+ * @returns the folder's absolute path, the value to record as base_model_name_or_path
  */
-export async function saveAdapter(model: CausalLM, dir: string, opts: { baseModelNameOrPath?: string } = {}): Promise<void> {
-  const cfg = adapterConfig(model, opts.baseModelNameOrPath ?? null);
+async function saveLoraBase(model: CausalLM, dir: string, opts: { tokenizer?: Tokenizer } = {}): Promise<string> {
+  await saveModel(model, dir, { dtype: 'F32', ...(opts.tokenizer ? { tokenizer: opts.tokenizer } : {}) });
+  return resolve(dir);
+}
+
+/** Options of {@link saveAdapter}. */
+export interface SaveAdapterOptions {
+  /** Recorded as base_model_name_or_path: a Hub id or the base folder (prefer an absolute path). Default null. */
+  baseModelNameOrPath?: string;
+  /**
+   * Also write the frozen base here ({@link saveLoraBase}) and record its absolute path as base_model_name_or_path,
+   * so `AutoPeftModelForCausalLM.from_pretrained(dir)` loads the pair. For a base that has no folder (a preset).
+   * Not together with baseModelNameOrPath.
+   */
+  saveBaseTo?: string;
+  /** Tokenizer whose files go into the saveBaseTo folder. */
+  tokenizer?: Tokenizer;
+}
+
+/**
+ * Writes adapter_model.safetensors + adapter_config.json (PEFT layout; `PeftModel.from_pretrained(base, dir)`
+ * loads them, and `AutoPeftModelForCausalLM.from_pretrained(dir)` too when base_model_name_or_path names a base
+ * that exists: a Hub id, a folder, or the one written with `saveBaseTo`).
+ * @throws ModelUsageError when both baseModelNameOrPath and saveBaseTo are given
+ */
+export async function saveAdapter(model: CausalLM, dir: string, opts: SaveAdapterOptions = {}): Promise<void> {
+  if (opts.baseModelNameOrPath !== undefined && opts.saveBaseTo !== undefined) {
+    throw new ModelUsageError('saveAdapter: give baseModelNameOrPath or saveBaseTo, not both (saveBaseTo records the folder it writes)');
+  }
+  const cfg = adapterConfig(model, null); // throws before anything is written when the model has no adapters
+  cfg.base_model_name_or_path =
+    opts.saveBaseTo !== undefined
+      ? await saveLoraBase(model, opts.saveBaseTo, opts.tokenizer ? { tokenizer: opts.tokenizer } : {})
+      : (opts.baseModelNameOrPath ?? null);
   await fsp.mkdir(dir, { recursive: true });
   await writeWeights(dir, adapterTensors(model), { name: 'adapter_model' });
   await fsp.writeFile(join(dir, 'adapter_config.json'), JSON.stringify(cfg, null, 2) + '\n');
@@ -224,6 +279,13 @@ export async function loadAdapter(model: CausalLM, dir: string, opts: { seed?: n
   }
   if (cfg.bias !== undefined && cfg.bias !== 'none') {
     throw new ModelUsageError(`${cfgFile}: bias ${JSON.stringify(cfg.bias)} is not supported; only "none" is`);
+  }
+  // PEFT options that change what the tensors mean: loading such an adapter as plain LoRA would compute another model.
+  const empty = (v: unknown) => v === undefined || v === null || v === false || (Array.isArray(v) ? v.length === 0 : typeof v === 'object' && Object.keys(v as object).length === 0);
+  for (const field of ['fan_in_fan_out', 'use_rslora', 'use_dora', 'rank_pattern', 'alpha_pattern', 'layers_to_transform', 'modules_to_save']) {
+    if (!empty(cfg[field])) {
+      throw new ModelUsageError(`${cfgFile}: ${field} ${JSON.stringify(cfg[field])} is not supported; rfai loads plain LoRA adapters only`);
+    }
   }
   applyLora(model, {
     r: cfg.r,

@@ -4,7 +4,7 @@
  * trainer_state.json (step, data cursor, RNG, KL controller, ...) and
  * training_stats.json, written crash-safely.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
@@ -15,7 +15,7 @@ import {
   type TensorData,
 } from '@rfai/checkpoint-io';
 import { diffConfigs, type RfaiConfig } from '@rfai/config';
-import { adapterConfig, adapterTensors, modelTensors, saveMergedModel } from '@rfai/models';
+import { adapterConfig, adapterTensors, modelTensors, saveMergedModel, saveModel } from '@rfai/models';
 import type { Optimizer } from './optimizer';
 import { REFERENCE_FILE, type Student } from './student';
 
@@ -41,6 +41,50 @@ const TOKENIZER_FILES = [
   'added_tokens.json',
   'generation_config.json',
 ];
+
+/** Folder under training.output_dir that holds the frozen base of a LoRA run on a preset student. */
+export const LORA_BASE_DIR = 'base_model';
+
+/** The base folder written in this process, per student (a LoRA base never changes, so once per run). */
+const loraBases = new WeakMap<Student, Promise<string>>();
+
+/**
+ * adapter_config.json's base_model_name_or_path, which PEFT's AutoPeftModelForCausalLM passes to
+ * AutoModelForCausalLM.from_pretrained: the model.path folder, or for a preset student (random weights that exist in
+ * no folder) `<output_dir>/base_model/`, a Hugging Face folder of the frozen base in float32 written on the first
+ * save of each process (a resumed run rebuilds the same preset weights and rewrites the same folder; rewriting it
+ * rather than trusting one left behind means a stale folder can never pair with this run's adapters). Written into
+ * a temp sibling and renamed, so a crash leaves no half folder under that name. Both paths are absolute: PEFT
+ * resolves a relative one against the process's current folder, not the adapter's, so only an absolute path loads
+ * from anywhere. Moving the output folder means editing base_model_name_or_path (or loading with
+ * PeftModel.from_pretrained(base, adapter) / `--base`).
+ */
+async function loraBasePath(student: Student, outputDir: string): Promise<string> {
+  if (student.baseDir) return path.resolve(student.baseDir);
+  let written = loraBases.get(student);
+  if (!written) {
+    const dir = path.resolve(outputDir, LORA_BASE_DIR);
+    written = (async () => {
+      const tmp = path.resolve(outputDir, `.tmp-${LORA_BASE_DIR}-${process.pid}`);
+      const old = path.resolve(outputDir, `.trash-${LORA_BASE_DIR}-${process.pid}`);
+      rmSync(tmp, { recursive: true, force: true });
+      rmSync(old, { recursive: true, force: true });
+      try {
+        await saveModel(student.model, tmp, { dtype: 'F32', tokenizer: student.tokenizer });
+      } catch (e) {
+        rmSync(tmp, { recursive: true, force: true }); // e.g. a full disk: leave no partial copy behind
+        throw e;
+      }
+      if (existsSync(dir)) renameSync(dir, old);
+      renameSync(tmp, dir);
+      rmSync(old, { recursive: true, force: true });
+      return dir;
+    })();
+    loraBases.set(student, written);
+    written.catch(() => loraBases.delete(student)); // a failed write is tried again at the next save
+  }
+  return written;
+}
 
 export interface SaveInput {
   outputDir: string;
@@ -73,7 +117,7 @@ export async function saveTrainingCheckpoint(s: SaveInput): Promise<string> {
       step: s.step,
       modelConfig: student.model.config as unknown as Record<string, unknown>,
       ...(student.lora
-        ? { adapter: { tensors: adapterTensors(student.model), config: adapterConfig(student.model, student.baseDir ?? student.source) } }
+        ? { adapter: { tensors: adapterTensors(student.model), config: adapterConfig(student.model, await loraBasePath(student, s.outputDir)) } }
         : { model: modelTensors(student.model) }),
       tokenizerFiles,
       optimizer: s.optimizer.stateTensors(),
