@@ -69,11 +69,14 @@ export async function validateCheckpoint(path: string, opts: ValidateOptions = {
 export interface FindLatestOptions extends ValidateOptions {
   /** Receives a warning per skipped folder. Default: console.warn. */
   logger?: CheckpointLogger;
+  /** Called for each skipped folder (newest first) with the error that disqualified it, besides the warning. */
+  onSkip?: (path: string, error: CheckpointError) => void;
 }
 
 /**
  * Returns the valid checkpoint with the highest step under `root`, or undefined when there is none.
- * Incomplete or corrupt folders are skipped with a warning naming the folder and the reason. The `latest`
+ * Incomplete or corrupt folders are skipped with a warning naming the folder and the reason (the file, expected vs
+ * found size, or sha256 with `verify`), and the previous one is tried. The `latest`
  * pointer is cross-checked: when it names another folder than the one chosen, a warning says why.
  */
 export async function findLatestCheckpoint(root: string, opts: FindLatestOptions = {}): Promise<CheckpointInfo | undefined> {
@@ -86,7 +89,8 @@ export async function findLatestCheckpoint(root: string, opts: FindLatestOptions
       break;
     } catch (e) {
       if (!(e instanceof CheckpointError)) throw e;
-      logger.warn(`skipping ${all[i].path}: ${e.message}`);
+      opts.onSkip?.(all[i].path, e);
+      logger.warn(`skipping ${all[i].path}: ${e.message}${i > 0 ? '; trying the previous checkpoint' : ''}`);
     }
   }
   let pointer: string | undefined;

@@ -2,11 +2,11 @@
 // rename into place, then update the `latest` pointer; finally rotate old checkpoints.
 
 import { promises as fsp } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { hashConfig } from './config-hash';
 import type { TensorData } from './dtypes';
-import { CheckpointError, CheckpointExistsError } from './errors';
-import { fsyncDir, writeFileAtomic, writeFileSynced } from './fs-io';
+import { CheckpointDiskFullError, CheckpointError, CheckpointExistsError } from './errors';
+import { diskFullWords, formatBytes, freeBytes, fsyncDir, isDiskFull, withDiskFullContext, writeFileAtomic, writeFileSynced } from './fs-io';
 import { findNonJson, nonFiniteAsString } from './json-check';
 import { buildManifest, type Manifest } from './manifest';
 import {
@@ -16,11 +16,12 @@ import {
   TRAINER_STATE_FILE,
   checkpointName,
   consoleLogger,
+  listCheckpoints,
   type CheckpointLogger,
   type TrainerStateFile,
 } from './checkpoint-state';
 import { rotateCheckpoints } from './checkpoint-rotate';
-import { writeSafetensors } from './safetensors-writer';
+import { prepareTensor, writeSafetensors } from './safetensors-writer';
 import { writeWeights } from './weights';
 
 /** Everything a trainer puts into one checkpoint. JSON values must be JSON-serialisable. */
@@ -140,15 +141,100 @@ async function removeStaleTemps(root: string, logger: CheckpointLogger): Promise
   }
 }
 
-/** Copies a file and fsyncs the copy. */
+/** Copies a file and fsyncs the copy. Throws CheckpointDiskFullError (naming `to`) on a full disk. */
 async function copySynced(from: string, to: string): Promise<void> {
-  await fsp.copyFile(from, to);
-  const fh = await fsp.open(to, 'r+');
+  const size = (await fsp.stat(from)).size;
+  await withDiskFullContext(to, size, async () => {
+    await fsp.copyFile(from, to);
+    const fh = await fsp.open(to, 'r+');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  });
+}
+
+/** About how many bytes the checkpoint of `input` takes on disk (tensor data and files; headers and JSON left out), or null. */
+async function estimateBytes(input: CheckpointSaveInput, opts: SaveCheckpointOptions): Promise<number | null> {
   try {
-    await fh.sync();
-  } finally {
-    await fh.close();
+    let total = 0;
+    const weights = input.model ?? input.adapter?.tensors ?? {};
+    for (const [name, t] of Object.entries(weights)) total += prepareTensor('(estimate)', name, t, opts.castFloatTo).byteLength;
+    for (const [name, t] of Object.entries(input.optimizer ?? {})) total += prepareTensor('(estimate)', name, t).byteLength;
+    for (const f of input.tokenizerFiles ?? []) total += (await fsp.stat(f)).size;
+    for (const v of Object.values(input.extraFiles ?? {})) {
+      total += typeof v === 'string' ? Buffer.byteLength(v) : v instanceof Uint8Array ? v.length : Buffer.byteLength(json(v));
+    }
+    return total;
+  } catch {
+    return null;
   }
+}
+
+/** The newest checkpoint folder of `root` a failed save of `finalName` left alone: the `latest` pointer's, else the highest step. */
+async function previousCheckpoint(root: string, finalName: string, finalExisted: boolean): Promise<string | null> {
+  const all = (await listCheckpoints(root).catch(() => [])).filter((c) => finalExisted || c.name !== finalName);
+  let pointer: string | undefined;
+  try {
+    pointer = (await fsp.readFile(join(root, LATEST_POINTER), 'utf8')).trim();
+  } catch {
+    pointer = undefined;
+  }
+  const named = all.find((c) => c.name === pointer);
+  return (named ?? all[all.length - 1])?.path ?? null;
+}
+
+/**
+ * The error for a full disk (ENOSPC/EDQUOT) met while saving `finalName` under `root`, after the temp folder was removed:
+ * names the file (under the checkpoint's final name), the bytes it needed, the checkpoint's whole size, the free space
+ * and the previous checkpoint, which the save left intact.
+ */
+async function saveDiskFullError(
+  e: NodeJS.ErrnoException & { code: 'ENOSPC' | 'EDQUOT' },
+  s: { root: string; tmp: string; finalName: string; finalExisted: boolean; renamed: boolean; input: CheckpointSaveInput; opts: SaveCheckpointOptions },
+): Promise<CheckpointDiskFullError> {
+  const inner = e instanceof CheckpointDiskFullError ? e : undefined;
+  const rel = inner?.path !== undefined ? relative(s.tmp, inner.path) : '';
+  const inTemp = inner?.path !== undefined && rel !== '' && !rel.startsWith('..') && !rel.includes(sep);
+  // Files are reported under their final name: what the user knows, and where they would have ended up.
+  const file = inTemp ? join(s.root, s.finalName, rel) : (inner?.path ?? join(s.root, s.finalName));
+  const what = inTemp ? `${rel} of ${s.finalName}` : (inner?.path ?? `the temp folder of ${s.finalName}`);
+  const bytesNeeded = inner?.bytesNeeded ?? null;
+  const checkpointBytes = await estimateBytes(s.input, s.opts);
+  const bytesFree = await freeBytes(s.root);
+  const previous = await previousCheckpoint(s.root, s.finalName, s.finalExisted);
+  const words = diskFullWords(e.code);
+  const quota = e.code === 'EDQUOT' ? ' (your quota may allow less)' : '';
+  const details = { path: file, key: basename(file), code: e.code, bytesNeeded, bytesFree, checkpointBytes, previousCheckpoint: previous, saved: s.renamed };
+  if (s.renamed) {
+    return new CheckpointDiskFullError(
+      `saveCheckpoint(${s.root}): ${join(s.root, s.finalName)} was written completely, but ${words} while writing ${what}, ` +
+        `which needs ${formatBytes(bytesNeeded)}; ${s.root} has ${formatBytes(bytesFree)} free${quota}. ` +
+        `findLatestCheckpoint still finds ${s.finalName}. Free space on that disk before the next save.`,
+      details,
+      { cause: e },
+    );
+  }
+  const sizes =
+    bytesNeeded !== null && checkpointBytes !== null
+      ? `: that file needs ${formatBytes(bytesNeeded)}, and the whole checkpoint about ${formatBytes(checkpointBytes)}`
+      : bytesNeeded !== null
+        ? `: that file needs ${formatBytes(bytesNeeded)}`
+        : checkpointBytes !== null
+          ? `: the whole checkpoint needs about ${formatBytes(checkpointBytes)}`
+          : '';
+  const need = checkpointBytes ?? bytesNeeded;
+  const prev = previous !== null ? `The previous checkpoint, ${previous}, is intact.` : `${s.root} holds no earlier checkpoint; nothing was saved.`;
+  return new CheckpointDiskFullError(
+    `saveCheckpoint(${s.root}): ${words} while writing ${what}${sizes}; ` +
+      `${s.root} has ${formatBytes(bytesFree)} free${quota} after the partial checkpoint was removed. ${prev} ` +
+      `The partial temp folder ${basename(s.tmp)} was removed. ` +
+      (need !== null ? `Make room for at least ${formatBytes(need)} on that disk` : 'Free space on that disk') +
+      ' (or save to another disk), then save again.',
+    details,
+    { cause: e },
+  );
 }
 
 /**
@@ -158,7 +244,9 @@ async function copySynced(from: string, to: string): Promise<void> {
  * Everything is written into `root/.tmp-checkpoint-{step}-{pid}-{rand}`, each file fsynced, the folder fsynced,
  * then renamed to its final name; the `latest` pointer is replaced atomically after that, and rotation runs last.
  * A crash at any point leaves earlier checkpoints intact and no incomplete folder under a final name.
- * Throws CheckpointError for bad input, CheckpointExistsError when the folder exists and `overwrite` is not set.
+ * Throws CheckpointError for bad input, CheckpointExistsError when the folder exists and `overwrite` is not set, and
+ * CheckpointDiskFullError when the disk or quota runs out (ENOSPC/EDQUOT): the temp folder is removed and the message
+ * names the file being written, the bytes it needed, the free space and the previous checkpoint, left intact.
  */
 export async function saveCheckpoint(root: string, input: CheckpointSaveInput, opts: SaveCheckpointOptions = {}): Promise<SavedCheckpoint> {
   const logger = opts.logger ?? consoleLogger;
@@ -245,9 +333,9 @@ export async function saveCheckpoint(root: string, input: CheckpointSaveInput, o
   const progress = async (stage: SaveStage) => {
     if (opts.onProgress) await opts.onProgress(stage, detail);
   };
-  await fsp.mkdir(tmp);
   let renamed = false;
   try {
+    await fsp.mkdir(tmp);
     await progress('temp-created');
     const files: string[] = [];
     // Large files are hashed while they are written; the small ones are hashed afterwards.
@@ -281,6 +369,7 @@ export async function saveCheckpoint(root: string, input: CheckpointSaveInput, o
       try {
         await copySynced(tokenizerFiles[i], join(tmp, tokNames[i]));
       } catch (e) {
+        if (e instanceof CheckpointDiskFullError) throw e;
         throw new CheckpointError(`saveCheckpoint(${root}): cannot copy tokenizer file ${tokenizerFiles[i]}: ${(e as Error).message}`, {
           path: tokenizerFiles[i],
         }, { cause: e });
@@ -351,6 +440,7 @@ export async function saveCheckpoint(root: string, input: CheckpointSaveInput, o
     return { path: finalPath, step, files: allFiles, bytes, configHash, removed };
   } catch (e) {
     if (!renamed) await fsp.rm(tmp, { recursive: true, force: true });
+    if (isDiskFull(e)) throw await saveDiskFullError(e, { root, tmp, finalName, finalExisted: exists, renamed, input, opts });
     throw e;
   }
 }

@@ -85,3 +85,46 @@ export class ConfigHashMismatchError extends CheckpointError {
 
 /** Saving would overwrite an existing checkpoint folder and `overwrite` is not set. */
 export class CheckpointExistsError extends CheckpointError {}
+
+/** Which kind of "disk full" a write met: no space left (ENOSPC) or the user's disk quota exceeded (EDQUOT). */
+export type DiskFullCode = 'ENOSPC' | 'EDQUOT';
+
+/**
+ * A write ran out of disk space (ENOSPC) or quota (EDQUOT). `path` is the file being written (for saveCheckpoint, the
+ * file under the checkpoint's final name), `expected` the bytes it needed, `found` the bytes free on its file system
+ * (null when unknown). `code` keeps the errno code, so callers that test `e.code === 'ENOSPC'` still work.
+ */
+export class CheckpointDiskFullError extends CheckpointError {
+  /** 'ENOSPC' or 'EDQUOT'. */
+  readonly code: DiskFullCode;
+  /** Size of what was being written, in bytes (null when unknown). */
+  readonly bytesNeeded: number | null;
+  /** Bytes free for unprivileged users on the file system (statfs), or null when it could not be read. */
+  readonly bytesFree: number | null;
+  /** saveCheckpoint: about how many bytes the whole checkpoint needs (null when unknown or not a checkpoint save). */
+  readonly checkpointBytes: number | null;
+  /** saveCheckpoint: the newest checkpoint folder left untouched by the failed save, or null when there is none. */
+  readonly previousCheckpoint: string | null;
+  /** saveCheckpoint: true when the checkpoint itself was written and renamed into place, and only a later write (the `latest` pointer) failed. */
+  readonly saved: boolean;
+  constructor(
+    message: string,
+    details: CheckpointErrorDetails & {
+      code: DiskFullCode;
+      bytesNeeded: number | null;
+      bytesFree: number | null;
+      checkpointBytes?: number | null;
+      previousCheckpoint?: string | null;
+      saved?: boolean;
+    },
+    options?: { cause?: unknown },
+  ) {
+    super(message, { ...details, expected: details.bytesNeeded, found: details.bytesFree }, options);
+    this.code = details.code;
+    this.bytesNeeded = details.bytesNeeded;
+    this.bytesFree = details.bytesFree;
+    this.checkpointBytes = details.checkpointBytes ?? null;
+    this.previousCheckpoint = details.previousCheckpoint ?? null;
+    this.saved = details.saved ?? false;
+  }
+}

@@ -6,6 +6,7 @@ export { DTYPE_NAMES, dtypeSize, shapeSize, typedArrayFor } from './dtypes';
 export {
   CheckpointError,
   CheckpointCorruptError,
+  CheckpointDiskFullError,
   CheckpointExistsError,
   CheckpointIncompleteError,
   ConfigHashMismatchError,
@@ -13,7 +14,7 @@ export {
   TensorDataError,
   TensorNotFoundError,
 } from './errors';
-export type { CheckpointErrorDetails, ConfigDifference } from './errors';
+export type { CheckpointErrorDetails, ConfigDifference, DiskFullCode } from './errors';
 export { bf16ToFloat32, f16ToFloat32, float32ToBf16, float32ToF16, f32ToBf16Bits, f32ToF16Bits, bf16BitsToF32, f16BitsToF32 } from './half';
 export { SafetensorsFile } from './safetensors-reader';
 export type { TensorInfo, WeightSource } from './safetensors-reader';

@@ -6,8 +6,8 @@ import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DTYPES, isDtype, DTYPE_NAMES, shapeSize, typedArrayFor, type SafetensorsDtype, type TensorData, type TypedArray } from './dtypes';
-import { TensorDataError } from './errors';
-import { fsyncDir, writeAll } from './fs-io';
+import { CheckpointDiskFullError, TensorDataError } from './errors';
+import { diskFullError, fsyncDir, isDiskFull, withDiskFullContext, writeAll } from './fs-io';
 import { bf16ToFloat32, f16ToFloat32, float32ToBf16, float32ToF16 } from './half';
 import { buildHeader, officialOrder } from './safetensors-header';
 
@@ -179,7 +179,8 @@ class StagedWriter {
  * (dtype alignment descending, then name), header padded with spaces to 8 bytes, data little-endian.
  * The file is written to a temp sibling and renamed, so readers never see a half-written file.
  * Inputs are not modified; F16/BF16 may be given as Float32Array values. Resolves to the path, size and
- * (with `sha256: true`) the hash. Throws TensorDataError.
+ * (with `sha256: true`) the hash. Throws TensorDataError, and CheckpointDiskFullError (naming the file, its size and
+ * the free space) when the disk or quota runs out; the temp sibling is removed and `file` is left as it was.
  */
 export async function writeSafetensors(file: string, tensors: Record<string, TensorData>, opts: WriteSafetensorsOptions = {}): Promise<WrittenFile> {
   if (opts.metadata !== undefined) {
@@ -191,8 +192,9 @@ export async function writeSafetensors(file: string, tensors: Record<string, Ten
   }
   const prepared = officialOrder(Object.entries(tensors).map(([name, t]) => prepareTensor(file, name, t, opts.castFloatTo)));
   const header = buildHeader(prepared, opts.metadata);
+  const total = prepared.reduce((a, t) => a + t.byteLength, header.length);
   const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const fh = await fsp.open(tmp, 'w');
+  const fh = await withDiskFullContext(file, total, () => fsp.open(tmp, 'w'));
   const hash = opts.sha256 ? createHash('sha256') : undefined;
   let size: number;
   const out = new StagedWriter(fh, hash, opts.fsync ? 16 << 20 : 0);
@@ -209,6 +211,7 @@ export async function writeSafetensors(file: string, tensors: Record<string, Ten
     await out.settle().catch(() => undefined);
     await fh.close().catch(() => undefined);
     await fsp.rm(tmp, { force: true });
+    if (isDiskFull(e) && !(e instanceof CheckpointDiskFullError)) throw await diskFullError(e, file, total);
     throw e;
   }
   if (opts.fsync) await fsyncDir(dirname(file));
