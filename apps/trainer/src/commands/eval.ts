@@ -1,10 +1,12 @@
 /**
- * `nx run trainer:eval -- --checkpoint DIR [--config FILE] [--set key=value ...] [--max-samples N]`
+ * `nx run trainer:eval -- --checkpoint DIR [--config FILE] [--set key=value ...] [--max-samples N] [--no-verify]`
  *
  * Runs the eval pass (greedy decoding over data.eval_file, graded by the
  * teacher) on a checkpoint and prints the report as JSON on stdout. The
  * configuration is the one stored in the checkpoint unless --config is given;
- * --set overrides either.
+ * --set overrides either. An rfai checkpoint is first checked against the
+ * sha256 manifest in its trainer_state.json (--no-verify skips it); a file that
+ * does not match exits 2.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -19,6 +21,7 @@ import { collect, parseArgs, positiveInt } from '../cli-args';
 import { buildStudent } from '../train/student';
 import { evaluate } from '../train/evaluate';
 import { loadSplits, teacherOptions, UsageError } from '../train/setup';
+import { NO_VERIFY_HELP, verifyModelFolder } from './model-folder';
 
 
 const log = (line: string) => process.stderr.write(line.endsWith('\n') ? line : line + '\n');
@@ -44,11 +47,12 @@ export async function runEval(argv: string[]): Promise<number> {
     .option('--config <file>', 'config file (default: the configuration stored in the checkpoint)')
     .option('--set <key=value>', 'override a config key (repeatable), e.g. --set data.max_eval_samples=10', collect, [] as string[])
     .option('--max-samples <n>', 'evaluate at most this many prompts', positiveInt)
+    .option('--no-verify', NO_VERIFY_HELP)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const usage = parseArgs(program, argv);
   if (usage !== null) return usage;
-  const o = program.opts<{ checkpoint: string; config?: string; set: string[]; maxSamples?: number }>();
+  const o = program.opts<{ checkpoint: string; config?: string; set: string[]; maxSamples?: number; verify: boolean }>();
   const dir = resolveUserPath(o.checkpoint);
   let loaded: LoadedConfig;
   let records;
@@ -58,6 +62,7 @@ export async function runEval(argv: string[]): Promise<number> {
     loaded = o.config ? loadConfig(resolveUserPath(o.config), { overrides }) : checkpointConfig(dir, overrides);
     records = (await loadSplits(loaded)).eval;
     if (records.length === 0) throw new UsageError('data.eval_file is null or empty: there is nothing to evaluate.');
+    if (o.verify) await verifyModelFolder(dir, '--checkpoint');
   } catch (e) {
     if (e instanceof ConfigError || e instanceof UsageError || e instanceof DatasetError || e instanceof TeacherError) {
       log(e.message);

@@ -7,19 +7,20 @@ import { initBackend, Rng } from '@rfai/core';
 import { generate, ModelError } from '@rfai/models';
 import { resolveUserPath } from '../paths';
 import { UsageError } from '../train/setup';
-import { loadModelFolder, modelFolderKind } from './model-folder';
+import { loadModelFolder, modelFolderKind, NO_VERIFY_HELP, verifyModelFolder } from './model-folder';
 
 /**
  * `nx run trainer:generate -- --model DIR [--base DIR] (--prompt TEXT | --prompt-file FILE) [--max-new-tokens N] [--temperature T] [--seed S]
- *   [--top-k K] [--top-p P] [--stop STR ...] [--template auto|chat|raw] [--json] [--backend auto|wasm|cpu]`
+ *   [--top-k K] [--top-p P] [--stop STR ...] [--template auto|chat|raw] [--json] [--backend auto|wasm|cpu] [--no-verify]`
  *
  * Prints the completion of one prompt (to stdout; speed and finish reason to stderr).
  * nx runs its targets through a shell (nx:run-commands joins the arguments into one command line), so backticks,
  * `$( )`, `$NAME` and backslashes inside `--prompt` are run or expanded there; `--prompt-file` passes such a prompt
  * unchanged.
- * DIR is a Hugging Face model folder, an rfai checkpoint, or a PEFT adapter folder (loaded on its base model).
+ * DIR is a Hugging Face model folder, an rfai checkpoint, or a PEFT adapter folder (loaded on its base model). An
+ * rfai checkpoint is first checked against the sha256 manifest in its trainer_state.json (`--no-verify` skips it).
  * Exit 0 ok, 1 runtime failure (unreadable checkpoint or tokenizer), 2 bad usage (a missing folder, one that holds
- * no model, an adapter whose base cannot be found).
+ * no model, an adapter whose base cannot be found) or a checkpoint whose files do not match its manifest.
  */
 export async function runGenerate(argv: string[]): Promise<number> {
   const program = new Command('generate')
@@ -37,6 +38,7 @@ export async function runGenerate(argv: string[]): Promise<number> {
     .option('--template <mode>', 'auto (chat template for Hugging Face tokenizers, raw for byte), chat or raw', 'auto')
     .option('--json', 'print the full result as JSON: ids, text, logprobs, finish_reason, timing')
     .option('--backend <name>', 'tensor backend: auto | wasm | cpu (default auto)', 'auto')
+    .option('--no-verify', NO_VERIFY_HELP)
     .addHelpText('after', PROMPT_FILE_HELP)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -56,6 +58,7 @@ export async function runGenerate(argv: string[]): Promise<number> {
     template: string;
     json?: boolean;
     backend: string;
+    verify: boolean;
   }>();
   if (!['auto', 'chat', 'raw'].includes(o.template)) {
     process.stderr.write(`generate: --template must be auto, chat or raw, found "${o.template}"\n`);
@@ -73,6 +76,7 @@ export async function runGenerate(argv: string[]): Promise<number> {
   const dir = resolveUserPath(o.model);
   try {
     modelFolderKind(dir); // a missing or wrong folder is bad usage, reported before the backend starts
+    if (o.verify) await verifyModelFolder(dir);
     const backend = await initBackend({ backend: o.backend as 'auto' | 'wasm' | 'cpu' });
     const loaded = await loadModelFolder(dir, { base: o.base });
     const { model, tokenizer } = loaded;

@@ -8,17 +8,18 @@ import { ConfigError } from '@rfai/config';
 import { architectureFor, headDim, loadModelConfig, loadTokenizer, ModelError } from '@rfai/models';
 import { resolveUserPath } from '../paths';
 import { UsageError } from '../train/setup';
-import { adapterBaseDir, loadModelFolder, modelFolderKind, readAdapterConfig } from './model-folder';
+import { adapterBaseDir, loadModelFolder, modelFolderKind, NO_VERIFY_HELP, readAdapterConfig, verifyModelFolder } from './model-folder';
 
 /**
- * `nx run trainer:inspect -- --model DIR [--base DIR] [--json] [--ids 1,2,3 --logits] [--backend auto|wasm|cpu]`
+ * `nx run trainer:inspect -- --model DIR [--base DIR] [--json] [--ids 1,2,3 --logits] [--backend auto|wasm|cpu] [--no-verify]`
  *
  * Prints the architecture, parameter count and stored dtype of a Hugging Face checkpoint folder, an rfai
  * checkpoint or a PEFT adapter folder (its rank, targets and base model too). With `--ids 1,2,3 --logits` it runs one forward pass and prints the float32 logits of every
  * position as `{"logits": [[...], ...]}` so the numbers can be compared with transformers:
  *   model(torch.tensor([[1, 2, 3]])).logits[0].tolist()
+ * An rfai checkpoint is first checked against the sha256 manifest in its trainer_state.json (`--no-verify` skips it).
  * Exit 0 ok, 1 runtime failure (unreadable or inconsistent checkpoint), 2 bad usage (a missing folder, one that
- * holds no model, an adapter whose base cannot be found).
+ * holds no model, an adapter whose base cannot be found) or a checkpoint whose files do not match its manifest.
  */
 export async function runInspect(argv: string[]): Promise<number> {
   const program = new Command('inspect')
@@ -29,11 +30,12 @@ export async function runInspect(argv: string[]): Promise<number> {
     .option('--ids <list>', 'comma-separated token ids for --logits, e.g. 1,2,3', parseIds)
     .option('--logits', 'print {"logits": [[...V floats] per position]} for --ids (full float32)')
     .option('--backend <name>', 'tensor backend: auto | wasm | cpu (default auto)', 'auto')
+    .option('--no-verify', NO_VERIFY_HELP)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const usage = parseArgs(program, argv);
   if (usage !== null) return usage;
-  const opts = program.opts<{ model: string; base?: string; json?: boolean; ids?: number[]; logits?: boolean; backend: string }>();
+  const opts = program.opts<{ model: string; base?: string; json?: boolean; ids?: number[]; logits?: boolean; backend: string; verify: boolean }>();
   if (opts.logits && !opts.ids) {
     process.stderr.write('inspect: --logits needs --ids, e.g. --ids 1,2,3 --logits\n');
     return 2;
@@ -49,6 +51,7 @@ export async function runInspect(argv: string[]): Promise<number> {
   const dir = resolveUserPath(opts.model);
   try {
     modelFolderKind(dir);
+    if (opts.verify) await verifyModelFolder(dir);
     if (opts.logits && opts.ids) {
       await initBackend({ backend: opts.backend as 'auto' | 'wasm' | 'cpu' });
       const loaded = await loadModelFolder(dir, { base: opts.base });

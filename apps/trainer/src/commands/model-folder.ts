@@ -5,7 +5,9 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { CHECKPOINT_FORMAT, CheckpointError, listCheckpoints, validateCheckpoint } from '@rfai/checkpoint-io';
 import { loadAdapter, loadModel, loadTokenizer, type AdapterConfig, type CausalLM, type Tokenizer } from '@rfai/models';
+import { checkpointProblem } from '../train/checkpointing';
 import { UsageError } from '../train/setup';
 import { resolveUserPath } from '../paths';
 
@@ -29,6 +31,56 @@ export function modelFolderKind(dir: string, option = '--model'): ModelFolderKin
   if (existsSync(path.join(dir, ADAPTER_CONFIG))) return 'adapter';
   if (existsSync(path.join(dir, 'config.json'))) return 'model';
   throw new UsageError(`${option}: ${dir} has neither config.json nor ${ADAPTER_CONFIG}, so it holds no model. Pass ${kinds}.`);
+}
+
+/** Help text of the `--no-verify` option of eval, generate and inspect. */
+export const NO_VERIFY_HELP =
+  "skip checking an rfai checkpoint's files against the sha256 manifest in its trainer_state.json (checked by default; Hugging Face folders have no manifest)";
+
+/** True when `dir` holds the trainer_state.json of an rfai checkpoint (not, e.g., a transformers Trainer's). */
+function hasRfaiManifest(dir: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(path.join(dir, TRAINER_STATE), 'utf8');
+  } catch {
+    return false;
+  }
+  try {
+    const state = JSON.parse(text) as { format?: unknown } | null;
+    return state?.format === CHECKPOINT_FORMAT;
+  } catch {
+    // Unreadable JSON: an rfai checkpoint whose state file is damaged still names its format somewhere.
+    return text.includes(CHECKPOINT_FORMAT);
+  }
+}
+
+/** The newest checkpoint-{step} beside `dir` with a lower step, or null. */
+async function earlierCheckpoint(dir: string): Promise<string | null> {
+  const m = /^checkpoint-(\d+)$/.exec(path.basename(dir));
+  if (!m) return null;
+  const earlier = (await listCheckpoints(path.dirname(dir))).filter((c) => c.step < Number(m[1]));
+  return earlier.length ? earlier[earlier.length - 1].path : null;
+}
+
+/**
+ * Checks an rfai checkpoint folder against the manifest in its trainer_state.json (every file present, with its size
+ * and sha256) before it is loaded. A folder without an rfai trainer_state.json (a Hugging Face model folder, a PEFT
+ * adapter folder) has no manifest and is left as it is.
+ * @param option the command-line option that named the folder, for messages
+ * @throws UsageError (exit 2) naming the file, expected vs found, and the fixes: an earlier checkpoint, or --no-verify
+ */
+export async function verifyModelFolder(dir: string, option = '--model'): Promise<void> {
+  if (!hasRfaiManifest(dir)) return;
+  try {
+    await validateCheckpoint(dir, { verify: true });
+  } catch (e) {
+    if (!(e instanceof CheckpointError)) throw e;
+    const earlier = await earlierCheckpoint(dir);
+    throw new UsageError(
+      `${option}: checkpoint ${dir} failed verification against its manifest: ${checkpointProblem(e)}. The checkpoint is corrupt or incomplete. ` +
+        `Use an earlier checkpoint${earlier ? ` (${earlier})` : ''}, or pass --no-verify to load it as it is.`,
+    );
+  }
 }
 
 /** A PEFT adapter folder's adapter_config.json. @throws UsageError when it is not readable JSON */

@@ -5,8 +5,9 @@
  * Startup checks everything that can fail cheaply (config, datasets, API key,
  * output folder, resume checkpoint) before the model is built, so mistakes
  * cost seconds. Exit codes: 0 done, 1 runtime failure (teacher failure circuit
- * included), 2 bad usage or config, 130/143 stopped by SIGINT/SIGTERM after
- * saving a checkpoint.
+ * included), 2 bad usage or config (a full disk during a checkpoint save, and no
+ * valid checkpoint for --resume latest, included), 130/143 stopped by
+ * SIGINT/SIGTERM after saving a checkpoint.
  */
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -19,7 +20,7 @@ import { defaultConfigPath } from '../paths';
 import { collect, parseArgs, positiveInt } from '../cli-args';
 import { buildStudent } from '../train/student';
 import { Trainer, TeacherStoppedError, type TrainResult } from '../train/trainer';
-import { findResumeDir, loadResumeState, ResumeError, type ResumeState } from '../train/checkpointing';
+import { CheckpointSaveError, diskFullMessage, findResumeDir, isDiskFull, loadResumeState, ResumeError, type ResumeState } from '../train/checkpointing';
 import { loadSplits, reportToolchains, teacherOptions, UsageError } from '../train/setup';
 import { formatDuration, PHASES } from '../train/timing';
 import { dryRun } from '../train/dry-run';
@@ -99,9 +100,10 @@ export async function runTrain(argv: string[]): Promise<number> {
         const spec = opts.resume === true ? 'latest' : String(opts.resume);
         const dir = await findResumeDir(spec, outputDir, (m) => log(`warning: ${m}`));
         if (dir === null) {
-          log(`--resume ${spec}: no valid checkpoint under ${outputDir}; starting a new run.`);
+          log(`--resume ${spec}: no checkpoint under ${outputDir} yet; starting a new run.`);
         } else {
-          resume = await loadResumeState(dir, cfg);
+          // `latest` already checked every file's sha256 while choosing.
+          resume = await loadResumeState(dir, cfg, { verified: spec === 'latest' || spec === '' });
           log(`resuming from ${dir} (step ${resume.trainerState.step})`);
         }
       }
@@ -173,6 +175,14 @@ export async function runTrain(argv: string[]): Promise<number> {
       if (e instanceof TeacherStoppedError) {
         log(`stopping: ${e.message}`);
         return e.exitCode;
+      }
+      if (e instanceof CheckpointSaveError) {
+        log(`stopping: ${e.message}`);
+        return e.exitCode;
+      }
+      if (isDiskFull(e)) {
+        log(`stopping: ${await diskFullMessage(e, outputDir)}`);
+        return 2;
       }
       throw e;
     }

@@ -8,10 +8,15 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
+  CheckpointCorruptError,
+  CheckpointDiskFullError,
+  CheckpointIncompleteError,
   findLatestCheckpoint,
+  listCheckpoints,
   loadCheckpoint,
   saveCheckpoint,
   writeSafetensors,
+  type CheckpointError,
   type TensorData,
 } from '@rfai/checkpoint-io';
 import { diffConfigs, type RfaiConfig } from '@rfai/config';
@@ -98,8 +103,37 @@ export interface SaveInput {
   trainingStats: Record<string, unknown>;
 }
 
-/** Saves checkpoint-{step} (overwriting one of the same step, e.g. a resumed run re-saving) and rotates old ones. */
+/** An ENOSPC/EDQUOT error, raw or already explained by checkpoint-io. */
+export function isDiskFull(e: unknown): e is NodeJS.ErrnoException {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+/**
+ * Saves checkpoint-{step} (overwriting one of the same step, e.g. a resumed run re-saving) and rotates old ones.
+ * @throws CheckpointSaveError (exit 2) when the disk or quota runs out: it names the file, the bytes needed, the free
+ *   space and the previous checkpoint, which is left intact
+ */
 export async function saveTrainingCheckpoint(s: SaveInput): Promise<string> {
+  try {
+    return await saveOrThrow(s);
+  } catch (e) {
+    if (!isDiskFull(e)) throw e;
+    const name = `checkpoint-${s.step}`;
+    if (e instanceof CheckpointDiskFullError) {
+      const from = e.saved ? name : e.previousCheckpoint ? path.basename(e.previousCheckpoint) : null;
+      const next = from ? `Then continue the run with --resume latest (from ${from}).` : 'Then start the run again.';
+      throw new CheckpointSaveError(`cannot save ${name}: ${e.message} ${next}`, { cause: e });
+    }
+    // Not from saveCheckpoint's writes (e.g. creating training.output_dir itself).
+    throw new CheckpointSaveError(
+      `cannot save ${name} in ${s.outputDir}: ${(e as Error).message}. Make room on that disk (or set training.output_dir to another disk), then continue the run with --resume latest.`,
+      { cause: e },
+    );
+  }
+}
+
+async function saveOrThrow(s: SaveInput): Promise<string> {
   const { student, config } = s;
   const extraFiles: Record<string, string | Uint8Array | Record<string, unknown>> = {};
   let tokenizerFiles: string[] = [];
@@ -110,7 +144,18 @@ export async function saveTrainingCheckpoint(s: SaveInput): Promise<string> {
   }
   // After an SFT warm-up the KL reference is the warmed-up model, which no config can rebuild: it travels along.
   const reference = student.referenceTensors();
-  if (reference) extraFiles[REFERENCE_FILE] = await safetensorsBytes(reference);
+  if (reference) {
+    try {
+      extraFiles[REFERENCE_FILE] = await safetensorsBytes(reference);
+    } catch (e) {
+      if (!isDiskFull(e)) throw e;
+      throw new CheckpointSaveError(
+        `cannot save checkpoint-${s.step}: the KL reference model is staged in the system temp folder ${os.tmpdir()} first, and ${(e as Error).message} ` +
+          `Nothing was written to ${s.outputDir}, so its checkpoints are as they were. Point TMPDIR at a folder with room, then continue the run with --resume latest.`,
+        { cause: e },
+      );
+    }
+  }
   const saved = await saveCheckpoint(
     s.outputDir,
     {
@@ -136,7 +181,18 @@ export async function saveTrainingCheckpoint(s: SaveInput): Promise<string> {
   );
   if (student.lora && config.model.lora.merge_on_save) {
     // model.lora.merge_on_save: a full Hugging Face folder with the adapters folded in, beside the checkpoint.
-    await saveMergedModel(student.model, `${saved.path}-merged`, { tokenizer: student.tokenizer, dtype: config.model.save_dtype });
+    const merged = `${saved.path}-merged`;
+    try {
+      await saveMergedModel(student.model, merged, { tokenizer: student.tokenizer, dtype: config.model.save_dtype });
+    } catch (e) {
+      if (!isDiskFull(e)) throw e;
+      rmSync(merged, { recursive: true, force: true });
+      throw new CheckpointSaveError(
+        `${saved.path} was saved completely, but its merged copy ${merged} could not be written: ${(e as Error).message} ` +
+          `The partial ${path.basename(merged)} was removed. Make room on that disk (or set model.lora.merge_on_save: false), then continue the run with --resume latest.`,
+        { cause: e },
+      );
+    }
   }
   return saved.path;
 }
@@ -157,23 +213,53 @@ export function resumeMismatch(stored: unknown, current: RfaiConfig): string | n
   return diff.map((p) => `${p}: checkpoint has ${JSON.stringify(get(stored, p))}, config has ${JSON.stringify(get(current, p))}`).join('; ');
 }
 
+/** One line on why a checkpoint folder failed its manifest check: the file, expected vs found. */
+export function checkpointProblem(e: CheckpointError): string {
+  if (e instanceof CheckpointIncompleteError) return `missing ${e.missing.map((f) => path.basename(f)).join(', ')}`;
+  if (e instanceof CheckpointCorruptError && e.key !== undefined && typeof e.expected === 'string' && typeof e.found === 'string' && /^[0-9a-f]{64}$/.test(e.expected)) {
+    return `${e.key}: expected sha256 ${e.expected} (trainer_state.json manifest), found ${e.found}`;
+  }
+  if (e instanceof CheckpointCorruptError && e.key !== undefined && typeof e.expected === 'number' && typeof e.found === 'number') {
+    return `${e.key}: expected ${e.expected} bytes (trainer_state.json manifest), found ${e.found}`;
+  }
+  return e.message;
+}
+
 /**
  * Finds the checkpoint to resume: `latest` (or empty) is the newest valid one
- * under outputDir (incomplete or corrupt folders are skipped with a warning),
- * anything else is a checkpoint folder.
- * @returns null when `latest` finds none
+ * under outputDir, every file checked against its sha256 in the manifest; an
+ * incomplete or corrupt folder is skipped with a warning naming it, the file
+ * and expected vs found, and the previous one is tried. Anything else is a
+ * checkpoint folder (verified by loadResumeState).
+ * @returns null when `latest` finds no checkpoint folder at all
+ * @throws ResumeError (exit 2) when there are checkpoint folders but none is valid
  */
 export async function findResumeDir(spec: string, outputDir: string, warn: (m: string) => void): Promise<string | null> {
   if (spec === '' || spec === 'latest') {
-    const found = await findLatestCheckpoint(outputDir, { logger: { warn } });
-    return found ? found.path : null;
+    const skipped: string[] = [];
+    const found = await findLatestCheckpoint(outputDir, {
+      verify: true,
+      logger: { warn },
+      onSkip: (dir, e) => skipped.push(`${path.basename(dir)} (${checkpointProblem(e)})`),
+    });
+    if (found) return found.path;
+    if ((await listCheckpoints(outputDir)).length > 0) {
+      throw new ResumeError(
+        `--resume ${spec || 'latest'}: no valid checkpoint in ${outputDir}: ${skipped.join('; ')}. ` +
+          `Restore one of these folders from a copy, or start a new run in another folder (--set training.output_dir=...).`,
+      );
+    }
+    return null;
   }
   return path.resolve(spec);
 }
 
-/** Loads and verifies a checkpoint for resuming (every file present, sha256 manifest checked, config compatible). */
-export async function loadResumeState(dir: string, config: RfaiConfig): Promise<ResumeState> {
-  const ck = await loadCheckpoint(dir, { verify: true });
+/**
+ * Loads and verifies a checkpoint for resuming (every file present, sha256 manifest checked, config compatible).
+ * `verified`: the sha256 check already passed (findResumeDir with `latest`), so files are only checked by size.
+ */
+export async function loadResumeState(dir: string, config: RfaiConfig, opts: { verified?: boolean } = {}): Promise<ResumeState> {
+  const ck = await loadCheckpoint(dir, { verify: !opts.verified });
   const state = ck.trainerState as Record<string, any>;
   const mismatch = resumeMismatch(state.config, config);
   if (mismatch) {
@@ -200,4 +286,27 @@ export class ResumeError extends Error {
     super(message);
     this.name = 'ResumeError';
   }
+}
+
+/** A checkpoint could not be written because the disk or quota ran out (the message says which file and what to do). */
+export class CheckpointSaveError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CheckpointSaveError';
+  }
+}
+
+/**
+ * The message for a full disk met outside a checkpoint save (the run's logs, samples.jsonl): what failed, and the
+ * newest complete checkpoint in `outputDir` (sizes checked), from which `--resume latest` continues.
+ */
+export async function diskFullMessage(e: NodeJS.ErrnoException, outputDir: string): Promise<string> {
+  const words = e.code === 'EDQUOT' ? 'the disk quota is exceeded (EDQUOT)' : 'no space left on the device (ENOSPC)';
+  const where = e.path ? ` while writing ${e.path}` : ' while writing the run\'s logs';
+  const latest = await findLatestCheckpoint(outputDir, { logger: { warn: () => undefined } }).catch(() => undefined);
+  const resume = latest
+    ? `The newest checkpoint, ${latest.path}, is intact; make room on that disk, then continue the run with --resume latest.`
+    : `${outputDir} holds no checkpoint yet; make room on that disk, then start the run again.`;
+  return `${words}${where} (${e.message}). ${resume}`;
 }
