@@ -13,7 +13,7 @@
  *
  * or directly, keeping the exit code (nx reports every failure as 1): npm run -s trainer -- <command> [options]
  * Exit codes: 0 ok, 1 runtime failure, 2 bad usage or config, 130/143 stopped by SIGINT/SIGTERM; a failing command
- * names its code in its last stderr line (`trainer: exit code 2 (bad usage or configuration)`).
+ * names its code in its last stderr line (`trainer: exit code 2 (bad usage, configuration or input)`).
  */
 
 import { finishProcess } from '@rfai/config';

@@ -210,7 +210,7 @@ describe('a full disk while the trainer saves a checkpoint (fault injection)', (
           `Then continue the run with --resume latest \\(from checkpoint-1\\)\\.\\n`,
       ),
     );
-    expect(r.stderr.endsWith('trainer: exit code 2 (bad usage or configuration)\n')).toBe(true);
+    expect(r.stderr.endsWith('trainer: exit code 2 (bad usage, configuration or input)\n')).toBe(true);
     expect(r.stderr).not.toMatch(/^\s+at /m); // no stack trace
     expect(r.stderr).not.toContain('error: ');
     expect(steps(out)).toEqual(['checkpoint-1', 'latest']);

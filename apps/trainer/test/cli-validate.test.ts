@@ -45,7 +45,7 @@ describe('trainer validate', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('nope.yaml');
     // nx reports every failed target as exit 1; this line is how a script calling the nx target reads the code
-    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('trainer: exit code 2 (bad usage or configuration)');
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('trainer: exit code 2 (bad usage, configuration or input)');
   });
 
   it('`npm run -s trainer --` keeps the exit code (the README\'s way to script the commands)', () => {
@@ -54,7 +54,7 @@ describe('trainer validate', () => {
       encoding: 'utf8',
     });
     expect(r.status).toBe(2);
-    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('trainer: exit code 2 (bad usage or configuration)');
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('trainer: exit code 2 (bad usage, configuration or input)');
     const ok = spawnSync('npm', ['run', '-s', 'trainer', '--', 'validate'], { cwd: root, encoding: 'utf8' });
     expect(ok.status).toBe(0);
     expect(ok.stderr).not.toContain('exit code');

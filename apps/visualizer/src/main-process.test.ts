@@ -13,14 +13,14 @@ describe('the apps as processes', () => {
     const r = npmRun('visualizer', ['summary', '--no-such-flag']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("unknown option '--no-such-flag'");
-    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('visualizer: exit code 2 (bad usage or configuration)');
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('visualizer: exit code 2 (bad usage, configuration or input)');
   });
 
   it('data-generator: bad usage exits 2, a file with problems 1, each named in the last stderr line', () => {
     const r = npmRun('data-generator', ['generate', '--no-such-flag']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("unknown option '--no-such-flag'");
-    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('data-generator: exit code 2 (bad usage or configuration)');
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('data-generator: exit code 2 (bad usage, configuration or input)');
     const missing = npmRun('data-generator', ['validate', path.join(root, 'no-such-file.jsonl')]);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('no-such-file.jsonl');
@@ -31,6 +31,6 @@ describe('the apps as processes', () => {
     const r = npmRun('reward-server', ['--port', 'eighty']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('eighty');
-    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('reward-server: exit code 2 (bad usage or configuration)');
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('reward-server: exit code 2 (bad usage, configuration or input)');
   });
 });

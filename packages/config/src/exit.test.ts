@@ -4,7 +4,7 @@ describe('exit codes', () => {
   it('names each documented code in the closing line, and writes nothing for success', () => {
     expect(exitCodeLine('trainer', 0)).toBe('');
     expect(exitCodeLine('trainer', 1)).toBe('trainer: exit code 1 (failed)\n');
-    expect(exitCodeLine('visualizer', 2)).toBe('visualizer: exit code 2 (bad usage or configuration)\n');
+    expect(exitCodeLine('visualizer', 2)).toBe('visualizer: exit code 2 (bad usage, configuration or input)\n');
     expect(exitCodeLine('trainer', 130)).toBe('trainer: exit code 130 (stopped by SIGINT)\n');
     expect(exitCodeLine('trainer', 143)).toBe('trainer: exit code 143 (stopped by SIGTERM)\n');
     expect(exitCodeLine('x', 7)).toBe('x: exit code 7 (failure)\n');

@@ -6,12 +6,12 @@
  * process status itself runs the command directly (`npm run -s trainer -- ...`, see the README's "Exit codes").
  */
 
-/** 0 ok, 1 runtime failure, 2 bad usage or configuration, 130/143 stopped by SIGINT/SIGTERM. */
+/** 0 ok, 1 runtime failure, 2 bad usage, configuration or input (a corrupt checkpoint, a full disk during a save), 130/143 stopped by SIGINT/SIGTERM. */
 export const EXIT_CODES = Object.freeze({ ok: 0, failure: 1, usage: 2, sigint: 130, sigterm: 143 });
 
 const MEANINGS: Readonly<Record<number, string>> = {
   [EXIT_CODES.failure]: 'failed',
-  [EXIT_CODES.usage]: 'bad usage or configuration',
+  [EXIT_CODES.usage]: 'bad usage, configuration or input',
   [EXIT_CODES.sigint]: 'stopped by SIGINT',
   [EXIT_CODES.sigterm]: 'stopped by SIGTERM',
 };
