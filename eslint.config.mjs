@@ -1,9 +1,11 @@
 // Lint rules for every project. The module-boundary rule enforces the import
 // rules of docs/ARCHITECTURE.md ("Who may import whom") from the project tags in each
 // project.json:
-//   scope:light (datasets, tb-writer, checkpoint-io, config, code-exec):
-//       no tensor library, no other @rfai package
+//   scope:light (datasets, tb-writer, checkpoint-io, config, code-exec): no tensor library; of the @rfai
+//       packages only datasets (its language table, `@rfai/datasets/languages`), and datasets, tb-writer and
+//       checkpoint-io none
 //   scope:grader (teacher-clients): no tensor library; of the @rfai packages only code-exec (it runs hidden tests)
+//       and datasets (the language table)
 //   pkg:core -> tfjs only; pkg:policy-gradient-kl -> core; pkg:models -> core, checkpoint-io
 //   type:app -> any package, never another app
 import nx from '@nx/eslint-plugin';
@@ -27,8 +29,11 @@ export default [
           allow: [],
           banTransitiveDependencies: false,
           depConstraints: [
-            { sourceTag: 'scope:light', onlyDependOnLibsWithTags: [], bannedExternalImports: tensorLibs },
-            { sourceTag: 'scope:grader', onlyDependOnLibsWithTags: ['pkg:code-exec'], bannedExternalImports: tensorLibs },
+            { sourceTag: 'pkg:datasets', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'pkg:tb-writer', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'pkg:checkpoint-io', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'scope:light', onlyDependOnLibsWithTags: ['pkg:datasets'], bannedExternalImports: tensorLibs },
+            { sourceTag: 'scope:grader', onlyDependOnLibsWithTags: ['pkg:code-exec', 'pkg:datasets'], bannedExternalImports: tensorLibs },
             { sourceTag: 'pkg:core', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'pkg:policy-gradient-kl', onlyDependOnLibsWithTags: ['pkg:core'] },
             { sourceTag: 'pkg:models', onlyDependOnLibsWithTags: ['pkg:core', 'pkg:checkpoint-io'] },

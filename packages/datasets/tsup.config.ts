@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/languages.ts'], // languages: the language table alone (no task bank, no dependencies)
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { normalizeLanguage } from '@rfai/datasets/languages';
 import { ArtifactCache, hashKey, LruMap } from './cache';
 import { ExecOptionsError, ExecutorClosedError } from './errors';
 import { Pool } from './pool';
@@ -38,25 +39,13 @@ const RUNNERS: Partial<Record<ExecLanguage, Runner>> = {
   rust: rustRunner,
 };
 
-const ALIASES: Record<string, ExecLanguage> = {
-  python: 'python',
-  python3: 'python',
-  py: 'python',
-  typescript: 'typescript',
-  ts: 'typescript',
-  javascript: 'javascript',
-  js: 'javascript',
-  node: 'javascript',
-  rust: 'rust',
-  rs: 'rust',
-  cpp: 'cpp',
-  'c++': 'cpp',
-  cxx: 'cpp',
-};
-
-/** The canonical name of a language ('py' -> 'python'), or undefined when no runner handles it. */
+/**
+ * The canonical name of a language ('py' -> 'python'; names and aliases are those of the language table of
+ * @rfai/datasets), or undefined when no runner handles it.
+ */
 export function canonicalExecLanguage(language: string): ExecLanguage | undefined {
-  return ALIASES[language.trim().toLowerCase()];
+  const canonical = normalizeLanguage(language);
+  return canonical !== undefined && Object.hasOwn(RUNNERS, canonical) ? (canonical as ExecLanguage) : undefined;
 }
 
 /** Uids one process may give its runs: a block of 256 per process id (Linux pids are below 2^22). */

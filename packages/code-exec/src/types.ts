@@ -1,14 +1,15 @@
 // Public request/result types of @rfai/code-exec.
+import type { Language } from '@rfai/datasets/languages';
+
+/** Every language this package runs, in a fixed order: names of the language table of @rfai/datasets. */
+export const EXEC_LANGUAGES = ['python', 'typescript', 'javascript', 'rust', 'cpp'] as const satisfies readonly Language[];
 
 /** Languages with a runner. `typescript` and `javascript` both run on node. */
-export type ExecLanguage = 'python' | 'typescript' | 'javascript' | 'rust' | 'cpp';
-
-/** Every language this package runs, in a fixed order. */
-export const EXEC_LANGUAGES: readonly ExecLanguage[] = ['python', 'typescript', 'javascript', 'rust', 'cpp'];
+export type ExecLanguage = (typeof EXEC_LANGUAGES)[number];
 
 /** One program and its hidden tests. */
 export interface RunTestsRequest {
-  /** 'python' | 'typescript' | 'javascript' | 'rust' | 'cpp' (also accepted: py, ts, js, rs, c++); anything else -> status 'unsupported_language'. */
+  /** 'python' | 'typescript' | 'javascript' | 'rust' | 'cpp' (also accepted: their aliases in the language table of @rfai/datasets, e.g. py, ts, js, rs, c++); anything else -> status 'unsupported_language'. */
   language: string;
   /** The candidate's source, verbatim. */
   code: string;

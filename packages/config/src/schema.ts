@@ -9,6 +9,7 @@
  * The TypeScript type of a loaded config (`RfaiConfig`, types.ts) is derived
  * from this schema too: each helper below types the node it builds.
  */
+import { LANGUAGES } from '@rfai/datasets/languages';
 
 /** A JSON Schema node as used here (draft-07 subset). */
 export interface SchemaNode {
@@ -89,24 +90,8 @@ const section = <F extends Fields>(description: string, properties: F) =>
 const record = <T>(description: string, values: SchemaNodeOf<T>, def: Record<string, NoInfer<T>>) =>
   typed<Record<string, T>>({ type: 'object', description, additionalProperties: values, default: def });
 
-/** Languages a dataset record, a language filter and the offline teacher know. */
-export const LANGUAGES = [
-  'python',
-  'cpp',
-  'c',
-  'rust',
-  'typescript',
-  'javascript',
-  'go',
-  'java',
-  'csharp',
-  'ruby',
-  'php',
-  'kotlin',
-  'swift',
-  'scala',
-  'bash',
-] as const;
+/** The dataset languages (the language table of @rfai/datasets): what `data.languages` accepts. */
+export { LANGUAGES, type Language } from '@rfai/datasets/languages';
 
 export const configSchema = object({
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -360,7 +345,7 @@ export const configSchema = object({
     data: section('Training and evaluation prompts (JSONL: prompt, language, optional id, reference, tests, tags, difficulty).', {
       train_file: str('Training prompts. Relative paths are resolved against the config file.', 'data/train.jsonl', { minLength: 1 }),
       eval_file: str('Evaluation prompts. null: no eval pass.', 'data/eval.jsonl', { minLength: 1 }, true),
-      languages: list('Use only prompts in these languages. Empty: all.', textOf(LANGUAGES), []),
+      languages: list('Use only prompts in these languages (canonical names of the dataset language table). Empty: all.', textOf(LANGUAGES), []),
       max_train_samples: int('Use at most this many training prompts. null: all.', null, { minimum: 1 }, true),
       max_eval_samples: int('Use at most this many eval prompts. null: all.', 100, { minimum: 1 }, true),
       on_bad_line: oneOf('A bad dataset line: error stops with every problem listed; skip drops it and counts it.', ['error', 'skip'], 'error'),
@@ -419,6 +404,3 @@ export const configSchema = object({
     }),
   },
 });
-
-/** One of the known dataset languages. */
-export type Language = (typeof LANGUAGES)[number];

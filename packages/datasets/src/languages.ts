@@ -1,117 +1,66 @@
 /**
- * Programming languages known to rfai, their aliases and naming conventions.
+ * The language table: every programming language rfai knows, its aliases and the facts the packages share. It is
+ * the one list: @rfai/config (`data.languages`), @rfai/code-exec (which names reach a runner) and
+ * @rfai/teacher-clients (`canonicalLanguage`) derive from it through the dependency-free entry
+ * `@rfai/datasets/languages`, so a language added here is accepted everywhere at once.
  */
-
-/** Canonical language names, as stored in a dataset record after loading. */
-export const LANGUAGES = [
-  'python',
-  'cpp',
-  'c',
-  'rust',
-  'typescript',
-  'javascript',
-  'go',
-  'java',
-  'csharp',
-  'kotlin',
-  'swift',
-  'ruby',
-  'php',
-  'scala',
-  'haskell',
-  'bash',
-  'sql',
-  'lua',
-  'r',
-  'julia',
-  'dart',
-] as const;
-
-/** A canonical language name. */
-export type Language = (typeof LANGUAGES)[number];
-
-/** Aliases (lower case) accepted on load and mapped to a canonical name. */
-export const LANGUAGE_ALIASES: Readonly<Record<string, Language>> = {
-  py: 'python',
-  python3: 'python',
-  py3: 'python',
-  'c++': 'cpp',
-  cxx: 'cpp',
-  cc: 'cpp',
-  hpp: 'cpp',
-  h: 'c',
-  rs: 'rust',
-  ts: 'typescript',
-  tsx: 'typescript',
-  js: 'javascript',
-  jsx: 'javascript',
-  node: 'javascript',
-  nodejs: 'javascript',
-  ecmascript: 'javascript',
-  golang: 'go',
-  'c#': 'csharp',
-  cs: 'csharp',
-  kt: 'kotlin',
-  rb: 'ruby',
-  sh: 'bash',
-  shell: 'bash',
-  zsh: 'bash',
-  hs: 'haskell',
-  jl: 'julia',
-};
-
-/** Human-readable names used when phrasing prompts. */
-export const LANGUAGE_DISPLAY_NAMES: Readonly<Record<Language, string>> = {
-  python: 'Python',
-  cpp: 'C++',
-  c: 'C',
-  rust: 'Rust',
-  typescript: 'TypeScript',
-  javascript: 'JavaScript',
-  go: 'Go',
-  java: 'Java',
-  csharp: 'C#',
-  kotlin: 'Kotlin',
-  swift: 'Swift',
-  ruby: 'Ruby',
-  php: 'PHP',
-  scala: 'Scala',
-  haskell: 'Haskell',
-  bash: 'Bash',
-  sql: 'SQL',
-  lua: 'Lua',
-  r: 'R',
-  julia: 'Julia',
-  dart: 'Dart',
-};
 
 /** How a language conventionally spells function, method and parameter names. */
 export type NamingStyle = 'snake' | 'camel' | 'pascal';
 
+/** What rfai knows about one language. */
+export interface LanguageInfo {
+  /** Human-readable name used when phrasing prompts. */
+  display: string;
+  /** The naming convention for functions and parameters (classes are PascalCase everywhere). */
+  naming: NamingStyle;
+  /** Other names (lower case) accepted wherever a language is named, normalised to this one. */
+  aliases: readonly string[];
+}
+
+/** Canonical name (as stored in a dataset record after loading) -> its facts. */
+export const LANGUAGE_TABLE = {
+  python: { display: 'Python', naming: 'snake', aliases: ['py', 'python3', 'py3'] },
+  cpp: { display: 'C++', naming: 'snake', aliases: ['c++', 'cxx', 'cc', 'hpp'] },
+  c: { display: 'C', naming: 'snake', aliases: ['h'] },
+  rust: { display: 'Rust', naming: 'snake', aliases: ['rs'] },
+  typescript: { display: 'TypeScript', naming: 'camel', aliases: ['ts', 'tsx'] },
+  javascript: { display: 'JavaScript', naming: 'camel', aliases: ['js', 'jsx', 'node', 'nodejs', 'ecmascript'] },
+  go: { display: 'Go', naming: 'camel', aliases: ['golang'] },
+  java: { display: 'Java', naming: 'camel', aliases: [] },
+  csharp: { display: 'C#', naming: 'pascal', aliases: ['c#', 'cs'] },
+  kotlin: { display: 'Kotlin', naming: 'camel', aliases: ['kt'] },
+  swift: { display: 'Swift', naming: 'camel', aliases: [] },
+  ruby: { display: 'Ruby', naming: 'snake', aliases: ['rb'] },
+  php: { display: 'PHP', naming: 'camel', aliases: [] },
+  scala: { display: 'Scala', naming: 'camel', aliases: [] },
+  haskell: { display: 'Haskell', naming: 'camel', aliases: ['hs'] },
+  bash: { display: 'Bash', naming: 'snake', aliases: ['sh', 'shell', 'zsh'] },
+  sql: { display: 'SQL', naming: 'snake', aliases: [] },
+  lua: { display: 'Lua', naming: 'snake', aliases: [] },
+  r: { display: 'R', naming: 'snake', aliases: [] },
+  julia: { display: 'Julia', naming: 'snake', aliases: ['jl'] },
+  dart: { display: 'Dart', naming: 'camel', aliases: [] },
+} as const satisfies Record<string, LanguageInfo>;
+
+/** A canonical language name. */
+export type Language = keyof typeof LANGUAGE_TABLE;
+
+/** Canonical language names, in the table's order. */
+export const LANGUAGES: readonly Language[] = Object.freeze(Object.keys(LANGUAGE_TABLE) as Language[]);
+
+const entries = LANGUAGES.map((l) => [l, LANGUAGE_TABLE[l] as LanguageInfo] as const);
+
+/** Aliases (lower case) accepted on load and mapped to a canonical name. */
+export const LANGUAGE_ALIASES: Readonly<Record<string, Language>> = Object.freeze(
+  Object.fromEntries(entries.flatMap(([l, info]) => info.aliases.map((a) => [a, l]))),
+);
+
+/** Human-readable names used when phrasing prompts. */
+export const LANGUAGE_DISPLAY_NAMES = Object.freeze(Object.fromEntries(entries.map(([l, info]) => [l, info.display]))) as Readonly<Record<Language, string>>;
+
 /** The naming convention for functions and parameters in each language (classes are PascalCase everywhere). */
-export const LANGUAGE_NAMING: Readonly<Record<Language, NamingStyle>> = {
-  python: 'snake',
-  cpp: 'snake',
-  c: 'snake',
-  rust: 'snake',
-  typescript: 'camel',
-  javascript: 'camel',
-  go: 'camel',
-  java: 'camel',
-  csharp: 'pascal',
-  kotlin: 'camel',
-  swift: 'camel',
-  ruby: 'snake',
-  php: 'camel',
-  scala: 'camel',
-  haskell: 'camel',
-  bash: 'snake',
-  sql: 'snake',
-  lua: 'snake',
-  r: 'snake',
-  julia: 'snake',
-  dart: 'camel',
-};
+export const LANGUAGE_NAMING = Object.freeze(Object.fromEntries(entries.map(([l, info]) => [l, info.naming]))) as Readonly<Record<Language, NamingStyle>>;
 
 const CANONICAL = new Set<string>(LANGUAGES);
 
@@ -123,7 +72,7 @@ const CANONICAL = new Set<string>(LANGUAGES);
 export function normalizeLanguage(name: string): Language | undefined {
   const key = name.trim().toLowerCase();
   if (CANONICAL.has(key)) return key as Language;
-  return LANGUAGE_ALIASES[key];
+  return Object.hasOwn(LANGUAGE_ALIASES, key) ? LANGUAGE_ALIASES[key] : undefined;
 }
 
 /** True when `name` is a canonical language name or a known alias. */

@@ -117,7 +117,7 @@ export function normaliseTests(tests: ScoreRequest['tests']): string[] {
 export async function analyzeSample(request: ScoreRequest): Promise<StaticAnalysis> {
   const language = canonicalLanguage(request.language);
   const code = request.prefix ? request.prefix + request.completion : extractCode(request.completion);
-  const pending = loadGrammar(language);
+  const pending = loadGrammar(request.language); // its own name: a dialect (tsx) keeps its grammar
   let grammar: LoadedGrammar | undefined;
   if (pending !== undefined) {
     try {

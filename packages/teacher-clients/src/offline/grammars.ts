@@ -2,9 +2,14 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import Parser from 'web-tree-sitter';
+import { normalizeLanguage, type Language } from '@rfai/datasets/languages';
 
-/** Canonical language name -> grammar file stem in tree-sitter-wasms/out. */
-const GRAMMAR_FILES: Record<string, string> = {
+/**
+ * Canonical language name (of the language table of @rfai/datasets) -> grammar file stem in tree-sitter-wasms/out.
+ * Grammars of languages outside the table (zig, ocaml, elixir) and of a dialect (tsx, an alias of typescript) are
+ * keyed by their own lower-case name.
+ */
+const GRAMMAR_FILES: Partial<Record<Language, string>> & Record<string, string> = {
   python: 'python',
   javascript: 'javascript',
   typescript: 'typescript',
@@ -28,29 +33,18 @@ const GRAMMAR_FILES: Record<string, string> = {
   elixir: 'elixir',
 };
 
-const ALIASES: Record<string, string> = {
-  py: 'python',
-  python3: 'python',
-  js: 'javascript',
-  node: 'javascript',
-  ts: 'typescript',
-  'c++': 'cpp',
-  cxx: 'cpp',
-  cc: 'cpp',
-  rs: 'rust',
-  golang: 'go',
-  'c#': 'csharp',
-  cs: 'csharp',
-  rb: 'ruby',
-  sh: 'bash',
-  shell: 'bash',
-  kt: 'kotlin',
-};
-
-/** Canonical lower-case language name ('Python' -> 'python', 'c++' -> 'cpp', 'ts' -> 'typescript'). */
+/**
+ * Canonical lower-case language name ('Python' -> 'python', 'c++' -> 'cpp', 'ts' -> 'typescript'), by the language
+ * table of @rfai/datasets; a name outside the table is returned trimmed and in lower case.
+ */
 export function canonicalLanguage(language: string): string {
-  const l = language.trim().toLowerCase();
-  return ALIASES[l] ?? l;
+  return normalizeLanguage(language) ?? language.trim().toLowerCase();
+}
+
+/** The grammar key of a language name: its own name where it has a grammar (the tsx dialect), else its canonical name. */
+function grammarKey(language: string): string {
+  const own = language.trim().toLowerCase();
+  return Object.hasOwn(GRAMMAR_FILES, own) ? own : canonicalLanguage(own);
 }
 
 /** Languages the offline teacher can parse. */
@@ -77,8 +71,8 @@ function wasmDir(): string {
  * grammar. Rejects when the wasm files cannot be loaded (a broken install), with the path tried.
  */
 export function loadGrammar(language: string): Promise<LoadedGrammar> | undefined {
-  const canonical = canonicalLanguage(language);
-  const stem = GRAMMAR_FILES[canonical];
+  const canonical = grammarKey(language);
+  const stem = Object.hasOwn(GRAMMAR_FILES, canonical) ? GRAMMAR_FILES[canonical] : undefined;
   if (stem === undefined) return undefined;
   let g = grammars.get(canonical);
   if (g === undefined) {

@@ -1,8 +1,9 @@
 // Characteristic keywords per language: seeing several of them is evidence that the text is code in that language.
+import type { Language } from '@rfai/datasets/languages';
 
 const C_LIKE = ['if', 'else', 'for', 'while', 'return', 'break', 'continue', 'switch', 'case', 'const', 'static'];
 
-const KEYWORDS: Record<string, readonly string[]> = {
+const KEYWORDS: Partial<Record<Language, readonly string[]>> = {
   python: ['def', 'return', 'if', 'elif', 'else', 'for', 'in', 'while', 'import', 'from', 'class', 'not', 'and', 'or', 'None', 'True', 'False', 'self', 'with', 'as', 'lambda', 'yield', 'try', 'except', 'raise', 'len', 'range', 'is', 'pass'],
   javascript: [...C_LIKE, 'function', 'let', 'var', 'new', 'this', 'class', 'of', 'null', 'undefined', 'true', 'false', 'async', 'await', 'export', 'import', 'typeof', 'throw', 'length'],
   typescript: [...C_LIKE, 'function', 'let', 'new', 'this', 'class', 'of', 'null', 'undefined', 'true', 'false', 'async', 'await', 'export', 'import', 'interface', 'type', 'number', 'string', 'boolean', 'readonly', 'length'],
@@ -20,7 +21,6 @@ const KEYWORDS: Record<string, readonly string[]> = {
   scala: ['def', 'val', 'var', 'if', 'else', 'for', 'match', 'case', 'object', 'class', 'Int', 'String', 'List', 'yield', 'return'],
   lua: ['function', 'local', 'end', 'if', 'then', 'else', 'elseif', 'for', 'do', 'while', 'return', 'nil', 'true', 'false', 'pairs', 'ipairs'],
 };
-KEYWORDS.tsx = KEYWORDS.typescript;
 
 const GENERIC = ['if', 'else', 'for', 'while', 'return', 'function', 'def', 'class', 'true', 'false', 'int', 'let', 'var', 'const'];
 
@@ -30,7 +30,7 @@ const sets = new Map<string, Set<string>>();
 export function keywordSet(language: string): Set<string> {
   let s = sets.get(language);
   if (s === undefined) {
-    s = new Set(KEYWORDS[language] ?? GENERIC);
+    s = new Set((Object.hasOwn(KEYWORDS, language) ? KEYWORDS[language as Language] : undefined) ?? GENERIC);
     sets.set(language, s);
   }
   return s;

@@ -75,3 +75,11 @@ test('syntax walk: error tokens, missing tokens, definitions and docstrings', as
   expect(loadGrammar('brainfuck')).toBeUndefined();
   expect(canonicalLanguage(' TS ')).toBe('typescript');
 });
+
+test('canonicalLanguage uses the language table of @rfai/datasets; tsx keeps its own grammar', async () => {
+  const names = { jl: 'julia', Golang: 'go', hpp: 'cpp', tsx: 'typescript', constructor: 'constructor', ' Zig ': 'zig' };
+  for (const [name, canonical] of Object.entries(names)) expect(canonicalLanguage(name)).toBe(canonical);
+  expect((await loadGrammar('tsx'))!.language).toBe('tsx');
+  expect((await loadGrammar('ts'))!.language).toBe('typescript');
+  expect(loadGrammar('constructor')).toBeUndefined();
+});
