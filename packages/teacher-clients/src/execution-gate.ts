@@ -15,6 +15,7 @@ import type {
   TeacherScore,
   UsageReport,
 } from './teacher';
+import { resultMeta } from './teacher';
 import { runNote, shapedSignal, Verifier, type Verification, type VerifierOptions } from './verifier';
 
 /** Verifications run at once while a batch is prepared (each may start a sandboxed process). */
@@ -112,12 +113,7 @@ export class ExecutionGatedTeacher implements Teacher {
       score: gatedScore(shapedSignal(v.analysis)),
       breakdown: { correctness: 0, quality: st.quality, efficiency: st.efficiency, documentation: st.documentation },
       rationale: `Gate closed before grading: ${v.gates.reasons.join('; ')}.`,
-      teacher: this.provider,
-      model: this.model,
-      usage: { input_tokens: 0, output_tokens: 0 },
-      cached: false,
-      latency_ms: 0,
-      cost_usd: 0,
+      ...resultMeta(this.provider, this.model, { latency_ms: 0 }),
       execution: { decided_by: 'gate', gates: v.gates, status: 'not_run', tests_passed: 0, tests_run: 0, note: v.gates.reasons.join('; ') },
     };
   }

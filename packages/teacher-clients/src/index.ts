@@ -12,6 +12,7 @@ export type {
   ScoreRequest,
   ScoreBreakdown,
   TeacherUsage,
+  TeacherResultMeta,
   TeacherScore,
   ScoreOutcome,
   GenerateRequest,

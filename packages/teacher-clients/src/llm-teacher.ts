@@ -18,6 +18,7 @@ import {
   COMPARE_VALIDATION_SCHEMA,
   GRADE_SCHEMA,
   GRADE_VALIDATION_SCHEMA,
+  resultMeta,
   type CompareOptions,
   type CompareResult,
   type GenerateRequest,
@@ -213,13 +214,13 @@ export class LlmTeacher implements Teacher {
     const hit = this.cache?.get<StoredScore>(key);
     if (hit !== undefined) {
       this.tracker.addCacheHit();
-      return { ...hit, teacher: this.provider, model: this.model, usage: { ...ZERO }, cached: true, latency_ms: performance.now() - t0, cost_usd: 0 };
+      return { ...hit, ...resultMeta(this.provider, this.model, { cached: true, latency_ms: performance.now() - t0 }) };
     }
     return this.guarded(async () => {
       const { value, usage, cost } = await this.structured(scoreRequest(request, GRADE_SCHEMA as unknown as Record<string, unknown>), validateGrade(), 'grade');
       const stored: StoredScore = { score: combineBreakdown(value.breakdown), breakdown: value.breakdown, rationale: value.rationale };
       this.cache?.set(key, stored);
-      return { ...stored, teacher: this.provider, model: this.model, usage, cached: false, latency_ms: performance.now() - t0, cost_usd: cost };
+      return { ...stored, ...resultMeta(this.provider, this.model, { usage, cost_usd: cost, latency_ms: performance.now() - t0 }) };
     });
   }
 
@@ -253,7 +254,7 @@ export class LlmTeacher implements Teacher {
     const hit = this.cache?.get<{ text: string; code: string }>(key);
     if (hit !== undefined) {
       this.tracker.addCacheHit();
-      return { ...hit, teacher: this.provider, model: this.model, usage: { ...ZERO }, cached: true, latency_ms: performance.now() - t0, cost_usd: 0 };
+      return { ...hit, ...resultMeta(this.provider, this.model, { cached: true, latency_ms: performance.now() - t0 }) };
     }
     return this.guarded(async () => {
       const reply = await this.call(generateRequest(request.prompt, request.language));
@@ -262,7 +263,7 @@ export class LlmTeacher implements Teacher {
         throw this.badResponse(reply.text, [reply.problem ?? 'the reply contains no code']);
       }
       this.cache?.set(key, { text: reply.text, code });
-      return { text: reply.text, code, teacher: this.provider, model: this.model, usage: reply.usage, cached: false, latency_ms: performance.now() - t0, cost_usd: reply.cost };
+      return { text: reply.text, code, ...resultMeta(this.provider, this.model, { usage: reply.usage, cost_usd: reply.cost, latency_ms: performance.now() - t0 }) };
     });
   }
 
@@ -276,14 +277,14 @@ export class LlmTeacher implements Teacher {
     const hit = this.cache?.get<Preference>(key);
     if (hit !== undefined) {
       this.tracker.addCacheHit();
-      return { ...hit, teacher: this.provider, model: this.model, usage: { ...ZERO }, cached: true, latency_ms: performance.now() - t0, cost_usd: 0 };
+      return { ...hit, ...resultMeta(this.provider, this.model, { cached: true, latency_ms: performance.now() - t0 }) };
     }
     return this.guarded(async () => {
       const req = compareRequest(prompt, language, a, b, options.reference, COMPARE_SCHEMA as unknown as Record<string, unknown>);
       const { value, usage, cost } = await this.structured(req, validatePreference(), 'preference');
       const stored: Preference = { preferred: value.preferred, confidence: value.confidence, rationale: value.rationale };
       this.cache?.set(key, stored);
-      return { ...stored, teacher: this.provider, model: this.model, usage, cached: false, latency_ms: performance.now() - t0, cost_usd: cost };
+      return { ...stored, ...resultMeta(this.provider, this.model, { usage, cost_usd: cost, latency_ms: performance.now() - t0 }) };
     });
   }
 
@@ -306,7 +307,7 @@ export class LlmTeacher implements Teacher {
       const hit = this.cache?.get<StoredScore>(keys[i]);
       if (hit !== undefined) {
         this.tracker.addCacheHit();
-        out[i] = { ok: true, result: { ...hit, teacher: this.provider, model: this.model, usage: { ...ZERO }, cached: true, latency_ms: 0, cost_usd: 0 } };
+        out[i] = { ok: true, result: { ...hit, ...resultMeta(this.provider, this.model, { cached: true, latency_ms: 0 }) } };
       } else {
         pending.push(i);
       }
@@ -344,7 +345,7 @@ export class LlmTeacher implements Teacher {
       }
       const stored: StoredScore = { score: combineBreakdown(parsed.value.breakdown), breakdown: parsed.value.breakdown, rationale: parsed.value.rationale };
       this.cache?.set(keys[i], stored);
-      out[i] = { ok: true, result: { ...stored, teacher: this.provider, model: this.model, usage: r.usage, cached: false, latency_ms: latency, cost_usd: cost } };
+      out[i] = { ok: true, result: { ...stored, ...resultMeta(this.provider, this.model, { usage: r.usage, cost_usd: cost, latency_ms: latency }) } };
     });
     return out;
   }

@@ -23,6 +23,7 @@ import type {
   TeacherScore,
   UsageReport,
 } from './teacher';
+import { resultMeta } from './teacher';
 import { UsageTracker } from './usage';
 import { runNote, shapedSignal, Verifier, type Verification, type VerifierOptions } from './verifier';
 
@@ -131,12 +132,7 @@ export class OfflineTeacher implements Teacher {
       score: g.score,
       breakdown: g.breakdown,
       rationale: g.rationale,
-      teacher: 'offline',
-      model: OFFLINE_MODEL,
-      usage: { input_tokens: 0, output_tokens: 0 },
-      cached: false,
-      latency_ms: performance.now() - t0,
-      cost_usd: 0,
+      ...resultMeta('offline', OFFLINE_MODEL, { latency_ms: performance.now() - t0 }),
       execution: g.execution,
     };
   }
@@ -196,12 +192,7 @@ export class OfflineTeacher implements Teacher {
       preferred: tie ? 'tie' : d > 0 ? 'a' : 'b',
       confidence: tie ? 1 - (0.5 * Math.abs(d)) / TIE_MARGIN : 0.5 + 0.5 * Math.tanh(10 * Math.abs(d)),
       rationale: `A scores ${sa.score.toFixed(3)}, B scores ${sb.score.toFixed(3)}. A: ${sa.rationale} B: ${sb.rationale}`,
-      teacher: 'offline',
-      model: OFFLINE_MODEL,
-      usage: { input_tokens: 0, output_tokens: 0 },
-      cached: false,
-      latency_ms: performance.now() - t0,
-      cost_usd: 0,
+      ...resultMeta('offline', OFFLINE_MODEL, { latency_ms: performance.now() - t0 }),
     };
   }
 

@@ -50,13 +50,8 @@ export interface TeacherUsage {
   output_tokens: number;
 }
 
-/** The teacher score object (docs/ARCHITECTURE.md, "Data formats"). */
-export interface TeacherScore {
-  /** Overall score in [0, 1]: the weighted combination of the breakdown (see SCORE_WEIGHTS). */
-  score: number;
-  breakdown: ScoreBreakdown;
-  /** A short explanation (at most a few sentences). */
-  rationale: string;
+/** What every teacher result carries besides its content: who answered, what it cost, whether it was cached. */
+export interface TeacherResultMeta {
   /** Provider that graded. */
   teacher: TeacherProvider;
   /** Model that graded ('rfai-offline-v2' for the offline teacher). */
@@ -69,6 +64,28 @@ export interface TeacherScore {
   latency_ms: number;
   /** Price of this call in US dollars from the `prices` table (0 when cached, offline, or the model has no price). */
   cost_usd: number;
+}
+
+/**
+ * The metadata of a result; `usage` and `cost_usd` default to zero and `cached` to false (the offline teacher, a
+ * closed gate, a cache hit with `cached: true`).
+ */
+export function resultMeta(
+  teacher: TeacherProvider,
+  model: string,
+  call: { latency_ms: number; usage?: TeacherUsage; cost_usd?: number; cached?: boolean },
+): TeacherResultMeta {
+  const usage = call.usage ?? { input_tokens: 0, output_tokens: 0 };
+  return { teacher, model, usage, cached: call.cached ?? false, latency_ms: call.latency_ms, cost_usd: call.cost_usd ?? 0 };
+}
+
+/** The teacher score object (docs/ARCHITECTURE.md, "Data formats"). */
+export interface TeacherScore extends TeacherResultMeta {
+  /** Overall score in [0, 1]: the weighted combination of the breakdown (see SCORE_WEIGHTS). */
+  score: number;
+  breakdown: ScoreBreakdown;
+  /** A short explanation (at most a few sentences). */
+  rationale: string;
   /**
    * How the score was verified (gates, hidden tests run, what decided it): always set by the offline teacher and by
    * hosted teachers with execution on; absent when nothing was executed or checked.
@@ -86,32 +103,20 @@ export interface GenerateRequest {
 }
 
 /** A reference solution written by the teacher model. */
-export interface GenerateResult {
+export interface GenerateResult extends TeacherResultMeta {
   /** The code (the first fenced block of the reply, or the whole reply when it has no fence). */
   code: string;
   /** The full reply text. */
   text: string;
-  teacher: TeacherProvider;
-  model: string;
-  usage: TeacherUsage;
-  cached: boolean;
-  latency_ms: number;
-  cost_usd: number;
 }
 
 /** Result of a pairwise comparison. */
-export interface CompareResult {
+export interface CompareResult extends TeacherResultMeta {
   /** Which completion is better: 'a', 'b', or 'tie'. */
   preferred: 'a' | 'b' | 'tie';
   /** Confidence in the preference, in [0.5, 1] for 'a'/'b' (0.5 = coin flip); for 'tie' the confidence that they are equal. */
   confidence: number;
   rationale: string;
-  teacher: TeacherProvider;
-  model: string;
-  usage: TeacherUsage;
-  cached: boolean;
-  latency_ms: number;
-  cost_usd: number;
 }
 
 /** Options of `compare`. */
