@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateTasks } from '@rfai/datasets';
 import { defaultLoadTeacher, runCli, type CliIo } from './cli';
-import { resolveUserPath } from './paths';
+import { resolveUserPath } from '@rfai/config';
 import { namedEntryPoint, type PromptWriter } from './teacher-prompts';
 
 let dir: string;

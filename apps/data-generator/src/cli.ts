@@ -6,7 +6,7 @@ import { relative } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { convertFile, DatasetError, LANGUAGES, normalizeLanguage, SHORT_FAMILIES, type ShortFamily } from '@rfai/datasets';
 import { formatGenerateSummary, runGenerate } from './generate-command';
-import { resolveUserPath, userCwd } from './paths';
+import { resolveUserPath, userCwd } from '@rfai/config';
 import type { PromptWriter } from './teacher-prompts';
 import { formatValidate, runValidate } from './validate-command';
 

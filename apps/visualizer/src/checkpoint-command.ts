@@ -1,7 +1,7 @@
 // `visualizer checkpoint DIR`: statistics of one checkpoint folder, as text or JSON.
 import { processIo, type Io } from './io';
 import { checkpointStats, type CheckpointStats } from './checkpoint-stats';
-import { resolveUserPath } from './paths';
+import { resolveUserPath } from '@rfai/config';
 import { formatBytes, formatValue } from './summary';
 import { plainTable } from './summary-text';
 

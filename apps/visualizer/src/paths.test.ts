@@ -1,20 +1,7 @@
 import { join } from 'node:path';
-import { configuredDirs, resolveUserPath, userBaseDir, workspaceRoot } from './paths';
+import { configuredDirs } from './paths';
 
 const ROOT = join(__dirname, '..', '..', '..');
-
-test('user paths resolve against INIT_CWD, else NX_WORKSPACE_ROOT, else the current folder', () => {
-  expect(userBaseDir({ INIT_CWD: '/a', NX_WORKSPACE_ROOT: '/b' })).toBe('/a');
-  expect(userBaseDir({ NX_WORKSPACE_ROOT: '/b' })).toBe('/b');
-  expect(userBaseDir({})).toBe(process.cwd());
-  expect(resolveUserPath('logs/x', { INIT_CWD: '/a/b' })).toBe('/a/b/logs/x');
-  expect(resolveUserPath('/abs/x', { INIT_CWD: '/a/b' })).toBe('/abs/x');
-});
-
-test('the workspace root is NX_WORKSPACE_ROOT, else the folder above holding nx.json', () => {
-  expect(workspaceRoot({ NX_WORKSPACE_ROOT: '/w' })).toBe('/w');
-  expect(workspaceRoot({})).toBe(ROOT);
-});
 
 test('defaults: config.yaml at the workspace root, its paths relative to the file', () => {
   const d = configuredDirs(undefined, {});

@@ -1,36 +1,8 @@
-// Where paths given by the user are relative to, and the defaults read from config.yaml.
-//
-// `npx nx run visualizer:summary --logdir logs/x` runs `tsx src/main.ts` with cwd apps/visualizer, so
-// process.cwd() is not where the user typed the command. npm/npx set INIT_CWD to that folder; nx sets
-// NX_WORKSPACE_ROOT. User paths resolve against INIT_CWD, else the workspace root when run under nx,
-// else process.cwd() (running `tsx src/main.ts` directly).
+// The default folders of the visualizer's commands, read from config.yaml. User paths resolve by the rule of every
+// rfai app (@rfai/config's resolveUserPath: INIT_CWD, else NX_WORKSPACE_ROOT, else the working directory).
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { loadConfig } from '@rfai/config';
-
-/** The folder user-given relative paths resolve against (see the module comment). */
-export function userBaseDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.INIT_CWD) return env.INIT_CWD;
-  if (env.NX_WORKSPACE_ROOT) return env.NX_WORKSPACE_ROOT;
-  return process.cwd();
-}
-
-/** Resolves a path the user typed against {@link userBaseDir}. */
-export function resolveUserPath(p: string, env: NodeJS.ProcessEnv = process.env): string {
-  return isAbsolute(p) ? p : resolve(userBaseDir(env), p);
-}
-
-/** The workspace root: NX_WORKSPACE_ROOT, else the nearest folder above this file holding nx.json. */
-export function workspaceRoot(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.NX_WORKSPACE_ROOT) return env.NX_WORKSPACE_ROOT;
-  let dir = __dirname;
-  for (;;) {
-    if (existsSync(join(dir, 'nx.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-}
+import { join, resolve } from 'node:path';
+import { loadConfig, resolveUserPath, workspaceRoot } from '@rfai/config';
 
 /** Default folders taken from config.yaml, and where they came from. */
 export interface ConfiguredDirs {

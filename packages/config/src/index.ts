@@ -37,3 +37,4 @@ export { validateCrossFields } from './cross-checks';
 export type { CrossFieldProblem } from './cross-checks';
 export { teacherApiKeyEnv } from './secrets';
 export { EXIT_CODES, exitCodeLine, finishProcess, signalExitCode } from './exit';
+export { defaultConfigPath, resolveUserPath, userCwd, workspaceRoot } from './paths';
