@@ -1,11 +1,3 @@
-import { defineConfig } from 'tsup';
+import { rfaiTsup } from '../../tools/tsup-preset';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  tsconfig: 'tsconfig.lib.json',
-});
+export default rfaiTsup();

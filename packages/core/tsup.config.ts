@@ -1,13 +1,6 @@
-import { defineConfig } from 'tsup';
+import { rfaiTsup } from '../../tools/tsup-preset';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  tsconfig: 'tsconfig.lib.json',
+export default rfaiTsup({
   // The ESM build needs `require` to locate the .wasm binaries and to load the optional
   // @tensorflow/tfjs-node at run time.
   banner: ({ format }) =>

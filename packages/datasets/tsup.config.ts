@@ -1,12 +1,6 @@
-import { defineConfig } from 'tsup';
+import { rfaiTsup } from '../../tools/tsup-preset';
 
-export default defineConfig({
+export default rfaiTsup({
   entry: ['src/index.ts', 'src/languages.ts'], // languages: the language table alone (no task bank, no dependencies)
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
   shims: true, // __dirname in the ESM build (the task bank loader finds bank/ beside package.json)
-  target: 'node20',
-  tsconfig: 'tsconfig.lib.json',
 });

@@ -1,12 +1,5 @@
-import { defineConfig } from 'tsup';
+import { rfaiTsup } from '../../tools/tsup-preset';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
+export default rfaiTsup({
   shims: true, // __filename in the ESM build (grammars.ts locates the tree-sitter wasm files)
-  target: 'node20',
-  tsconfig: 'tsconfig.lib.json',
 });
