@@ -96,6 +96,20 @@ describe('--resume latest checks sha256 while choosing', () => {
   });
 });
 
+describe('a resumed run checks the resume state it reads', () => {
+  it('a wrong-typed field of trainer_state.json: exit 2 naming the file and the key', async () => {
+    const w = copyWorkspace();
+    const file = path.join(w.ck(2), 'trainer_state.json');
+    const state = JSON.parse(readFileSync(file, 'utf8'));
+    state.state.sampler = 'start';
+    writeFileSync(file, JSON.stringify(state, null, 2));
+    const r = await capture(() => runTrain(['--config', w.config, '--resume', 'latest', '--max-steps', '3']));
+    expect(r.result).toBe(2);
+    expect(r.stderr).toContain(`${file}: state.sampler must be a data cursor {epoch, position, seed}, found "start"`);
+    expect(r.stderr).not.toContain('    at ');
+  });
+});
+
 describe('eval, generate and inspect verify an rfai checkpoint against its manifest', () => {
   let w: ReturnType<typeof copyWorkspace>;
   let hashes: { expected: string; found: string };

@@ -127,7 +127,7 @@ export async function runTrain(argv: string[]): Promise<number> {
     }
   }
   const runName =
-    cfg.logging.run_name ?? (resume?.trainerState.run_name as string | undefined) ?? new Date().toISOString().replace(/:/g, '-').replace(/\..*$/, '');
+    cfg.logging.run_name ?? resume?.trainerState.run_name ?? new Date().toISOString().replace(/:/g, '-').replace(/\..*$/, '');
   const runDir = path.join(resolveConfigPath(loaded, cfg.logging.tensorboard_dir), runName);
 
   // ---- build -------------------------------------------------------------------------------------------------
@@ -167,6 +167,8 @@ export async function runTrain(argv: string[]): Promise<number> {
       log,
       maxSteps: Number.POSITIVE_INFINITY,
       sftSteps: sft.steps,
+      // A second SIGINT/SIGTERM: exit at once, without saving.
+      onAbort: (code) => process.exit(code),
     });
     let result;
     try {

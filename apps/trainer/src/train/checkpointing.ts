@@ -22,6 +22,7 @@ import {
 import { diffConfigs, type RfaiConfig } from '@rfai/config';
 import { adapterConfig, adapterTensors, modelTensors, saveMergedModel, saveModel } from '@rfai/models';
 import type { Optimizer } from './optimizer';
+import { parseTrainerState, parseTrainingStats, ResumeError, type ResumedTrainerState, type ResumedTrainingStats, type TrainerState, type TrainingStats } from './resume-state';
 import { REFERENCE_FILE, type Student } from './student';
 
 /** The bytes of a safetensors file holding `tensors` (F32, exact), written through checkpoint-io's writer. */
@@ -99,8 +100,9 @@ export interface SaveInput {
   config: RfaiConfig;
   configHash: string;
   evalScore: number | null;
-  trainerState: Record<string, unknown>;
-  trainingStats: Record<string, unknown>;
+  /** Typed for the trainer; any JSON object for other callers. */
+  trainerState: TrainerState | Record<string, unknown>;
+  trainingStats: TrainingStats | Record<string, unknown>;
 }
 
 /** An ENOSPC/EDQUOT error, raw or already explained by checkpoint-io. */
@@ -197,11 +199,11 @@ async function saveOrThrow(s: SaveInput): Promise<string> {
   return saved.path;
 }
 
-/** What a resume restores. */
+/** What a resume restores, checked (resume-state.ts). */
 export interface ResumeState {
   dir: string;
-  trainerState: Record<string, any>;
-  trainingStats: Record<string, any>;
+  trainerState: ResumedTrainerState;
+  trainingStats: ResumedTrainingStats;
   optimizerState: Record<string, TensorData>;
 }
 
@@ -260,14 +262,14 @@ export async function findResumeDir(spec: string, outputDir: string, warn: (m: s
  */
 export async function loadResumeState(dir: string, config: RfaiConfig, opts: { verified?: boolean } = {}): Promise<ResumeState> {
   const ck = await loadCheckpoint(dir, { verify: !opts.verified });
-  const state = ck.trainerState as Record<string, any>;
-  const mismatch = resumeMismatch(state.config, config);
+  const mismatch = resumeMismatch(ck.trainerState.config, config);
   if (mismatch) {
     throw new ResumeError(
       `${dir} was trained with a different configuration (${mismatch}). Resume with the same config, or start a new run in another training.output_dir.`,
     );
   }
-  const stats = (ck.trainingStats ?? {}) as Record<string, any>;
+  const state = parseTrainerState(dir, ck.trainerState);
+  const stats = parseTrainingStats(dir, ck.trainingStats);
   const optFile = await ck.openOptimizer();
   if (!optFile) throw new ResumeError(`${dir} has no optimizer.safetensors; it cannot be resumed exactly (it may be a model-only export).`);
   const optimizerState: Record<string, TensorData> = {};
@@ -279,15 +281,6 @@ export async function loadResumeState(dir: string, config: RfaiConfig, opts: { v
   return { dir, trainerState: state, trainingStats: stats, optimizerState };
 }
 
-/** A checkpoint cannot be resumed with this configuration. */
-export class ResumeError extends Error {
-  readonly exitCode = 2;
-  constructor(message: string) {
-    super(message);
-    this.name = 'ResumeError';
-  }
-}
-
 /** A checkpoint could not be written because the disk or quota ran out (the message says which file and what to do). */
 export class CheckpointSaveError extends Error {
   readonly exitCode = 2;
@@ -296,6 +289,8 @@ export class CheckpointSaveError extends Error {
     this.name = 'CheckpointSaveError';
   }
 }
+
+export { ResumeError };
 
 /**
  * The message for a full disk met outside a checkpoint save (the run's logs, samples.jsonl): what failed, and the
