@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError, loadConfig, resolveConfigPath, type LoadedConfig, type RfaiConfig } from '@rfai/config';
+import { ConfigError, defaultConfigPath, loadConfig, resolveConfigPath, type LoadedConfig, type RfaiConfig } from '@rfai/config';
 import * as core from '@rfai/core';
 import { initBackend, Rng, tf } from '@rfai/core';
 import { loadDataset, type DatasetRecord } from '@rfai/datasets';
@@ -19,7 +19,6 @@ import {
 import { computeAdvantages } from '@rfai/policy-gradient-kl';
 import { createTeacher } from '@rfai/teacher-clients';
 import { parseArgs, positiveInt } from '../cli-args';
-import { defaultConfigPath } from '../paths';
 import { gradeAll } from '../train/grading';
 import { createOptimizer } from '../train/optimizer';
 import { encodePrompt, resolvePromptStyle } from '../train/prompt-format';

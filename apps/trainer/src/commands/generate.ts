@@ -2,10 +2,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { parseArgs } from '../cli-args';
 import { CheckpointError } from '@rfai/checkpoint-io';
-import { ConfigError } from '@rfai/config';
+import { ConfigError, resolveUserPath } from '@rfai/config';
 import { initBackend, Rng } from '@rfai/core';
 import { generate, ModelError } from '@rfai/models';
-import { resolveUserPath } from '../paths';
 import { UsageError } from '../train/setup';
 import { loadModelFolder, modelFolderKind, NO_VERIFY_HELP, verifyModelFolder } from './model-folder';
 

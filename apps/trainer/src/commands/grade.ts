@@ -11,10 +11,9 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { ConfigError, loadConfig } from '@rfai/config';
+import { ConfigError, defaultConfigPath, loadConfig, resolveUserPath } from '@rfai/config';
 import { DatasetError, readLines, validateRecord } from '@rfai/datasets';
 import { createTeacher, TeacherError, type ScoreRequest, type TeacherScore } from '@rfai/teacher-clients';
-import { defaultConfigPath, resolveUserPath } from '../paths';
 import { collect, parseArgs } from '../cli-args';
 import { teacherOptions, UsageError } from '../train/setup';
 import { gradeAll } from '../train/grading';

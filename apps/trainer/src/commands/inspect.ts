@@ -4,9 +4,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { parseArgs } from '../cli-args';
 import { initBackend } from '@rfai/core';
 import { CheckpointError, openWeights } from '@rfai/checkpoint-io';
-import { ConfigError } from '@rfai/config';
+import { ConfigError, resolveUserPath } from '@rfai/config';
 import { architectureFor, headDim, loadModelConfig, loadTokenizer, ModelError } from '@rfai/models';
-import { resolveUserPath } from '../paths';
 import { UsageError } from '../train/setup';
 import { adapterBaseDir, loadModelFolder, modelFolderKind, NO_VERIFY_HELP, readAdapterConfig, verifyModelFolder } from './model-folder';
 

@@ -9,7 +9,7 @@ import { CHECKPOINT_FORMAT, CheckpointError, listCheckpoints, validateCheckpoint
 import { loadAdapter, loadModel, loadTokenizer, type AdapterConfig, type CausalLM, type Tokenizer } from '@rfai/models';
 import { checkpointProblem } from '../train/checkpointing';
 import { UsageError } from '../train/setup';
-import { resolveUserPath } from '../paths';
+import { resolveUserPath } from '@rfai/config';
 
 /** What a folder holds: a whole model (config.json + weights) or a PEFT adapter for a base model. */
 export type ModelFolderKind = 'model' | 'adapter';

@@ -12,11 +12,10 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { ConfigError, loadConfig, resolveConfigPath, type LoadedConfig } from '@rfai/config';
+import { ConfigError, defaultConfigPath, loadConfig, resolveConfigPath, type LoadedConfig } from '@rfai/config';
 import { initBackend } from '@rfai/core';
 import { DatasetError } from '@rfai/datasets';
 import { checkTeacherCredentials, createTeacher, TeacherError } from '@rfai/teacher-clients';
-import { defaultConfigPath } from '../paths';
 import { collect, parseArgs, positiveInt } from '../cli-args';
 import { buildStudent } from '../train/student';
 import { Trainer, TeacherStoppedError, type TrainResult } from '../train/trainer';

@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { parseDocument } from 'yaml';
-import { ConfigError, configHash, loadConfig, resolveConfigPath, teacherApiKeyEnv, type LoadedConfig } from '@rfai/config';
+import { ConfigError, configHash, defaultConfigPath, loadConfig, resolveConfigPath, teacherApiKeyEnv, type LoadedConfig } from '@rfai/config';
 import { DatasetError } from '@rfai/datasets';
-import { defaultConfigPath } from '../paths';
 import { collect, parseArgs } from '../cli-args';
 import { loadSplits, UsageError } from '../train/setup';
 
