@@ -91,6 +91,23 @@ describe('SFT warm-up', () => {
     expect(summary.eval_after_sft.score_mean).toBeGreaterThanOrEqual(0);
   });
 
+  it('sft.workers = 2 runs the warm-up over two processes and learns what one process learns', async () => {
+    const quick = { training: { max_steps: 1, save_steps: 0, eval_steps: 0 }, evaluation: { at_start: false }, teacher: { execution: 'off' } };
+    const one = await sftWorkspace({ sft: { steps: 2, batch_size: 4 }, ...quick });
+    const two = await sftWorkspace({ sft: { steps: 2, batch_size: 4, workers: 2 }, ...quick });
+    const a = await capture(() => runTrain(['--config', one.config]));
+    const b = await capture(() => runTrain(['--config', two.config]));
+    expect(a.result).toBe(0);
+    expect(b.result).toBe(0);
+    expect(a.stderr).not.toContain('data parallel');
+    expect(b.stderr).toMatch(/sft warm-up: data parallel over 2 processes \(1 worker on 1 (wasm|cpu) thread each, started in [\d.]+s\)/);
+    const la = read(one.dir, 'checkpoints', 'checkpoint-1', 'training_stats.json').sft_history.map((h: { loss: number }) => h.loss);
+    const lb = read(two.dir, 'checkpoints', 'checkpoint-1', 'training_stats.json').sft_history.map((h: { loss: number }) => h.loss);
+    expect(lb).toHaveLength(2);
+    // the same batches and weights: equal losses up to the rounding of the shard sums
+    lb.forEach((l: number, i: number) => expect(l).toBeCloseTo(la[i], 3));
+  });
+
   it('resumes bit-exactly after the warm-up (the stored reference is restored) and from inside it', async () => {
     const full = await sftWorkspace();
     expect((await capture(() => runTrain(['--config', full.config]))).result).toBe(0);

@@ -287,6 +287,11 @@ export const configSchema = object({
           ['constant', 'linear', 'cosine'],
           'cosine',
         ),
+        workers: int(
+          'Processes that compute the warm-up steps together (data parallel): each takes a share of the batch with the same weights, and this process sums the gradients and takes the one AdamW step (the result is the one-process step up to float rounding). 1: this process alone. At the tiny preset\'s shape one wasm thread per process uses a core better than XNNPACK threads do (they speed up only the matmuls): on 2 cores use 2 with hardware.threads 1. Not with the tfjs-node backend (it threads itself).',
+          1,
+          { minimum: 1, maximum: 64 },
+        ),
         prompt_loss_weight: num(
           'Weight of the prompt tokens in the warm-up loss, relative to the reference tokens (weight 1); the reported loss stays the reference tokens\'. 0: prompt masked (the reference alone is imitated), as in TRL\'s completion-only loss. A weight > 0 also trains the student on the task text. On the tiny preset and the short int tasks (seed 42, weights 0.1 and 0.5) it did not bring forward the step where the student learns to copy the task\'s constants.',
           0,

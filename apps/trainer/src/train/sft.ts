@@ -82,26 +82,35 @@ export interface SftMetrics {
   skipped: boolean;
 }
 
+/** The options of a warm-up step. */
+export interface SftStepOptions {
+  lr: number;
+  maxGradNorm: number;
+  padId: number;
+  /** Micro-batches per step (training.gradient_accumulation_steps), per process when the step is data-parallel. */
+  microBatches: number;
+  /** Weight of the prompt tokens (sft.prompt_loss_weight); 0 masks them. */
+  promptLossWeight?: number;
+}
+
+/** One warm-up example as token ids. */
+export type SftRow = { prompt: number[]; completion: number[] };
+
 /**
- * One warm-up step: mean cross-entropy over every reference token of the
- * batch (plus `promptLossWeight` times the prompt tokens' cross-entropy, over
- * the same reference-token count; the reported loss is the reference tokens'), accumulated over `training.gradient_accumulation_steps` micro-batches
- * (each micro-batch's sum is divided by the whole batch's token count, so the
- * gradient equals the full batch's), clipped and applied with AdamW.
+ * Gradients of a shard of a warm-up batch: the sum over its rows of the reference tokens' negative log-likelihood
+ * (plus `promptLossWeight` times the prompt tokens'), divided by `total`, the reference-token count of the WHOLE
+ * batch, so that the shards' gradients add up to the batch's. Accumulated over micro-batches. Returns one gradient
+ * per trainable parameter (in `policy.trainableParams()` order; the caller disposes them) and the shard's reference
+ * NLL sum.
  */
-export function sftStep(
+export function sftShardGradients(
   policy: CausalLM,
-  optimizer: Optimizer,
-  seqs: Array<{ prompt: number[]; completion: number[] }>,
-  o: { lr: number; maxGradNorm: number; padId: number; microBatches: number; promptLossWeight?: number },
-): SftMetrics {
+  rows: readonly SftRow[],
+  total: number,
+  o: Pick<SftStepOptions, 'padId' | 'microBatches' | 'promptLossWeight'>,
+): { grads: tf.Tensor[]; nll: number } {
   const w = o.promptLossWeight ?? 0;
-  const rows = seqs.filter((s) => s.completion.length > 0);
-  const total = rows.reduce((a, s) => a + s.completion.length, 0);
-  if (total === 0) return { loss: Number.NaN, tokens: 0, grad_norm: 0, skipped: true };
-  const vars = policy.trainableParams();
-  const varList = [...vars.values()];
-  const names = [...vars.keys()];
+  const varList = [...policy.trainableParams().values()];
   let accum: tf.Tensor[] | null = null;
   let nll = 0;
   try {
@@ -139,10 +148,88 @@ export function sftStep(
       value.dispose();
       accum = accumulate(accum, varList.map((v) => grads[v.name]));
     }
-    const step = optimizer.applyGradients(new Map(names.map((k, i) => [k, accum![i]])), o.lr, o.maxGradNorm);
-    return { loss: nll / total, tokens: total, grad_norm: step.gradNorm, skipped: step.skipped };
+    const out = accum!;
+    accum = null;
+    return { grads: out, nll };
   } finally {
     policy.training = false;
     accum?.forEach((t) => t.dispose());
   }
+}
+
+/** The rows of a batch that have reference tokens, and their reference-token count. */
+function scoredRows(seqs: readonly SftRow[]): { rows: SftRow[]; total: number } {
+  const rows = seqs.filter((s) => s.completion.length > 0);
+  return { rows, total: rows.reduce((a, s) => a + s.completion.length, 0) };
+}
+
+/** Clips and applies the batch's gradients; disposes them. */
+function applySft(policy: CausalLM, optimizer: Optimizer, grads: tf.Tensor[], nll: number, total: number, o: SftStepOptions): SftMetrics {
+  const names = [...policy.trainableParams().keys()];
+  try {
+    const step = optimizer.applyGradients(new Map(names.map((k, i) => [k, grads[i]])), o.lr, o.maxGradNorm);
+    return { loss: nll / total, tokens: total, grad_norm: step.gradNorm, skipped: step.skipped };
+  } finally {
+    grads.forEach((t) => t.dispose());
+  }
+}
+
+/**
+ * One warm-up step: mean cross-entropy over every reference token of the batch (plus `promptLossWeight` times the
+ * prompt tokens' cross-entropy, over the same reference-token count; the reported loss is the reference tokens'),
+ * accumulated over `training.gradient_accumulation_steps` micro-batches (each micro-batch's sum is divided by the
+ * whole batch's token count, so the gradient equals the full batch's), clipped and applied with AdamW.
+ */
+export function sftStep(policy: CausalLM, optimizer: Optimizer, seqs: readonly SftRow[], o: SftStepOptions): SftMetrics {
+  const { rows, total } = scoredRows(seqs);
+  if (total === 0) return { loss: Number.NaN, tokens: 0, grad_norm: 0, skipped: true };
+  const { grads, nll } = sftShardGradients(policy, rows, total, o);
+  return applySft(policy, optimizer, grads, nll, total, o);
+}
+
+/** Computes the gradients of warm-up shards in other processes (see sft-workers.ts). */
+export interface SftShardRunner {
+  /** Processes besides this one. */
+  readonly workers: number;
+  /**
+   * Sends the policy's current weights and one shard to each worker; resolves once the messages are written (so this
+   * process may compute while the workers do), with the promise of their gradients and NLL sums, in shard order.
+   */
+  dispatch(policy: CausalLM, shards: SftRow[][], total: number, o: SftStepOptions): Promise<{ results: Promise<{ grads: Float32Array[][]; nll: number[] }> }>;
+}
+
+/**
+ * {@link sftStep} over `1 + runner.workers` processes: the batch is cut into contiguous shards, this process computes
+ * the first while the workers compute the others with the same weights, and the shards' gradients are summed in
+ * shard order (equal to the one-process step up to float rounding) before one clipped AdamW step here.
+ */
+export async function sftStepParallel(
+  policy: CausalLM,
+  optimizer: Optimizer,
+  seqs: readonly SftRow[],
+  o: SftStepOptions,
+  runner: SftShardRunner,
+): Promise<SftMetrics> {
+  const { rows, total } = scoredRows(seqs);
+  if (total === 0) return { loss: Number.NaN, tokens: 0, grad_norm: 0, skipped: true };
+  const parts = Math.min(1 + runner.workers, rows.length);
+  if (parts <= 1) return sftStep(policy, optimizer, rows, o);
+  const shards = Array.from({ length: parts }, (_, k) => rows.slice(Math.floor((k * rows.length) / parts), Math.floor(((k + 1) * rows.length) / parts)));
+  const { results } = await runner.dispatch(policy, shards.slice(1), total, o);
+  results.catch(() => undefined); // awaited below, after this process's shard
+  const local = sftShardGradients(policy, shards[0], total, o);
+  let others: { grads: Float32Array[][]; nll: number[] };
+  try {
+    others = await results;
+  } catch (e) {
+    local.grads.forEach((t) => t.dispose());
+    throw e;
+  }
+  const vars = [...policy.trainableParams().values()];
+  const grads = local.grads.map((g, i) => {
+    const sum = tf.tidy(() => others.grads.reduce((acc, w) => tf.add(acc, tf.tensor(w[i], vars[i].shape, 'float32')), g));
+    g.dispose();
+    return sum;
+  });
+  return applySft(policy, optimizer, grads, local.nll + others.nll.reduce((a, b) => a + b, 0), total, o);
 }

@@ -3,7 +3,7 @@
  * KL reference frozen at the warmed-up weights and an eval pass.
  */
 import type { RfaiConfig } from '@rfai/config';
-import { createLrSchedule } from '@rfai/core';
+import { createLrSchedule, getBackendInfo } from '@rfai/core';
 import type { DatasetRecord, DatasetSampler, SamplerCursor } from '@rfai/datasets';
 import type { EvalReport } from './evaluate';
 import type { EvalPasses } from './eval-passes';
@@ -12,7 +12,8 @@ import { TrainProgress } from './progress';
 import type { PromptStyle } from './prompt-format';
 import type { SftRecord } from './records';
 import type { RunLog } from './run-log';
-import { sftSequence, sftStep } from './sft';
+import { sftSequence, sftStep, sftStepParallel } from './sft';
+import { SftWorkers } from './sft-workers';
 import { yieldToSignals, type StopSignals } from './signals';
 import type { Student } from './student';
 import type { PhaseTimer } from './timing';
@@ -45,6 +46,21 @@ export class Warmup {
     return this.p.sampler?.getCursor() ?? null;
   }
 
+  /** The worker processes of a data-parallel warm-up (sft.workers > 1), or null. */
+  private async startWorkers(): Promise<SftWorkers | null> {
+    const n = this.p.cfg.sft.workers - 1;
+    if (n < 1) return null;
+    const backend = getBackendInfo().name;
+    if (backend !== 'wasm' && backend !== 'cpu') {
+      this.p.log(`sft.workers = ${this.p.cfg.sft.workers} ignored: the ${backend} backend uses every core itself; the warm-up runs in this process`);
+      return null;
+    }
+    const t0 = performance.now();
+    const workers = await SftWorkers.start(this.p.student.model, n, { backend });
+    this.p.log(`sft warm-up: data parallel over ${n + 1} processes (${n} worker${n === 1 ? '' : 's'} on 1 ${backend} thread each, started in ${((performance.now() - t0) / 1000).toFixed(1)}s)`);
+    return workers;
+  }
+
   /** Whether warm-up steps remain. */
   get pending(): boolean {
     return this.done < this.p.steps;
@@ -61,6 +77,7 @@ export class Warmup {
     const sftSchedule = createLrSchedule({ type: c.sft.lr_scheduler_type, baseLr: peak, warmupSteps: c.training.warmup_steps, totalSteps: Math.max(total, 1) });
     const progress = new TrainProgress(total, { phase: 'sft' });
     if (this.done === 0) this.p.log(`sft warm-up: ${total} steps of ${c.sft.batch_size} reference solutions, learning rate ${peak} (${c.sft.lr_scheduler_type})`);
+    const workers = await this.startWorkers();
     progress.start(this.done);
     try {
       while (this.done < total) {
@@ -68,14 +85,15 @@ export class Warmup {
         const records = this.p.sampler!.nextBatch(c.sft.batch_size);
         const seqs = records.map((r) => sftSequence(r, student.tokenizer, this.p.style, this.p.maxPromptTokens, c.model.max_length - this.p.maxPromptTokens));
         const lr = sftSchedule(this.done);
+        const o = {
+          lr,
+          maxGradNorm: c.training.max_grad_norm,
+          padId: student.tokenizer.padTokenId,
+          microBatches: c.training.gradient_accumulation_steps,
+          promptLossWeight: c.sft.prompt_loss_weight,
+        };
         const m = await this.p.timer.time('sft', () =>
-          sftStep(student.model, this.p.optimizer, seqs, {
-            lr,
-            maxGradNorm: c.training.max_grad_norm,
-            padId: student.tokenizer.padTokenId,
-            microBatches: c.training.gradient_accumulation_steps,
-            promptLossWeight: c.sft.prompt_loss_weight,
-          }),
+          workers ? sftStepParallel(student.model, this.p.optimizer, seqs, o, workers) : sftStep(student.model, this.p.optimizer, seqs, o),
         );
         this.done++;
         const rec: SftRecord = { sft_step: this.done, loss: m.loss, tokens: m.tokens, lr, grad_norm: m.grad_norm, seconds: (performance.now() - t0) / 1000 };
@@ -97,6 +115,7 @@ export class Warmup {
       }
     } finally {
       progress.stop();
+      workers?.close();
     }
     student.freezeReference();
     const first = this.history[0]?.loss;
