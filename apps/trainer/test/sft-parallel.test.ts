@@ -75,6 +75,24 @@ describe('data-parallel warm-up step', () => {
     }
   });
 
+  it('a worker ignores SIGINT and SIGTERM (Ctrl-C reaches the process group; the parent stops the run)', async () => {
+    const par = await loadModel(dir);
+    const opt = createOptimizer(par.trainableParams(), cfg);
+    const workers = await SftWorkers.start(par, 1, { backend: 'cpu' });
+    try {
+      const child = (workers as unknown as { pool: Array<{ child: { pid: number } }> }).pool[0].child;
+      process.kill(child.pid, 'SIGINT');
+      process.kill(child.pid, 'SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      const m = await sftStepParallel(par, opt, batches[0], o, workers);
+      expect(m.skipped).toBe(false);
+    } finally {
+      workers.close();
+      opt.dispose();
+      par.dispose();
+    }
+  });
+
   it('a worker that dies fails the step with an error naming it', async () => {
     const par = await loadModel(dir);
     const opt = createOptimizer(par.trainableParams(), cfg);

@@ -50,3 +50,6 @@ process.on('message', (m: ToWorker) => {
   handle(m).catch((e: unknown) => reply({ type: 'error', id: m.type === 'step' ? m.id : null, message: e instanceof Error ? (e.stack ?? e.message) : String(e) }));
 });
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C reaches the whole process group: the parent decides (it finishes the step, saves and closes the workers).
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
