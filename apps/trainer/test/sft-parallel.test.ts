@@ -7,7 +7,7 @@ import { parseConfigText } from '@rfai/config';
 import { loadModel, type CausalLM } from '@rfai/models';
 import { createOptimizer } from '../src/train/optimizer';
 import { sftStep, sftStepParallel, type SftStepOptions } from '../src/train/sft';
-import { SftWorkers } from '../src/train/sft-workers';
+import { TrainWorkers } from '../src/train/workers';
 import { writeTinyModel } from './helpers';
 
 const batches = [
@@ -48,7 +48,7 @@ describe('data-parallel warm-up step', () => {
     const par = await loadModel(dir);
     const optOne = createOptimizer(one.trainableParams(), cfg);
     const optPar = createOptimizer(par.trainableParams(), cfg);
-    const workers = await SftWorkers.start(par, n, { backend: 'cpu' });
+    const workers = await TrainWorkers.start(par, n, { backend: 'cpu', label: 'sft' });
     try {
       expect(workers.workers).toBe(n);
       for (const seqs of batches) {
@@ -78,7 +78,7 @@ describe('data-parallel warm-up step', () => {
   it('a worker ignores SIGINT and SIGTERM (Ctrl-C reaches the process group; the parent stops the run)', async () => {
     const par = await loadModel(dir);
     const opt = createOptimizer(par.trainableParams(), cfg);
-    const workers = await SftWorkers.start(par, 1, { backend: 'cpu' });
+    const workers = await TrainWorkers.start(par, 1, { backend: 'cpu', label: 'sft' });
     try {
       const child = (workers as unknown as { pool: Array<{ child: { pid: number } }> }).pool[0].child;
       process.kill(child.pid, 'SIGINT');
@@ -96,7 +96,7 @@ describe('data-parallel warm-up step', () => {
   it('a worker that dies fails the step with an error naming it', async () => {
     const par = await loadModel(dir);
     const opt = createOptimizer(par.trainableParams(), cfg);
-    const workers = await SftWorkers.start(par, 1, { backend: 'cpu' });
+    const workers = await TrainWorkers.start(par, 1, { backend: 'cpu', label: 'sft' });
     try {
       (workers as unknown as { pool: Array<{ child: { kill(s: string): void } }> }).pool[0].child.kill('SIGKILL');
       await new Promise((r) => setTimeout(r, 300));

@@ -28,13 +28,14 @@ describe('the shipped config.yaml', () => {
   it('loads, validates and equals the schema defaults', () => {
     const loaded = loadConfig(path.join(root, 'config.yaml'));
     // Deliberate differences: the shipped run warms up on its own split (a config that names no warm-up file, null by
-    // default, warms up on data.train_file's references instead of failing on a missing data/sft.jsonl), and on two
-    // processes of one wasm thread each, what suits the tiny student on 2 cores (the defaults, one process of two
-    // threads, suit any machine and model).
+    // default, warms up on data.train_file's references instead of failing on a missing data/sft.jsonl), and computes
+    // the warm-up steps and the RFAI policy updates on two processes of one wasm thread each, what suits the tiny
+    // student on 2 cores (the defaults, one process of two threads, suit any machine and model).
     const defaults = defaultConfig();
     expect(loaded.config).toEqual({
       ...defaults,
       sft: { ...defaults.sft, train_file: 'data/sft.jsonl', workers: 2 },
+      rfai: { ...defaults.rfai, workers: 2 },
       hardware: { ...defaults.hardware, threads: 1 },
     });
     expect(loaded.config.teacher.provider).toBe('offline');

@@ -346,6 +346,11 @@ export const configSchema = object({
       ),
       entropy_coef: num('Entropy bonus coefficient (subtracted from the loss).', 0, { minimum: 0 }),
       mask_truncated: bool('Leave completions that hit max_new_tokens out of the loss (DAPO overlong filtering).', false),
+      workers: int(
+        'Processes that compute the policy update together (data parallel): each takes a share of the step\'s samples, computes their policy and reference log-probs and the gradients of their share of the loss with the same weights (the frozen reference is sent to each once), and this process sums the gradients and takes the one optimizer step (the result, statistics included, is the one-process update up to float rounding; normalisers, advantages and the KL coefficient are the whole step\'s). 1: this process alone. At the tiny preset\'s shape one wasm thread per process uses a core better than XNNPACK threads do (they speed up only the matmuls): on 2 cores use 2 with hardware.threads 1. Not with the tfjs-node backend (it threads itself), nor with LoRA dropout (its masks come from one random stream).',
+        1,
+        { minimum: 1, maximum: 64 },
+      ),
     }),
     data: section('Training and evaluation prompts (JSONL: prompt, language, optional id, reference, tests, tags, difficulty).', {
       train_file: str('Training prompts. Relative paths are resolved against the config file.', 'data/train.jsonl', { minLength: 1 }),

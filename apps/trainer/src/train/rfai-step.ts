@@ -4,7 +4,7 @@
  * the KL controller, the EMA baseline, and the teacher's running cost.
  */
 import type { RfaiConfig } from '@rfai/config';
-import type { Rng } from '@rfai/core';
+import { getBackendInfo, type Rng } from '@rfai/core';
 import type { DatasetRecord, DatasetSampler, SamplerCursor } from '@rfai/datasets';
 import { generateAsync, type GenerationResult } from '@rfai/models';
 import { computeAdvantages, klPenalizedRewards, type EmaBaseline, type KLController } from '@rfai/policy-gradient-kl';
@@ -15,7 +15,8 @@ import { encodePrompt, type PromptStyle, solutionPrefix, taskFields } from './pr
 import type { StepRecord } from './records';
 import { computeRewards, finiteStats } from './rewards';
 import type { Student } from './student';
-import { policyUpdate, type UpdateMetrics } from './update';
+import { policyUpdate, policyUpdateParallel, type UpdateContext, type UpdateMetrics } from './update';
+import { TrainWorkers } from './workers';
 
 /** A batch generated and (being) graded. */
 export interface Rollout {
@@ -46,6 +47,8 @@ export interface RfaiStepParts {
   klController: KLController;
   ema: EmaBaseline | null;
   refScores: ReferenceScores | null;
+  /** Startup lines (the data-parallel update's workers). */
+  log?: (line: string) => void;
 }
 
 export class RfaiStep {
@@ -54,7 +57,47 @@ export class RfaiStep {
   /** Data cursor and RNG before the pipelined look-ahead batch: a stop saves these, so a resume redraws that batch. */
   private lookahead: DataPosition | null = null;
 
+  /** The worker processes of a data-parallel update (rfai.workers > 1) once started; resolves to null without. */
+  private workers: Promise<TrainWorkers | null> | null = null;
+
   constructor(readonly p: RfaiStepParts) {}
+
+  /**
+   * Starts the worker processes of a data-parallel update (rfai.workers > 1) once; they receive the frozen reference
+   * now, so call it when the reference is final (after the warm-up). Later calls wait for the same start. Without
+   * workers (1, a backend that threads itself, LoRA dropout) the update runs in this process.
+   */
+  async startWorkers(): Promise<TrainWorkers | null> {
+    this.workers ??= this.launchWorkers();
+    return this.workers;
+  }
+
+  private async launchWorkers(): Promise<TrainWorkers | null> {
+    const { cfg: c, student } = this.p;
+    const log = this.p.log ?? (() => undefined);
+    const n = c.rfai.workers - 1;
+    if (n < 1) return null;
+    const backend = getBackendInfo().name;
+    if (backend !== 'wasm' && backend !== 'cpu') {
+      log(`rfai.workers = ${c.rfai.workers} ignored: the ${backend} backend uses every core itself; the update runs in this process`);
+      return null;
+    }
+    if ((student.model.loraConfig?.dropout ?? 0) > 0) {
+      log(`rfai.workers = ${c.rfai.workers} ignored: LoRA dropout draws its masks from one random stream; the update runs in this process`);
+      return null;
+    }
+    const t0 = performance.now();
+    const workers = await TrainWorkers.start(student.model, n, { backend, label: 'rfai', reference: student.withReference((ref) => ref) });
+    log(`rfai update: data parallel over ${n + 1} processes (${n} worker${n === 1 ? '' : 's'} on 1 ${backend} thread each, started in ${((performance.now() - t0) / 1000).toFixed(1)}s)`);
+    return workers;
+  }
+
+  /** Stops the update's workers (a later update starts them again). */
+  close(): void {
+    const w = this.workers;
+    this.workers = null;
+    w?.then((x) => x?.close()).catch(() => undefined);
+  }
 
   /** The data position a checkpoint saves: before the look-ahead batch when one was drawn. */
   position(): DataPosition {
@@ -148,24 +191,24 @@ export class RfaiStep {
       ema: this.p.ema ?? undefined,
     });
     const lr = this.p.lrAt(step);
-    const upd: UpdateMetrics = policyUpdate(
-      {
-        policy: student.model,
-        withReference: (fn) => student.withReference(fn),
-        optimizer: this.p.optimizer,
-        lr,
-        klCoef: klController.value,
-        padId: student.tokenizer.padTokenId,
-        cfg: c,
-      },
-      {
-        promptIds: ro.promptIds,
-        completionIds: ro.gens.map((g) => g.ids),
-        advantages: adv.advantages,
-        sampleMask: adv.sampleMask,
-        truncated: ro.gens.map((g) => g.finishReason === 'length'),
-      },
-    );
+    const ctx: UpdateContext = {
+      policy: student.model,
+      withReference: (fn) => student.withReference(fn),
+      optimizer: this.p.optimizer,
+      lr,
+      klCoef: klController.value,
+      padId: student.tokenizer.padTokenId,
+      cfg: c,
+    };
+    const batch = {
+      promptIds: ro.promptIds,
+      completionIds: ro.gens.map((g) => g.ids),
+      advantages: adv.advantages,
+      sampleMask: adv.sampleMask,
+      truncated: ro.gens.map((g) => g.finishReason === 'length'),
+    };
+    const workers = await this.startWorkers();
+    const upd: UpdateMetrics = workers ? await policyUpdateParallel(ctx, batch, workers) : policyUpdate(ctx, batch);
     const klCoefUsed = klController.value;
     const observedKl = c.rfai.kl_placement === 'reward' && Number.isFinite(klRewardMean) ? klRewardMean : upd.kl;
     klController.update(observedKl, ro.gens.length);

@@ -187,7 +187,7 @@ export function sftStep(policy: CausalLM, optimizer: Optimizer, seqs: readonly S
   return applySft(policy, optimizer, grads, nll, total, o);
 }
 
-/** Computes the gradients of warm-up shards in other processes (see sft-workers.ts). */
+/** Computes the gradients of warm-up shards in other processes (see workers.ts). */
 export interface SftShardRunner {
   /** Processes besides this one. */
   readonly workers: number;

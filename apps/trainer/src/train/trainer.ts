@@ -139,6 +139,7 @@ export class Trainer {
           ),
       ema,
       refScores: c.teacher.use_reference ? new ReferenceScores(setup.teacher) : null,
+      log: setup.log,
     });
     this.runLog = new RunLog(c, setup.runDir, r ? r.step : null);
     const warmupRecords = setup.sft ?? setup.train;
@@ -232,6 +233,7 @@ export class Trainer {
       outcome = { ...outcome, exitCode: 1 }; // the event log's session ends as a failure
       throw err;
     } finally {
+      this.rfai.close();
       this.signals.dispose();
       await this.runLog.close(outcome.stoppedBy === 'max_steps' && outcome.exitCode === 0);
     }
@@ -258,6 +260,8 @@ export class Trainer {
 
   /** RFAI steps until max_steps, a signal, or the teacher stops; checkpoints every save_steps. */
   private async rfaiSteps(progress: TrainProgress): Promise<Outcome> {
+    // The data-parallel update's workers (rfai.workers) take the reference now that it is final (after the warm-up).
+    if (this.step < this.totalSteps) await this.rfai.startWorkers();
     progress.start(this.step);
     // Generation of the next batch overlaps grading of the current one when the teacher is remote.
     const pipelined = this.cfg.teacher.provider !== 'offline';

@@ -13,7 +13,7 @@ import type { PromptStyle } from './prompt-format';
 import type { SftRecord } from './records';
 import type { RunLog } from './run-log';
 import { sftSequence, sftStep, sftStepParallel } from './sft';
-import { SftWorkers } from './sft-workers';
+import { TrainWorkers } from './workers';
 import { yieldToSignals, type StopSignals } from './signals';
 import type { Student } from './student';
 import type { PhaseTimer } from './timing';
@@ -47,7 +47,7 @@ export class Warmup {
   }
 
   /** The worker processes of a data-parallel warm-up (sft.workers > 1), or null. */
-  private async startWorkers(): Promise<SftWorkers | null> {
+  private async startWorkers(): Promise<TrainWorkers | null> {
     const n = this.p.cfg.sft.workers - 1;
     if (n < 1) return null;
     const backend = getBackendInfo().name;
@@ -56,7 +56,7 @@ export class Warmup {
       return null;
     }
     const t0 = performance.now();
-    const workers = await SftWorkers.start(this.p.student.model, n, { backend });
+    const workers = await TrainWorkers.start(this.p.student.model, n, { backend, label: 'sft' });
     this.p.log(`sft warm-up: data parallel over ${n + 1} processes (${n} worker${n === 1 ? '' : 's'} on 1 ${backend} thread each, started in ${((performance.now() - t0) / 1000).toFixed(1)}s)`);
     return workers;
   }

@@ -1,0 +1,144 @@
+/**
+ * A training worker process (see workers.ts): holds a copy of the student (and, for the RFAI update, of its frozen
+ * reference) and, for each step, takes the current trainable weights and a shard of the batch and answers with the
+ * shard's gradients: of the warm-up loss (`sft`) or of the policy-gradient loss (`rfai`). Started by TrainWorkers
+ * with `fork`; talks over the IPC channel only.
+ */
+import { initBackend, tf } from '@rfai/core';
+import { applyLora, CausalLM, withAdaptersDisabled, type ModelConfig } from '@rfai/models';
+import { sftShardGradients, type SftRow, type SftStepOptions } from './sft';
+import { disposeMicros, prepareShard, shardGradients, type Micro, type ShardOptions, type ShardSums, type UpdateBatch } from './update';
+
+/** LoRA adapters of the policy (the worker attaches them as the parent did; their values arrive with each step). */
+export interface LoraSpec {
+  r: number;
+  alpha: number;
+  dropout: number;
+  targetModules: string[];
+}
+
+/** Messages from the parent. */
+export type ToWorker =
+  | {
+      type: 'init';
+      config: ModelConfig;
+      /** Base parameters of the policy, their shapes and whether they train. */
+      names: string[];
+      shapes: number[][];
+      trainable: boolean[];
+      /** The values of the base parameters that do not train (the LoRA base), sent once, in `names` order. */
+      frozen: Float32Array[];
+      lora: LoraSpec | null;
+      /** Names of the trainable parameters, in `trainableParams()` order (checked against the worker's model). */
+      trainableNames: string[];
+      /** The reference model's weights (full fine-tuning, in `names` order), or null: none (or the LoRA base). */
+      reference: Float32Array[] | null;
+      gradientCheckpointing: boolean;
+      backend: 'wasm' | 'cpu';
+      threads: number;
+    }
+  | { type: 'sft'; id: number; weights: Float32Array[]; rows: SftRow[]; total: number; o: SftStepOptions }
+  | { type: 'rfai'; id: number; weights: Float32Array[]; epoch: number; shard: UpdateBatch | null; o: ShardOptions };
+
+/** Messages to the parent. */
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'sft'; id: number; grads: Float32Array[]; nll: number }
+  | { type: 'rfai'; id: number; grads: Float32Array[] | null; sums: ShardSums }
+  | { type: 'error'; id: number | null; message: string };
+
+let policy: CausalLM | null = null;
+let reference: CausalLM | null = null;
+/** The RFAI shard of the current step and its frozen log-probs, kept from epoch 0 to the last epoch. */
+let current: { shard: UpdateBatch; micros: Micro[] } | null = null;
+
+function reply(m: FromWorker): void {
+  process.send!(m);
+}
+
+function assign(v: tf.Variable, data: Float32Array): void {
+  const t = tf.tensor(data, v.shape, 'float32');
+  v.assign(t);
+  t.dispose();
+}
+
+function init(m: Extract<ToWorker, { type: 'init' }>): void {
+  const params = new Map<string, tf.Variable>();
+  m.names.forEach((name, i) => params.set(name, tf.variable(tf.zeros(m.shapes[i], 'float32'), m.trainable[i], `w${i}`)));
+  const model = new CausalLM(m.config, params);
+  if (m.lora) applyLora(model, { r: m.lora.r, alpha: m.lora.alpha, dropout: m.lora.dropout, targetModules: m.lora.targetModules });
+  // applyLora freezes every base parameter; the parent's flags decide.
+  m.names.forEach((name, i) => (params.get(name)!.trainable = m.trainable[i]));
+  const names = [...model.trainableParams().keys()];
+  if (names.join('\n') !== m.trainableNames.join('\n')) {
+    throw new Error(`the worker's trainable parameters (${names.length}) differ from the trainer's (${m.trainableNames.length})`);
+  }
+  let k = 0;
+  m.names.forEach((name, i) => {
+    if (!m.trainable[i]) assign(params.get(name)!, m.frozen[k++]);
+  });
+  model.gradientCheckpointing = m.gradientCheckpointing;
+  policy = model;
+  if (m.reference) {
+    const ref = new Map<string, tf.Variable>();
+    m.names.forEach((name, i) => ref.set(name, tf.variable(tf.tensor(m.reference![i], m.shapes[i], 'float32'), false, `ref${i}`)));
+    reference = new CausalLM(m.config, ref);
+  }
+}
+
+function setWeights(weights: Float32Array[]): CausalLM {
+  const model = policy!;
+  const vars = [...model.trainableParams().values()];
+  if (weights.length !== vars.length) throw new Error(`expected ${vars.length} trainable tensors, got ${weights.length}`);
+  weights.forEach((w, i) => assign(vars[i], w));
+  return model;
+}
+
+/** Runs `fn` with the frozen reference: the reference model (full fine-tuning) or the base with adapters off (LoRA). */
+function withReference<T>(fn: (ref: CausalLM) => T): T {
+  if (reference) return fn(reference);
+  if (policy!.lora.size > 0) return withAdaptersDisabled(policy!, () => fn(policy!));
+  throw new Error('this worker holds no reference model (started for the warm-up only)');
+}
+
+async function handle(m: ToWorker): Promise<void> {
+  if (m.type === 'init') {
+    await initBackend({ backend: m.backend, threads: m.backend === 'wasm' ? m.threads : undefined, log: () => undefined });
+    init(m);
+    reply({ type: 'ready' });
+    return;
+  }
+  const model = setWeights(m.weights);
+  if (m.type === 'sft') {
+    const { grads, nll } = sftShardGradients(model, m.rows, m.total, m.o);
+    const data = grads.map((g) => g.dataSync() as Float32Array);
+    grads.forEach((g) => g.dispose());
+    reply({ type: 'sft', id: m.id, grads: data, nll });
+    return;
+  }
+  if (m.epoch === 0) {
+    if (current) disposeMicros(current.micros);
+    current = null;
+    current = { shard: m.shard!, micros: prepareShard(model, withReference, m.shard!, m.o) };
+  } else if (!current) {
+    throw new Error(`update epoch ${m.epoch + 1} without the shard of epoch 1`);
+  }
+  const step = current;
+  if (m.epoch === m.o.rfai.update_epochs - 1) current = null;
+  try {
+    const { grads, sums } = shardGradients(model, step.shard, step.micros, m.o);
+    const data = grads ? grads.map((g) => g.dataSync() as Float32Array) : null;
+    grads?.forEach((g) => g.dispose());
+    reply({ type: 'rfai', id: m.id, grads: data, sums });
+  } finally {
+    if (current !== step) disposeMicros(step.micros);
+  }
+}
+
+process.on('message', (m: ToWorker) => {
+  handle(m).catch((e: unknown) => reply({ type: 'error', id: m.type === 'init' ? null : m.id, message: e instanceof Error ? (e.stack ?? e.message) : String(e) }));
+});
+process.on('disconnect', () => process.exit(0));
+// Ctrl-C reaches the whole process group: the parent decides (it finishes the step, saves and closes the workers).
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
