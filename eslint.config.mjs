@@ -1,12 +1,12 @@
 // Lint rules for every project. The module-boundary rule enforces the import
 // rules of docs/ARCHITECTURE.md ("Who may import whom") from the project tags in each
 // project.json:
-//   scope:light (datasets, tb-writer, checkpoint-io, config, code-exec): no tensor library; of the @rfai
-//       packages only datasets (its language table, `@rfai/datasets/languages`), and datasets, tb-writer and
-//       checkpoint-io none
+//   scope:light (random, datasets, tb-writer, checkpoint-io, config, code-exec): no tensor library; of the @rfai
+//       packages only random (the seeded generator) and datasets (its language table, `@rfai/datasets/languages`);
+//       datasets only random; random, tb-writer and checkpoint-io none
 //   scope:grader (teacher-clients): no tensor library; of the @rfai packages only code-exec (it runs hidden tests)
 //       and datasets (the language table)
-//   pkg:core -> tfjs only; pkg:policy-gradient-kl -> core; pkg:models -> core, checkpoint-io
+//   pkg:core -> tfjs and random (it re-exports Rng); pkg:policy-gradient-kl -> core; pkg:models -> core, checkpoint-io
 //   type:app -> any package, never another app
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
@@ -29,12 +29,13 @@ export default [
           allow: [],
           banTransitiveDependencies: false,
           depConstraints: [
-            { sourceTag: 'pkg:datasets', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'pkg:random', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'pkg:datasets', onlyDependOnLibsWithTags: ['pkg:random'] },
             { sourceTag: 'pkg:tb-writer', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'pkg:checkpoint-io', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'scope:light', onlyDependOnLibsWithTags: ['pkg:datasets'], bannedExternalImports: tensorLibs },
+            { sourceTag: 'scope:light', onlyDependOnLibsWithTags: ['pkg:datasets', 'pkg:random'], bannedExternalImports: tensorLibs },
             { sourceTag: 'scope:grader', onlyDependOnLibsWithTags: ['pkg:code-exec', 'pkg:datasets'], bannedExternalImports: tensorLibs },
-            { sourceTag: 'pkg:core', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'pkg:core', onlyDependOnLibsWithTags: ['pkg:random'] },
             { sourceTag: 'pkg:policy-gradient-kl', onlyDependOnLibsWithTags: ['pkg:core'] },
             { sourceTag: 'pkg:models', onlyDependOnLibsWithTags: ['pkg:core', 'pkg:checkpoint-io'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['scope:light', 'scope:grader', 'scope:tensor'] },

@@ -43,7 +43,12 @@ describe('import rules are enforced by lint', () => {
       (p): [string, string, string, boolean] => [`${p} imports the language table`, `packages/${p}/src/x.ts`, languageTable, p !== 'tb-writer' && p !== 'checkpoint-io'],
     ),
     ['config imports code-exec', 'packages/config/src/x.ts', "import { createExecutor } from '@rfai/code-exec';\nexport const x = createExecutor;\n", false],
-    ['datasets imports @rfai/core', 'packages/datasets/src/x.ts', "import { tf } from '@rfai/core';\nexport const x = tf;\n", false, /pkg:datasets" cannot depend on any libs with tags/],
+    ['datasets imports @rfai/core', 'packages/datasets/src/x.ts', "import { tf } from '@rfai/core';\nexport const x = tf;\n", false, /pkg:datasets" can only depend on libs tagged with "pkg:random"/],
+    // @rfai/random, the one seeded generator, sits below datasets and core and imports nothing.
+    ['datasets imports random', 'packages/datasets/src/x.ts', "import { Rng } from '@rfai/random';\nexport const x = Rng;\n", true],
+    ['core imports random', 'packages/core/src/x.ts', "import { Rng } from '@rfai/random';\nexport const x = Rng;\n", true],
+    ['random imports another light package', 'packages/random/src/x.ts', "import { writeSafetensors } from '@rfai/checkpoint-io';\nexport const x = writeSafetensors;\n", false, /pkg:random" cannot depend on any libs with tags/],
+    ['random imports a tensor library', 'packages/random/src/x.ts', "import * as tf from '@tensorflow/tfjs-core';\nexport const x = tf;\n", false, /scope:light" is not allowed to import "@tensorflow\/tfjs-core"/],
     ['checkpoint-io imports another light package', 'packages/checkpoint-io/src/x.ts', "import { loadConfig } from '@rfai/config';\nexport const x = loadConfig;\n", false],
     ['policy-gradient-kl imports models', 'packages/policy-gradient-kl/src/x.ts', "import { createModel } from '@rfai/models';\nexport const x = createModel;\n", false],
     ['an app imports another app', 'apps/trainer/src/x.ts', "import { x as y } from '../../visualizer/src/main';\nexport const x = y;\n", false],

@@ -1,5 +1,6 @@
-// Error classes of @rfai/core. Every error thrown by this package is a CoreError;
-// subclasses carry the data a caller needs to act on the failure.
+// Error classes of @rfai/core. Every error thrown by this package is a CoreError (except the re-exported
+// Rng's: RngOptionError and RngStateError of @rfai/random); subclasses carry the data a caller needs to act on
+// the failure.
 
 /** Base class of every error thrown by @rfai/core. */
 export class CoreError extends Error {
@@ -64,9 +65,6 @@ export class OptimizerStateError extends CoreError {
     this.key = key;
   }
 }
-
-/** A serialised RNG state cannot be restored. */
-export class RngStateError extends CoreError {}
 
 /** Formats a value for an error message: short, with its type visible. */
 export function describeValue(value: unknown): string {

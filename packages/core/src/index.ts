@@ -9,9 +9,10 @@ export type { MatmulBenchOptions, MatmulBenchRecord, MatmulShape } from './matmu
 export type { BackendInfo, BackendName, InitBackendOptions } from './backend';
 export { WASM_FALLBACK_KERNELS, WASM_KERNEL_OVERRIDES } from './wasm-fallbacks';
 export { EXTRA_GRADIENT_KERNELS, REPLACED_GRADIENT_KERNELS } from './extra-gradients';
-export { CoreError, BackendError, InvalidOptionError, TensorMismatchError, OptimizerStateError, RngStateError } from './errors';
-export { Rng } from './rng';
-export type { RngState } from './rng';
+export { CoreError, BackendError, InvalidOptionError, TensorMismatchError, OptimizerStateError } from './errors';
+// The seeded generator lives in @rfai/random (no tensor library), shared with @rfai/datasets; re-exported unchanged.
+export { Rng, RngOptionError, RngStateError } from '@rfai/random';
+export type { RngState } from '@rfai/random';
 export { AdamW } from './adamw';
 export type { AdamWOptions } from './adamw';
 export { SGD } from './sgd';

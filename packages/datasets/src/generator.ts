@@ -4,6 +4,7 @@
  * language's naming convention; train and eval are drawn from disjoint
  * (template, variant) groups, deterministically for a seed.
  */
+import { mixSeed, Rng } from '@rfai/random';
 import { DatasetGenerationError } from './errors';
 import {
   formatIdentifier,
@@ -13,7 +14,6 @@ import {
   normalizeLanguage,
   type Language,
 } from './languages';
-import { mixSeed, SeededRandom } from './random';
 import type { DatasetRecord } from './schema';
 import { bankOf, TASK_BANK, type ReferenceLanguage, type TaskTemplate, type TaskVariant } from './task-bank';
 import { fillReference, isReferenceKey, substituteSlots } from './task-bank/slots';
@@ -187,10 +187,10 @@ export function renderTask(
     );
   }
   const id = `${template.id}-${variantIndex + 1}-${language}`;
-  const rng = new SeededRandom(mixSeed(opts.seed ?? 0, hashString(id)));
+  const rng = new Rng(mixSeed(opts.seed ?? 0, hashString(id)));
   const opener = rng.pick(OPENERS);
   const suffix = rng.pick(SUFFIXES);
-  const note = rng.next() < 0.5 ? (LANGUAGE_NOTES[language] ?? '') : '';
+  const note = rng.uniform() < 0.5 ? (LANGUAGE_NOTES[language] ?? '') : '';
   const display = LANGUAGE_DISPLAY_NAMES[language];
   const entryPoint = taskEntryPoint(template, variantIndex, language);
   const params = paramList(template.params, variant, language);
@@ -325,7 +325,7 @@ export function generateTasks(opts: GenerateTasksOptions): GeneratedTasks {
         `for ${languages.join(', ')} (${groups.length} tasks x ${languages.length} languages); lower the counts or add languages`,
     );
   }
-  const rng = new SeededRandom(mixSeed(seed, 0x5eed));
+  const rng = new Rng(mixSeed(seed, 0x5eed));
   rng.shuffle(groups);
   const render = (g: { template: TaskTemplate; variant: number }, lang: Language) => renderTask(g.template, g.variant, lang, { seed });
 

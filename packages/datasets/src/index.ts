@@ -44,7 +44,7 @@ export {
   type ValidationReport,
 } from './load';
 export { DatasetSampler, type DatasetSamplerOptions, type SamplerCursor } from './sampler';
-export { SeededRandom, mixSeed } from './random';
+export { mixSeed } from '@rfai/random'; // the seed mixer, re-exported (the generator itself is @rfai/random's Rng)
 export {
   REFERENCE_LANGUAGES,
   TASK_BANK,

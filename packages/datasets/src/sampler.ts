@@ -3,8 +3,8 @@
  * epoch, batches by prompt count that run across epoch boundaries, and a JSON
  * cursor that restores the exact order after a restart.
  */
+import { mixSeed, Rng } from '@rfai/random';
 import { DatasetCursorError } from './errors';
-import { mixSeed, SeededRandom } from './random';
 
 /**
  * Where a {@link DatasetSampler} stands; plain JSON, saved in trainer_state.json.
@@ -82,7 +82,7 @@ export class DatasetSampler<T> {
   order(epoch: number): readonly number[] {
     if (this.orderCache?.epoch === epoch) return this.orderCache.order;
     const order = Array.from({ length: this.items.length }, (_, i) => i);
-    if (this.shuffle) new SeededRandom(mixSeed(this.seed, epoch)).shuffle(order);
+    if (this.shuffle) new Rng(mixSeed(this.seed, epoch)).shuffle(order);
     this.orderCache = { epoch, order };
     return order;
   }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { drawShortTask, generateShortTasks, isWarmupComposition, SHORT_TASK_MAX_BYTES } from './short-tasks';
-import { SeededRandom } from './random';
+import { Rng } from '@rfai/random';
 
 describe('short tasks', () => {
   const split = generateShortTasks({ sft: 400, train: 150, eval: 40, seed: 3 });
@@ -58,7 +58,7 @@ describe('short tasks', () => {
   });
 
   it('rejects draws whose tests the identity function would mostly pass', () => {
-    const rng = new SeededRandom(11);
+    const rng = new Rng(11);
     for (let i = 0; i < 2000; i++) {
       const t = drawShortTask(rng);
       if (!t) continue;

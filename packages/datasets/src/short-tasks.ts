@@ -13,7 +13,7 @@
  * (supervised) file draws from the first set, the RL and eval files from the second, so eval measures instances of
  * compositions that the supervised warm-up never showed, and the RL file never holds an eval instance.
  */
-import { mixSeed, SeededRandom } from './random';
+import { mixSeed, Rng } from '@rfai/random';
 import type { DatasetRecord } from './schema';
 
 /** Longest reference (bytes of `def ...:\n    return ...\n`) a short task may have. */
@@ -210,7 +210,7 @@ interface Step {
   k: number;
 }
 
-function drawK(rng: SeededRandom, kind: StepKind): number {
+function drawK(rng: Rng, kind: StepKind): number {
   if (!kind.range) return 0;
   const [lo, hi] = kind.range;
   return lo + rng.int(hi - lo + 1);
@@ -253,7 +253,7 @@ function chainTask(family: 'int' | 'str' | 'list', steps: Step[], name: string):
   };
 }
 
-function condTask(rng: SeededRandom, name: string): ShortTask {
+function condTask(rng: Rng, name: string): ShortTask {
   const cmp = COMPARISONS[rng.int(COMPARISONS.length)];
   const pool = INT_STEPS.filter((s) => ['add', 'sub', 'mul'].includes(s.id));
   const a = pool[rng.int(pool.length)];
@@ -281,7 +281,7 @@ function condTask(rng: SeededRandom, name: string): ShortTask {
   };
 }
 
-function loopTask(rng: SeededRandom, name: string): ShortTask {
+function loopTask(rng: Rng, name: string): ShortTask {
   const pool = INT_STEPS.filter((s) => ['add', 'mul', 'sq', 'mod'].includes(s.id));
   const op = pool[rng.int(pool.length)];
   const k = drawK(rng, op);
@@ -305,7 +305,7 @@ function loopTask(rng: SeededRandom, name: string): ShortTask {
   };
 }
 
-function randomSteps(rng: SeededRandom, pool: readonly StepKind[], count: number): Step[] {
+function randomSteps(rng: Rng, pool: readonly StepKind[], count: number): Step[] {
   const steps: Step[] = [];
   for (let i = 0; i < count; i++) {
     const last = i === count - 1;
@@ -323,7 +323,7 @@ export const SHORT_FAMILIES: Readonly<Record<ShortFamily, number>> = { int: 0.45
  * Draws one task from `families` (default: all, in the shares of {@link SHORT_FAMILIES}), or undefined when the draw
  * is too long for the budget or has too few tests.
  */
-export function drawShortTask(rng: SeededRandom, families: readonly ShortFamily[] = ALL_FAMILIES): ShortTask | undefined {
+export function drawShortTask(rng: Rng, families: readonly ShortFamily[] = ALL_FAMILIES): ShortTask | undefined {
   const name = NAMES[rng.int(NAMES.length)];
   const total = families.reduce((t, f) => t + SHORT_FAMILIES[f], 0);
   let r = rng.next() * total;
@@ -399,7 +399,7 @@ export function generateShortTasks(opts: ShortTaskOptions): ShortTaskSplit {
   if (families.length === 0 || families.some((f) => !(f in SHORT_FAMILIES))) {
     throw new Error(`short tasks: families must be a non-empty list of ${Object.keys(SHORT_FAMILIES).join(', ')}; got ${JSON.stringify(families)}`);
   }
-  const rng = new SeededRandom(mixSeed(opts.seed ?? 0, 0x5a0e7));
+  const rng = new Rng(mixSeed(opts.seed ?? 0, 0x5a0e7));
   const seen = new Set<string>();
   const warm: ShortTask[] = [];
   const held: ShortTask[] = [];
@@ -431,7 +431,7 @@ export function generateShortTasks(opts: ShortTaskOptions): ShortTaskSplit {
   // the RL file trains on without sharing an instance with it.
   const evalRows: ShortTask[] = [];
   const trainRows: ShortTask[] = [];
-  const order = new SeededRandom(mixSeed(opts.seed ?? 0, 0xe5a1)).shuffle([...held]);
+  const order = new Rng(mixSeed(opts.seed ?? 0, 0xe5a1)).shuffle([...held]);
   for (const t of order) (evalRows.length < opts.eval ? evalRows : trainRows).push(t);
   return {
     sft: warm.map((t) => toRecord(t, true)),

@@ -1,8 +1,7 @@
 // Exactness of the loss gradient w.r.t. the log-probs: autodiff against central finite differences, the REINFORCE
 // identity at rho = 1, and the direction of clipping.
-import { tf } from '@rfai/core';
+import { Rng, tf } from '@rfai/core';
 import { cleaned, makeBatch } from './__fixtures__/batch';
-import { TestRng } from './__fixtures__/prng';
 import { type RefOptions, refGradient } from './__fixtures__/reference-loss';
 import { type LossAggregation, type PolicyLossOptions, policyLoss } from './index';
 
@@ -109,12 +108,12 @@ describe('REINFORCE at rho = 1', () => {
 
   it('through a softmax policy, equals the gradient of -sum_i A_i sum_t w log pi(y_t) w.r.t. the logits', () => {
     // A tiny tabular policy: logits theta [T, K] per position, N sampled sequences of length T.
-    const rng = new TestRng(99);
+    const rng = new Rng(99);
     const n = 5;
     const t = 4;
     const kv = 6;
-    const theta = tf.variable(tf.tensor2d(Array.from({ length: t * kv }, () => rng.range(-1, 1)), [t, kv]));
-    const tokens = Array.from({ length: n * t }, () => Math.floor(rng.uniform() * kv));
+    const theta = tf.variable(tf.tensor2d(rng.uniformArray(t * kv, -1, 1), [t, kv]));
+    const tokens = Array.from({ length: n * t }, () => rng.int(kv));
     const lengths = [4, 2, 3, 1, 4];
     const maskArr = tokens.map((_, k) => (k % t < lengths[Math.floor(k / t)] ? 1 : 0));
     const adv = [0.9, -1.1, 0.3, 1.7, -0.4];

@@ -4,7 +4,8 @@
  * tasks; each pass is logged and the best one remembered.
  */
 import type { RfaiConfig } from '@rfai/config';
-import { mixSeed, SeededRandom, type DatasetRecord } from '@rfai/datasets';
+import { Rng } from '@rfai/core';
+import { mixSeed, type DatasetRecord } from '@rfai/datasets';
 import type { Teacher } from '@rfai/teacher-clients';
 import { evaluate, execPassAt1, type EvalOptions, type EvalReport } from './evaluate';
 import type { PromptStyle } from './prompt-format';
@@ -100,7 +101,7 @@ export class EvalPasses {
   private warmupEvalRecords(): DatasetRecord[] {
     const c = this.p.cfg;
     if (this.p.warmup.steps === 0 || c.evaluation.warmup_samples === 0) return [];
-    this.warmSample ??= new SeededRandom(mixSeed(c.evaluation.seed, 0x3a11))
+    this.warmSample ??= new Rng(mixSeed(c.evaluation.seed, 0x3a11))
       .shuffle(sftExamples(this.p.warmup.records).filter((r) => r.tests !== undefined))
       .slice(0, c.evaluation.warmup_samples);
     return this.warmSample;

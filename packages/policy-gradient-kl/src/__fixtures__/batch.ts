@@ -1,7 +1,7 @@
 // A seeded [N, T] batch for loss tests: ragged completion lengths, log-ratios that put some tokens outside the
 // trust region on both sides, reference log-probs and entropies. Values are float32-exact so a float64 reference
 // sees the same numbers as the tensors.
-import { TestRng } from './prng';
+import { Rng } from '@rfai/core';
 
 export interface TestBatch {
   n: number;
@@ -16,7 +16,8 @@ export interface TestBatch {
 }
 
 export function makeBatch(seed: number, lengths = [6, 3, 1, 4], adv = [1.2, -0.7, 0.4, -1.5]): TestBatch {
-  const rng = new TestRng(seed);
+  const rng = new Rng(seed);
+  const range = (lo: number, hi: number) => lo + (hi - lo) * rng.uniform();
   const n = lengths.length;
   const t = Math.max(...lengths);
   const f = Math.fround;
@@ -24,12 +25,12 @@ export function makeBatch(seed: number, lengths = [6, 3, 1, 4], adv = [1.2, -0.7
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < t; j++) {
       const real = j < lengths[i];
-      const lp = f(rng.range(-3, -0.05));
+      const lp = f(range(-3, -0.05));
       b.mask.push(real ? 1 : 0);
       b.logprobs.push(real ? lp : -Infinity); // padding holds garbage on purpose
-      b.old.push(real ? f(lp + rng.range(-0.45, 0.45)) : NaN);
-      b.ref.push(real ? f(lp + rng.range(-0.6, 0.6)) : 0);
-      b.entropy.push(real ? f(rng.range(0.2, 2.5)) : NaN);
+      b.old.push(real ? f(lp + range(-0.45, 0.45)) : NaN);
+      b.ref.push(real ? f(lp + range(-0.6, 0.6)) : 0);
+      b.entropy.push(real ? f(range(0.2, 2.5)) : NaN);
     }
   }
   return b;

@@ -1,7 +1,7 @@
 // Deterministic random numbers: xoshiro128** (Blackman & Vigna) seeded through
 // splitmix32, with a JSON-serialisable state so a resumed run draws exactly the
 // numbers the uninterrupted run would have drawn.
-import { InvalidOptionError, RngStateError } from './errors';
+import { RngOptionError, RngStateError } from './errors';
 
 /** Serialised state of an Rng: plain JSON, restored exactly by Rng.fromState(). */
 export interface RngState {
@@ -29,8 +29,9 @@ const rotl = (x: number, k: number) => ((x << k) | (x >>> (32 - k))) >>> 0;
 /**
  * Seeded pseudo-random generator (xoshiro128**, period 2^128 - 1).
  *
- * The same seed gives the same sequence on every platform. Used for parameter init,
- * sampling and shuffling; `getState()` / `Rng.fromState()` resume a stream exactly.
+ * The same seed gives the same sequence on every platform. rfai's one generator: parameter
+ * init, sampling, shuffling, data order and the generated datasets all draw from it;
+ * `getState()` / `Rng.fromState()` resume a stream exactly.
  */
 export class Rng {
   private s: Uint32Array;
@@ -42,7 +43,7 @@ export class Rng {
    */
   constructor(seed: number) {
     if (!Number.isSafeInteger(seed) || seed < 0) {
-      throw new InvalidOptionError('Rng seed', 'a non-negative safe integer', seed);
+      throw new RngOptionError('Rng seed', 'a non-negative safe integer', seed);
     }
     this.s = new Uint32Array(4);
     let x = (seed % TWO_POW_32) >>> 0;
@@ -106,6 +107,11 @@ export class Rng {
     return (a * 67108864 + b) / 9007199254740992;
   }
 
+  /** The same as uniform(): a float in [0, 1). */
+  next(): number {
+    return this.uniform();
+  }
+
   /**
    * Normal deviate (Box-Muller). Each pair of uniforms gives two deviates; the second
    * is kept in the state (spareNormal) and returned by the next call.
@@ -133,7 +139,7 @@ export class Rng {
    * @param n a positive safe integer
    */
   int(n: number): number {
-    if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidOptionError('Rng.int n', 'a positive safe integer', n);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new RngOptionError('Rng.int n', 'a positive safe integer', n);
     if (n <= TWO_POW_32) {
       const limit = TWO_POW_32 - (TWO_POW_32 % n); // accept draws below the largest multiple of n
       for (;;) {
@@ -160,6 +166,12 @@ export class Rng {
     return arr;
   }
 
+  /** One element of a non-empty array, each with probability 1 / arr.length (one int() draw). */
+  pick<T>(arr: readonly T[]): T {
+    if (!Array.isArray(arr) || arr.length === 0) throw new RngOptionError('Rng.pick arr', 'a non-empty array', arr);
+    return arr[this.int(arr.length)];
+  }
+
   /**
    * Index i drawn with probability probs[i] / sum(probs). probs need not sum to 1;
    * each must be finite and >= 0, and the sum > 0.
@@ -169,11 +181,11 @@ export class Rng {
     for (let i = 0; i < probs.length; i++) {
       const p = probs[i];
       if (!Number.isFinite(p) || p < 0) {
-        throw new InvalidOptionError(`Rng.categorical probs[${i}]`, 'a finite number >= 0', p);
+        throw new RngOptionError(`Rng.categorical probs[${i}]`, 'a finite number >= 0', p);
       }
       total += p;
     }
-    if (!(total > 0)) throw new InvalidOptionError('Rng.categorical probs', 'at least one positive probability', Array.from(probs));
+    if (!(total > 0)) throw new RngOptionError('Rng.categorical probs', 'at least one positive probability', Array.from(probs));
     const u = this.uniform() * total;
     let acc = 0;
     let last = -1;
@@ -188,7 +200,7 @@ export class Rng {
 
   /** Float32Array of n normal deviates (mean, std): e.g. weight init. */
   normalArray(n: number, mean = 0, std = 1): Float32Array {
-    if (!Number.isSafeInteger(n) || n < 0) throw new InvalidOptionError('Rng.normalArray n', 'a non-negative integer', n);
+    if (!Number.isSafeInteger(n) || n < 0) throw new RngOptionError('Rng.normalArray n', 'a non-negative integer', n);
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) out[i] = this.normal(mean, std);
     return out;
@@ -196,7 +208,7 @@ export class Rng {
 
   /** Float32Array of n uniforms in [low, high). */
   uniformArray(n: number, low = 0, high = 1): Float32Array {
-    if (!Number.isSafeInteger(n) || n < 0) throw new InvalidOptionError('Rng.uniformArray n', 'a non-negative integer', n);
+    if (!Number.isSafeInteger(n) || n < 0) throw new RngOptionError('Rng.uniformArray n', 'a non-negative integer', n);
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) out[i] = low + (high - low) * this.uniform();
     return out;

@@ -1,0 +1,3 @@
+import { rfaiTsup } from '../../tools/tsup-preset';
+
+export default rfaiTsup();
