@@ -70,6 +70,29 @@ describe('short tasks', () => {
     }
   });
 
+  it('arith tasks hold no number to copy, vary their wording, and pass their tests in python3', () => {
+    const a = generateShortTasks({ sft: 300, train: 200, eval: 50, seed: 5, families: ['arith'] });
+    const rows = [...a.sft, ...a.eval];
+    for (const r of [...rows, ...a.train]) {
+      expect(r.composition).toMatch(/^arith:/);
+      expect(r.prompt).not.toMatch(/\d/); // the constants are in the operation's name: nothing to copy from the prompt
+    }
+    // two phrasings of one composition appear (e.g. `doubles it` / `multiplies it by two`)
+    const dbl = a.sft.filter((r) => r.composition === 'arith:dbl').map((r) => r.prompt.replace(/`\w+\(x\)`/, ''));
+    expect(new Set(dbl).size).toBe(2);
+    const ref = (r: { reference?: string }) => (r.reference as string).split('return ')[1].trim();
+    expect(a.sft.filter((r) => r.composition === 'arith:half>sq').map(ref)).toContain('(x // 2) ** 2');
+    let program = '';
+    for (const r of rows) program += `${r.reference}${(r.tests as string[]).join('\n')}\n`;
+    const dir = mkdtempSync(join(tmpdir(), 'short-arith-'));
+    try {
+      writeFileSync(join(dir, 'check.py'), program + "print('checked', " + rows.length + ')\n');
+      expect(execFileSync('python3', [join(dir, 'check.py')]).toString().trim()).toBe(`checked ${rows.length}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says how many it could draw when asked for too many', () => {
     expect(() => generateShortTasks({ sft: 1, train: 100_000, eval: 0, seed: 1, maxMisses: 50 })).toThrow(/could draw only 1 warm-up and \d+ held-out distinct tasks \(asked 1 and 100000\); ask for fewer rows/);
   });
