@@ -24,13 +24,14 @@ import { createOptimizer } from '../train/optimizer';
 import { encodePrompt, resolvePromptStyle } from '../train/prompt-format';
 import { computeRewards } from '../train/rewards';
 import { studentFromModel } from '../train/student';
-import { policyUpdate, type UpdateTimings } from '../train/update';
+import { policyUpdate, policyUpdateParallel, type UpdateContext, type UpdateTimings } from '../train/update';
+import { TrainWorkers } from '../train/workers';
 import { teacherOptions } from '../train/setup';
 
 /**
  * `nx run trainer:bench-scale -- --model qwen2.5-0.5b|qwen3-0.6b|tiny|small|base --prompts N --samples G
  *   --new-tokens T --steps S [--lora --lora-r 16 --lora-targets q_proj,k_proj,v_proj,o_proj] [--threads K]
- *   [--tokenizer qwen|byte] [--backend auto|wasm|cpu] [--gradient-checkpointing on|off]`
+ *   [--tokenizer qwen|byte] [--backend auto|wasm|cpu] [--gradient-checkpointing on|off] [--workers N]`
  *
  * Runs S RFAI steps (sampling, offline-teacher grading, rewards, advantages and the trainer's own policy update)
  * on a model of the exact Hugging Face shape with seeded random weights and prints one JSON object on the last
@@ -64,6 +65,7 @@ interface Options {
   backend: 'auto' | 'wasm' | 'cpu';
   gradientCheckpointing?: 'on' | 'off';
   microBatches?: number;
+  workers?: number;
   seed: number;
   config?: string;
   matmul: boolean;
@@ -102,6 +104,7 @@ function benchCommand(): Command {
     .option('--backend <name>', 'auto | wasm | cpu (default wasm)', choice(['auto', 'wasm', 'cpu'] as const), 'wasm' as const)
     .option('--gradient-checkpointing <on|off>', 'recompute layers in the backward pass (default on for the Qwen models, off for presets)', choice(['on', 'off'] as const))
     .option('--micro-batches <k>', 'micro-batches the update is split into (training.gradient_accumulation_steps; must divide prompts x samples). Default: 1, or for the Qwen models the fewest that keep 4 samples or fewer per micro-batch', positiveInt)
+    .option('--workers <n>', 'processes computing each policy update (rfai.workers; default: the config\'s). Their CPU time is not in cpu_s_per_step', positiveInt)
     .option('--seed <s>', 'seed of the weights, prompts order and sampling (default 0)', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected an integer >= 0, found "${v}"`);
@@ -280,6 +283,16 @@ export async function runBenchScale(argv: string[]): Promise<number> {
   const teacher = createTeacher(teacherOptions(loaded));
   const optimizer = createOptimizer(model.trainableParams(), cfg);
   const rng = new Rng(o.seed);
+  const workerCount = o.workers ?? cfg.rfai.workers;
+  let workers: TrainWorkers | null = null;
+  if (workerCount > 1) {
+    if (info.name !== 'wasm' && info.name !== 'cpu') log(`--workers ${workerCount} ignored: the ${info.name} backend uses every core itself`);
+    else {
+      const w0 = performance.now();
+      workers = await TrainWorkers.start(model, workerCount - 1, { backend: info.name, label: 'rfai', reference: student.withReference((r) => r) });
+      log(`update: data parallel over ${workerCount} processes (started in ${((performance.now() - w0) / 1000).toFixed(1)} s)`);
+    }
+  }
 
   // ---- steps ----------------------------------------------------------------------------------------------
   const steps: {
@@ -341,25 +354,24 @@ export async function runBenchScale(argv: string[]): Promise<number> {
       });
       log(`step ${s + 1}/${o.steps}: graded in ${((t2 - t1) / 1000).toFixed(1)} s; update`);
       timings.onReference = () => log(`step ${s + 1}/${o.steps}: reference log-probs done; ${memLine()}`);
-      const upd = policyUpdate(
-        {
-          policy: model,
-          withReference: (fn) => student.withReference(fn),
-          optimizer,
-          lr: cfg.training.learning_rate,
-          klCoef: cfg.rfai.kl_coef,
-          padId: tokenizer.padTokenId,
-          cfg,
-          timings,
-        },
-        {
-          promptIds,
-          completionIds: gens.map((g) => g.ids),
-          advantages: adv.advantages,
-          sampleMask: adv.sampleMask,
-          truncated: gens.map((g) => g.finishReason === 'length'),
-        },
-      );
+      const ctx: UpdateContext = {
+        policy: model,
+        withReference: (fn) => student.withReference(fn),
+        optimizer,
+        lr: cfg.training.learning_rate,
+        klCoef: cfg.rfai.kl_coef,
+        padId: tokenizer.padTokenId,
+        cfg,
+        timings,
+      };
+      const updBatch = {
+        promptIds,
+        completionIds: gens.map((g) => g.ids),
+        advantages: adv.advantages,
+        sampleMask: adv.sampleMask,
+        truncated: gens.map((g) => g.finishReason === 'length'),
+      };
+      const upd = workers ? await policyUpdateParallel(ctx, updBatch, workers) : policyUpdate(ctx, updBatch);
       notePeak();
       const t3 = performance.now();
       const cpu = process.cpuUsage(c0);
@@ -392,6 +404,7 @@ export async function runBenchScale(argv: string[]): Promise<number> {
     );
     return 1;
   } finally {
+    workers?.close();
     try {
       optimizer.dispose();
       student.dispose();
@@ -427,6 +440,7 @@ export async function runBenchScale(argv: string[]): Promise<number> {
     wasm_heap_mb: heap === null ? null : Math.round(heap / 2 ** 20),
     backend: info.name,
     threads: info.threads,
+    update_processes: workers ? workers.workers + 1 : 1,
     simd: info.simd,
     shape: {
       prompts: o.prompts,
