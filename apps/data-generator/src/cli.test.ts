@@ -66,6 +66,7 @@ describe('generate', () => {
     [['generate', '--train', '-1'], "error: option '--train <n>' argument '-1' is invalid. --train must be an integer >= 0, got -1"],
     [['generate', '--eval', 'many'], 'error: option \'--eval <n>\' argument \'many\' is invalid. --eval must be an integer >= 0, got "many"'],
     [['generate', '--languages', 'python,klingon'], 'unknown language "klingon"; expected a comma-separated list of python, cpp'],
+    [['generate', '--held-out-share', '1.5'], '--held-out-share must be a number between 0 and 1 (exclusive), got "1.5"'],
     [['generate', '--bogus'], "error: unknown option '--bogus'"],
     [['frobnicate'], "error: unknown command 'frobnicate'"],
     [['validate'], "error: missing required argument 'files'"],

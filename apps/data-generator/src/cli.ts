@@ -24,6 +24,12 @@ export interface CliIo {
 /** A usage or configuration error: exit code 2. */
 export class UsageError extends Error {}
 
+function share(value: string): number {
+  const x = Number(value.trim());
+  if (value.trim() === '' || !(x > 0 && x < 1)) throw new InvalidArgumentError(`--held-out-share must be a number between 0 and 1 (exclusive), got "${value}"`);
+  return x;
+}
+
 function integer(name: string, min: number) {
   return (value: string): number => {
     if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got "${value}"`);
@@ -119,6 +125,11 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .addOption(
       new Option('--kinds <list>', `with --family short: comma-separated task kinds to draw (${Object.keys(SHORT_FAMILIES).join(', ')}); default all`).argParser(shortKinds),
     )
+    .addOption(
+      new Option('--held-out-share <x>', 'with --family short: share of the two-step compositions held out of the warm-up for the RL and eval files, in (0, 1)')
+        .default(0.5)
+        .argParser(share),
+    )
     .addOption(new Option('--teacher', 'ask the configured teacher to write new prompts and reference solutions instead of using the bank').default(false))
     .addOption(new Option('--config <file>', 'config file whose teacher section --teacher uses').default('config.yaml'))
     .action(async (opts) => {
@@ -140,6 +151,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
         sft: opts.sft,
         sftFile: opts.sftFile,
         kinds: opts.kinds,
+        heldOutShare: opts.heldOutShare,
         teacher,
         onProgress: io.onProgress,
       });

@@ -108,8 +108,8 @@ describe('generateTasks', () => {
     expect(read('bank/eval.jsonl')).toEqual(ev);
   });
 
-  test('the shipped short-task files (data/sft.jsonl, train.jsonl, eval.jsonl) are exactly what the grammar gives for the arith family, seed 7', () => {
-    const split = generateShortTasks({ sft: 490, train: 400, eval: 100, seed: 7, families: ['arith'] });
+  test('the shipped short-task files (data/sft.jsonl, train.jsonl, eval.jsonl) are exactly what the grammar gives for the arith family, seed 7, a quarter held out', () => {
+    const split = generateShortTasks({ sft: 820, train: 120, eval: 64, seed: 7, families: ['arith'], heldOutShare: 0.25 });
     expect(read('sft.jsonl')).toEqual(split.sft);
     expect(read('train.jsonl')).toEqual(split.train);
     expect(read('eval.jsonl')).toEqual(split.eval);

@@ -93,6 +93,20 @@ describe('short tasks', () => {
     }
   });
 
+  it('holds out the asked-for share of the two-step compositions', () => {
+    const keys = ['dbl', 'tri', 'half', 'inc', 'dec', 'sq', 'neg', 'abs'].flatMap((a) => ['dbl', 'inc', 'neg', 'abs', 'par'].map((b) => `arith:${a}>${b}`));
+    const held = (share: number) => keys.filter((k) => !isWarmupComposition(k, 2, share)).length / keys.length;
+    expect(held(0.25)).toBeGreaterThan(0.1);
+    expect(held(0.25)).toBeLessThan(0.4);
+    expect(held(0.25)).toBeLessThan(held(0.5));
+    // a composition held out at 0.25 is held out at 0.5 too: a larger share only moves compositions out of the warm-up
+    for (const k of keys) if (!isWarmupComposition(k, 2, 0.25)) expect(isWarmupComposition(k, 2, 0.5)).toBe(false);
+    const a = generateShortTasks({ sft: 300, train: 60, eval: 30, seed: 5, families: ['arith'], heldOutShare: 0.25 });
+    const warm = new Set(a.sft.map((r) => r.composition));
+    for (const r of [...a.train, ...a.eval]) expect(warm.has(r.composition)).toBe(false);
+    expect(() => generateShortTasks({ sft: 1, train: 1, eval: 1, heldOutShare: 1 })).toThrow(/heldOutShare must be in \(0, 1\); got 1/);
+  });
+
   it('says how many it could draw when asked for too many', () => {
     expect(() => generateShortTasks({ sft: 1, train: 100_000, eval: 0, seed: 1, maxMisses: 50 })).toThrow(/could draw only 1 warm-up and \d+ held-out distinct tasks \(asked 1 and 100000\); ask for fewer rows/);
   });

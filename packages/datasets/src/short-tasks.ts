@@ -165,9 +165,9 @@ function hash(text: string): number {
  * words are taught), and a fixed half of the multi-step ones (by hash, independent of the generation seed, so
  * files generated with different seeds agree on the split).
  */
-export function isWarmupComposition(composition: string, steps: number): boolean {
+export function isWarmupComposition(composition: string, steps: number, heldOutShare = 0.5): boolean {
   if (steps <= 1) return true;
-  return hash(`split:${composition}`) % 2 === 0;
+  return (hash(`split:${composition}`) % 1000) / 1000 >= heldOutShare;
 }
 
 // ---------- evaluation of the grammar (the expected values of the hidden tests) ----------
@@ -424,6 +424,11 @@ export interface ShortTaskOptions {
   maxMisses?: number;
   /** Families to draw from. Default: all of {@link SHORT_FAMILIES}. */
   families?: readonly ShortFamily[];
+  /**
+   * Share of the multi-step compositions held out of the warm-up (for the RL and eval files), in (0, 1). Default 0.5.
+   * A larger warm-up share shows the student more compositions, so it generalises better to the held-out ones.
+   */
+  heldOutShare?: number;
 }
 
 /** The three files of the short-task family. */
@@ -457,6 +462,8 @@ function toRecord(task: ShortTask, withReference: boolean): DatasetRecord {
  */
 export function generateShortTasks(opts: ShortTaskOptions): ShortTaskSplit {
   const families = opts.families ?? ALL_FAMILIES;
+  const share = opts.heldOutShare ?? 0.5;
+  if (!(share > 0 && share < 1)) throw new Error(`short tasks: heldOutShare must be in (0, 1); got ${opts.heldOutShare}`);
   if (families.length === 0 || families.some((f) => !(f in SHORT_FAMILIES))) {
     throw new Error(`short tasks: families must be a non-empty list of ${Object.keys(SHORT_FAMILIES).join(', ')}; got ${JSON.stringify(families)}`);
   }
@@ -471,7 +478,7 @@ export function generateShortTasks(opts: ShortTaskOptions): ShortTaskSplit {
     sinceNew++;
     const task = drawShortTask(rng, families);
     if (!task || seen.has(task.reference)) continue;
-    const warmSide = isWarmupComposition(task.composition, task.steps);
+    const warmSide = isWarmupComposition(task.composition, task.steps, opts.heldOutShare);
     if (warmSide && warm.length < opts.sft) {
       warm.push(task);
       seen.add(task.reference);
