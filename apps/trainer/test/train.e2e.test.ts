@@ -175,7 +175,7 @@ describe('resume', () => {
     expect((await capture(() => runTrain(['--config', w.config]))).result).toBe(0);
     const r = await capture(() => runTrain(['--config', w.config, '--resume', 'latest', '--set', 'rfai.kl_coef=0.5', '--max-steps', '3']));
     expect(r.result).toBe(2);
-    expect(r.stderr).toContain('rfai.kl_coef: checkpoint has 0.05, config has 0.5');
+    expect(r.stderr).toContain('rfai.kl_coef: checkpoint has 0.3, config has 0.5');
   });
 });
 
