@@ -4,6 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { drawShortTask, generateShortTasks, isWarmupComposition, SHORT_TASK_MAX_BYTES } from './short-tasks';
 import { Rng } from '@rfai/random';
+import type { DatasetRecord } from './schema';
+
+/** Runs every row's reference followed by its hidden tests in one python3 program; its last line counts the rows. */
+function runReferencesAndTests(rows: DatasetRecord[]): string {
+  let program = '';
+  for (const r of rows) program += `${r.reference}${(r.tests as string[]).join('\n')}\n`;
+  const dir = mkdtempSync(join(tmpdir(), 'short-tasks-'));
+  try {
+    writeFileSync(join(dir, 'check.py'), program + "print('checked', " + rows.length + ')\n');
+    return execFileSync('python3', [join(dir, 'check.py')]).toString().trim();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('short tasks', () => {
   const split = generateShortTasks({ sft: 400, train: 150, eval: 40, seed: 3 });
@@ -42,19 +56,11 @@ describe('short tasks', () => {
 
   it('writes references that fit the budget and pass their hidden tests when run by python3', () => {
     const rows = [...split.sft, ...split.eval];
-    let program = '';
     for (const r of rows) {
       expect(Buffer.byteLength(r.reference as string)).toBeLessThanOrEqual(SHORT_TASK_MAX_BYTES);
       expect(r.reference).toMatch(new RegExp(`^def ${r.entry_point}\\(`));
-      program += `${r.reference}${(r.tests as string[]).join('\n')}\n`;
     }
-    const dir = mkdtempSync(join(tmpdir(), 'short-tasks-'));
-    try {
-      writeFileSync(join(dir, 'check.py'), program + "print('checked', " + rows.length + ')\n');
-      expect(execFileSync('python3', [join(dir, 'check.py')]).toString().trim()).toBe(`checked ${rows.length}`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(runReferencesAndTests(rows)).toBe(`checked ${rows.length}`);
   });
 
   it('rejects draws whose tests the identity function would mostly pass', () => {
@@ -82,15 +88,7 @@ describe('short tasks', () => {
     expect(new Set(dbl).size).toBe(2);
     const ref = (r: { reference?: string }) => (r.reference as string).split('return ')[1].trim();
     expect(a.sft.filter((r) => r.composition === 'arith:half>sq').map(ref)).toContain('(x // 2) ** 2');
-    let program = '';
-    for (const r of rows) program += `${r.reference}${(r.tests as string[]).join('\n')}\n`;
-    const dir = mkdtempSync(join(tmpdir(), 'short-arith-'));
-    try {
-      writeFileSync(join(dir, 'check.py'), program + "print('checked', " + rows.length + ')\n');
-      expect(execFileSync('python3', [join(dir, 'check.py')]).toString().trim()).toBe(`checked ${rows.length}`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(runReferencesAndTests(rows)).toBe(`checked ${rows.length}`);
   });
 
   it('holds out the asked-for share of the two-step compositions', () => {
