@@ -301,6 +301,11 @@ export const configSchema = object({
     ),
     rfai: section('The RFAI algorithm: sampling, reward, advantage, loss and KL.', {
       reward_weight: num('r = reward_weight * teacher score (before penalties and beta).', 1, {}),
+      pass_reward: num(
+        'Added to the reward of a sample whose hidden tests all pass when executed (teacher.execution), before penalties and beta. The teacher\'s score gives partial credit (tests passed / run); this makes a program that solves the task worth more than one that passes most cases, which is what pass@1 counts. 0: the score alone.',
+        0,
+        { minimum: 0 },
+      ),
       beta: num('Reward temperature: rewards are divided by beta.', 1, { exclusiveMinimum: 0 }),
       length_penalty: num('Subtracted from the reward per completion token beyond max_new_tokens / 2, times 1/max_new_tokens.', 0, { minimum: 0 }),
       truncation_penalty: num('Subtracted from the reward of a completion that hit max_new_tokens without EOS or a stop string.', 0, {

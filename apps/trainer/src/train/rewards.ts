@@ -6,6 +6,8 @@ export interface RewardInput {
   score: number | null;
   /** Reference solution's score for relative rewards (teacher.use_reference), or null. */
   referenceScore?: number | null;
+  /** True when the sample's hidden tests ran and every one passed (teacher execution); absent: unknown (no bonus). */
+  allTestsPassed?: boolean;
   /** Completion length in tokens. */
   completionTokens: number;
   /** True when the completion hit max_new_tokens without EOS or a stop string. */
@@ -14,7 +16,7 @@ export interface RewardInput {
 
 /**
  * Reward of each sample (docs/ARCHITECTURE.md, "The RFAI step", 3):
- * r = (reward_weight * (score - reference_score?) - length penalty - truncation penalty) / beta.
+ * r = (reward_weight * (score - reference_score?) + pass_reward * [all tests passed] - length penalty - truncation penalty) / beta.
  * Ungraded samples get NaN, which the advantage computation drops and counts.
  */
 export function computeRewards(samples: readonly RewardInput[], cfg: RfaiConfig['rfai'], useReference: boolean): number[] {
@@ -27,6 +29,7 @@ export function computeRewards(samples: readonly RewardInput[], cfg: RfaiConfig[
       r -= s.referenceScore;
     }
     r *= cfg.reward_weight;
+    if (cfg.pass_reward > 0 && s.allTestsPassed === true) r += cfg.pass_reward;
     if (cfg.length_penalty > 0) r -= (cfg.length_penalty * Math.max(0, s.completionTokens - half)) / cfg.max_new_tokens;
     if (cfg.truncation_penalty > 0 && s.truncated) r -= cfg.truncation_penalty;
     return r / cfg.beta;

@@ -9,6 +9,7 @@ import type { DatasetRecord, DatasetSampler, SamplerCursor } from '@rfai/dataset
 import { generateAsync, type GenerationResult } from '@rfai/models';
 import { computeAdvantages, klPenalizedRewards, type EmaBaseline, type KLController } from '@rfai/policy-gradient-kl';
 import type { Teacher } from '@rfai/teacher-clients';
+import { execPassed } from './evaluate';
 import { gradeAll, type Grade, type ReferenceScores } from './grading';
 import type { Optimizer } from './optimizer';
 import { encodePrompt, type PromptStyle, solutionPrefix, taskFields } from './prompt-format';
@@ -165,6 +166,7 @@ export class RfaiStep {
     let rewards = computeRewards(
       ro.gens.map((g, i) => ({
         score: grades[i].score?.score ?? null,
+        allTestsPassed: execPassed(grades[i].score),
         referenceScore: refScores ? refScores[Math.floor(i / G)] : null,
         completionTokens: g.ids.length,
         truncated: g.finishReason === 'length',

@@ -40,6 +40,23 @@ describe('rewards', () => {
     expect(b).toBeCloseTo(0.3 - (0.5 * 50) / 100 - 0.1, 12);
     expect(Number.isNaN(c)).toBe(true); // no reference score: dropped
   });
+  it('pass_reward is added when every hidden test passed, before beta; unknown or failed tests add nothing', () => {
+    const cfg = { ...rfai, reward_weight: 0.5, pass_reward: 1, beta: 2 };
+    const r = computeRewards(
+      [
+        { score: 1, allTestsPassed: true, completionTokens: 5, truncated: false },
+        { score: 0.75, allTestsPassed: false, completionTokens: 5, truncated: false },
+        { score: 0.9, completionTokens: 5, truncated: false },
+        { score: null, allTestsPassed: true, completionTokens: 5, truncated: false },
+      ],
+      cfg,
+      false,
+    );
+    expect(r[0]).toBeCloseTo((0.5 * 1 + 1) / 2, 12);
+    expect(r[1]).toBeCloseTo((0.5 * 0.75) / 2, 12);
+    expect(r[2]).toBeCloseTo((0.5 * 0.9) / 2, 12);
+    expect(Number.isNaN(r[3])).toBe(true);
+  });
   it('finiteStats ignores NaN', () => {
     expect(finiteStats([1, Number.NaN, 3])).toEqual({ mean: 2, std: 1, count: 2, min: 1, max: 3 });
     expect(finiteStats([Number.NaN]).count).toBe(0);
