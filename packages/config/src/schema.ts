@@ -307,6 +307,16 @@ export const configSchema = object({
         { minimum: 0 },
       ),
       beta: num('Reward temperature: rewards are divided by beta.', 1, { exclusiveMinimum: 0 }),
+      replay_samples: int(
+        'Warm-up references (sft.train_file, or the training rows with a reference) added to each RFAI step\'s policy loss as samples of advantage replay_weight: a likelihood term on the warm-up\'s own tasks, as InstructGPT\'s PPO-ptx mixes pretraining data into PPO. The KL term only sees the RFAI prompts\' samples; this keeps what the warm-up taught on the tasks RFAI does not visit. Drawn with replacement by a seeded stream per step (a resume draws the same rows). 0: off.',
+        0,
+        { minimum: 0, maximum: 4096 },
+      ),
+      replay_weight: num(
+        'Advantage of a replayed warm-up reference (rfai.replay_samples): its tokens enter the loss as -replay_weight * log pi, normalised with the step\'s sampled tokens (loss_aggregation).',
+        1,
+        { minimum: 0 },
+      ),
       length_penalty: num('Subtracted from the reward per completion token beyond max_new_tokens / 2, times 1/max_new_tokens.', 0, { minimum: 0 }),
       truncation_penalty: num('Subtracted from the reward of a completion that hit max_new_tokens without EOS or a stop string.', 0, {
         minimum: 0,

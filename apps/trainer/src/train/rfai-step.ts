@@ -4,8 +4,8 @@
  * the KL controller, the EMA baseline, and the teacher's running cost.
  */
 import type { RfaiConfig } from '@rfai/config';
-import { getBackendInfo, type Rng } from '@rfai/core';
-import type { DatasetRecord, DatasetSampler, SamplerCursor } from '@rfai/datasets';
+import { getBackendInfo, Rng } from '@rfai/core';
+import { mixSeed, type DatasetRecord, type DatasetSampler, type SamplerCursor } from '@rfai/datasets';
 import { generateAsync, type GenerationResult } from '@rfai/models';
 import { computeAdvantages, klPenalizedRewards, type EmaBaseline, type KLController } from '@rfai/policy-gradient-kl';
 import type { Teacher } from '@rfai/teacher-clients';
@@ -15,6 +15,7 @@ import type { Optimizer } from './optimizer';
 import { encodePrompt, type PromptStyle, solutionPrefix, taskFields } from './prompt-format';
 import type { StepRecord } from './records';
 import { computeRewards, finiteStats } from './rewards';
+import { sftSequence } from './sft';
 import type { Student } from './student';
 import { policyUpdate, policyUpdateParallel, type UpdateContext, type UpdateMetrics } from './update';
 import { TrainWorkers } from './workers';
@@ -48,6 +49,8 @@ export interface RfaiStepParts {
   klController: KLController;
   ema: EmaBaseline | null;
   refScores: ReferenceScores | null;
+  /** The warm-up's references that rfai.replay_samples draws from (empty: no replay). */
+  replay: readonly DatasetRecord[];
   /** Startup lines (the data-parallel update's workers). */
   log?: (line: string) => void;
 }
@@ -156,6 +159,21 @@ export class RfaiStep {
     return { records, promptIds, gens, grading, epoch };
   }
 
+  /**
+   * The warm-up references replayed in step `step` + 1's loss (rfai.replay_samples, drawn with replacement): the
+   * prompt cut as for sampling and the reference as the warm-up imitates it. The draw depends on the seed and the
+   * step alone, so a resumed run replays the same rows.
+   */
+  replayRows(step: number): Array<{ prompt: number[]; completion: number[] }> {
+    const { cfg: c, student, replay } = this.p;
+    const k = c.rfai.replay_samples;
+    if (k === 0 || replay.length === 0) return [];
+    const rng = new Rng(mixSeed(c.training.seed, 0x7e91a, step));
+    return Array.from({ length: k }, () =>
+      sftSequence(replay[rng.int(replay.length)], student.tokenizer, this.p.style, this.p.maxPromptTokens, c.rfai.max_new_tokens),
+    );
+  }
+
   /** Rewards, advantages and the policy update of one batch (step `step` + 1); its record without timings. */
   async update(ro: Rollout, grades: Grade[], step: number): Promise<StepRecord> {
     const { cfg: c, student, klController } = this.p;
@@ -202,12 +220,13 @@ export class RfaiStep {
       padId: student.tokenizer.padTokenId,
       cfg: c,
     };
+    const replay = this.replayRows(step);
     const batch = {
-      promptIds: ro.promptIds,
-      completionIds: ro.gens.map((g) => g.ids),
-      advantages: adv.advantages,
-      sampleMask: adv.sampleMask,
-      truncated: ro.gens.map((g) => g.finishReason === 'length'),
+      promptIds: [...ro.promptIds, ...replay.map((x) => x.prompt)],
+      completionIds: [...ro.gens.map((g) => g.ids), ...replay.map((x) => x.completion)],
+      advantages: Float32Array.from([...adv.advantages, ...replay.map(() => c.rfai.replay_weight)]),
+      sampleMask: Float32Array.from([...adv.sampleMask, ...replay.map(() => 1)]),
+      truncated: [...ro.gens.map((g) => g.finishReason === 'length'), ...replay.map(() => false)],
     };
     const workers = await this.startWorkers();
     const upd: UpdateMetrics = workers ? await policyUpdateParallel(ctx, batch, workers) : policyUpdate(ctx, batch);

@@ -7,7 +7,7 @@ export function createLrScheduleFor(cfg: RfaiConfig, totalSteps: number): LrSche
   return createLrSchedule({
     type: t.lr_scheduler_type,
     baseLr: t.learning_rate,
-    warmupSteps: t.warmup_steps,
+    warmupSteps: Math.min(t.warmup_steps, Math.max(totalSteps, 1)), // a run shorter than its warm-up ramps over all of it
     totalSteps: Math.max(totalSteps, 1),
   });
 }

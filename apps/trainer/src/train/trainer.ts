@@ -116,6 +116,7 @@ export class Trainer {
     const stepsPerEpoch = Math.ceil(setup.train.length / c.training.batch_size);
     this.totalSteps = Math.min(setup.maxSteps, c.training.max_steps ?? Math.ceil((c.training.num_epochs ?? 1) * stepsPerEpoch));
     const r = setup.resume?.trainerState ?? null;
+    const warmupRecords = setup.sft ?? setup.train;
     const optimizer = createOptimizer(setup.student.model.trainableParams(), c);
     if (setup.resume) optimizer.loadState(setup.resume.optimizerState);
     const ema = c.rfai.advantage_estimator === 'ema' ? new EmaBaseline({ decay: c.rfai.ema_decay }) : null;
@@ -139,10 +140,18 @@ export class Trainer {
           ),
       ema,
       refScores: c.teacher.use_reference ? new ReferenceScores(setup.teacher) : null,
+      replay: c.rfai.replay_samples > 0 ? sftExamples(warmupRecords) : [],
       log: setup.log,
     });
+    if (c.rfai.replay_samples > 0) {
+      const n = this.rfai.p.replay.length;
+      setup.log(
+        n > 0
+          ? `rfai replay: ${c.rfai.replay_samples} of ${n} warm-up references per step in the policy loss (advantage ${c.rfai.replay_weight})`
+          : `rfai.replay_samples = ${c.rfai.replay_samples} ignored: no warm-up reference to replay (sft.train_file, or training rows with a reference)`,
+      );
+    }
     this.runLog = new RunLog(c, setup.runDir, r ? r.step : null);
-    const warmupRecords = setup.sft ?? setup.train;
     this.evals = new EvalPasses({
       cfg: c,
       student: setup.student,

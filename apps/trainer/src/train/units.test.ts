@@ -4,6 +4,7 @@ import { computeRewards, finiteStats } from './rewards';
 import { microBatches, stepNormalizer } from './update';
 import { encodePrompt, formatPrompt, resolvePromptStyle, solutionPrefix, taskFields } from './prompt-format';
 import { sftSequence } from './sft';
+import { RfaiStep, type RfaiStepParts } from './rfai-step';
 import { flattenHparams } from './trainer';
 import { resumeMismatch } from './checkpointing';
 import { formatDuration, PhaseTimer } from './timing';
@@ -157,5 +158,38 @@ describe('helpers', () => {
     await t.time('grading', () => 1);
     expect(t.snapshot().grading).toBeGreaterThanOrEqual(5);
     expect(t.snapshot().update).toBe(0);
+  });
+});
+
+describe('rfai replay', () => {
+  const tok = builtinTokenizer('byte');
+  const rows = ['x + 1', 'x * 2', 'x - 3', 'abs(x)', 'x ** 2'].map((body, i) => ({
+    id: `r${i}`,
+    prompt: `Task ${i}`,
+    language: 'python',
+    prefix: 'def f(x):\n    return ',
+    reference: `def f(x):\n    return ${body}\n`,
+  }));
+  const step = (replaySamples: number, seed = 42) =>
+    new RfaiStep({
+      cfg: parseConfigText('', 'x', { overrides: [`rfai.replay_samples=${replaySamples}`, `training.seed=${seed}`, 'rfai.max_new_tokens=12'] }),
+      student: { tokenizer: tok },
+      style: 'plain',
+      maxPromptTokens: 100,
+      replay: rows,
+    } as unknown as RfaiStepParts);
+  it('draws replay_samples warm-up references per step, encoded as the warm-up encodes them, by seed and step alone', () => {
+    const a = step(6);
+    const drawn = a.replayRows(3);
+    expect(drawn).toHaveLength(6);
+    const all = rows.map((r) => sftSequence(r as never, tok, 'plain', 100, 12));
+    for (const d of drawn) expect(all).toContainEqual(d);
+    // the completion is the reference after the prefix, cut to max_new_tokens (12 bytes, EOS cut off here)
+    expect(drawn.every((d) => d.completion.length <= 12)).toBe(true);
+    // a fresh step object (a resumed run) draws the same rows for the same step; another step or seed draws others
+    expect(step(6).replayRows(3)).toEqual(drawn);
+    expect(a.replayRows(4)).not.toEqual(drawn);
+    expect(step(6, 7).replayRows(3)).not.toEqual(drawn);
+    expect(step(0).replayRows(3)).toEqual([]);
   });
 });

@@ -74,7 +74,7 @@ export class Warmup {
     const { cfg: c, student } = this.p;
     const total = this.p.steps;
     const peak = c.sft.learning_rate ?? c.training.learning_rate;
-    const sftSchedule = createLrSchedule({ type: c.sft.lr_scheduler_type, baseLr: peak, warmupSteps: c.training.warmup_steps, totalSteps: Math.max(total, 1) });
+    const sftSchedule = createLrSchedule({ type: c.sft.lr_scheduler_type, baseLr: peak, warmupSteps: Math.min(c.training.warmup_steps, Math.max(total, 1)), totalSteps: Math.max(total, 1) });
     const progress = new TrainProgress(total, { phase: 'sft' });
     if (this.done === 0) this.p.log(`sft warm-up: ${total} steps of ${c.sft.batch_size} reference solutions, learning rate ${peak} (${c.sft.lr_scheduler_type})`);
     const workers = await this.startWorkers();
