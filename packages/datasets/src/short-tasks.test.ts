@@ -38,6 +38,23 @@ describe('short tasks', () => {
     expect(split.eval.filter((r) => rl.has(r.composition)).length).toBeGreaterThan(20);
   });
 
+  it('gives eval the same share of every held-out composition (within one row), so each is measured as often as it occurs', () => {
+    const a = generateShortTasks({ sft: 820, train: 120, eval: 64, seed: 7, families: ['arith'], heldOutShare: 0.25 });
+    const count = (rows: DatasetRecord[]) => {
+      const m = new Map<string, number>();
+      for (const r of rows) m.set(r.composition as string, (m.get(r.composition as string) ?? 0) + 1);
+      return m;
+    };
+    const ev = count(a.eval);
+    const all = count([...a.train, ...a.eval]);
+    const share = 64 / 184;
+    for (const [c, n] of all) {
+      const e = ev.get(c) ?? 0;
+      expect([c, Math.abs(e - n * share) < 1]).toEqual([c, true]);
+    }
+    expect([...ev.values()].reduce((x, y) => x + y, 0)).toBe(64);
+  });
+
   it('gives RL rows tests but no reference, and warm-up rows both', () => {
     for (const r of split.train) {
       expect(r.reference).toBeUndefined();

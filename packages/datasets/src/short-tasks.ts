@@ -455,9 +455,45 @@ function toRecord(task: ShortTask, withReference: boolean): DatasetRecord {
 }
 
 /**
+ * Splits the held-out instances (in a shuffled order) into `evalCount` eval rows and the RL rows, each composition in
+ * proportion: composition c with n_c of the N instances gives floor(n_c * evalCount / N) to eval, and the rows left
+ * over go to the compositions with the largest remainders (ties: the composition first met in `order`). So the eval
+ * file measures every composition the RL file trains on about as often as it occurs, never one instance in both.
+ */
+function stratifiedSplit(order: readonly ShortTask[], evalCount: number): { evalRows: ShortTask[]; trainRows: ShortTask[] } {
+  const groups = new Map<string, ShortTask[]>();
+  for (const t of order) {
+    const g = groups.get(t.composition);
+    if (g) g.push(t);
+    else groups.set(t.composition, [t]);
+  }
+  const total = order.length;
+  const quotas = [...groups.entries()].map(([composition, tasks], rank) => {
+    const exact = (tasks.length * evalCount) / total;
+    return { composition, tasks, take: Math.floor(exact), remainder: exact - Math.floor(exact), rank };
+  });
+  let left = evalCount - quotas.reduce((a, q) => a + q.take, 0);
+  for (const q of [...quotas].sort((a, b) => b.remainder - a.remainder || a.rank - b.rank)) {
+    if (left === 0) break;
+    if (q.take < q.tasks.length) {
+      q.take++;
+      left--;
+    }
+  }
+  const evalRows: ShortTask[] = [];
+  const trainRows: ShortTask[] = [];
+  for (const q of quotas) {
+    evalRows.push(...q.tasks.slice(0, q.take));
+    trainRows.push(...q.tasks.slice(q.take));
+  }
+  return { evalRows, trainRows };
+}
+
+/**
  * Generates the warm-up, RL and eval files of the short-task family. Every instance (a distinct reference) appears in
  * at most one file; warm-up rows come from warm-up compositions only, RL and eval rows from held-out compositions
- * only. RL rows carry tests but no reference.
+ * only. RL rows carry tests but no reference; eval takes the same share of every held-out composition's instances
+ * (stratifiedSplit), so it covers the compositions the RL file trains on without sharing an instance with it.
  * @throws Error when the grammar cannot supply that many distinct instances.
  */
 export function generateShortTasks(opts: ShortTaskOptions): ShortTaskSplit {
@@ -495,12 +531,7 @@ export function generateShortTasks(opts: ShortTaskOptions): ShortTaskSplit {
         `(asked ${opts.sft} and ${heldNeeded}); ask for fewer rows`,
     );
   }
-  // Eval takes a fixed share of every held-out composition's instances where it can, so it covers the compositions
-  // the RL file trains on without sharing an instance with it.
-  const evalRows: ShortTask[] = [];
-  const trainRows: ShortTask[] = [];
-  const order = new Rng(mixSeed(opts.seed ?? 0, 0xe5a1)).shuffle([...held]);
-  for (const t of order) (evalRows.length < opts.eval ? evalRows : trainRows).push(t);
+  const { evalRows, trainRows } = stratifiedSplit(new Rng(mixSeed(opts.seed ?? 0, 0xe5a1)).shuffle([...held]), opts.eval);
   return {
     sft: warm.map((t) => toRecord(t, true)),
     train: trainRows.map((t) => toRecord(t, false)),
