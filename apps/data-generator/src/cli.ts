@@ -130,6 +130,11 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
         .default(0.5)
         .argParser(share),
     )
+    .addOption(
+      new Option('--review <n>', 'with --family short: warm-up tasks also written to the RL file, without their reference (RFAI keeps practising them)')
+        .default(0)
+        .argParser(integer('--review', 0)),
+    )
     .addOption(new Option('--teacher', 'ask the configured teacher to write new prompts and reference solutions instead of using the bank').default(false))
     .addOption(new Option('--config <file>', 'config file whose teacher section --teacher uses').default('config.yaml'))
     .action(async (opts) => {
@@ -152,6 +157,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
         sftFile: opts.sftFile,
         kinds: opts.kinds,
         heldOutShare: opts.heldOutShare,
+        review: opts.review,
         teacher,
         onProgress: io.onProgress,
       });

@@ -40,6 +40,8 @@ export interface GenerateCommandOptions {
   kinds?: ShortFamily[];
   /** Share of the short family's two-step compositions held out of the warm-up (default 0.5). */
   heldOutShare?: number;
+  /** Warm-up tasks also written to the RL file without their reference (short family). Default 0. */
+  review?: number;
   /** File name of the warm-up split inside `out` (short family). Default 'sft.jsonl'. */
   sftFile?: string;
   /** When set, prompts come from this teacher instead of the bank. */
@@ -71,7 +73,7 @@ export async function runGenerate(opts: GenerateCommandOptions): Promise<Generat
   let sft: DatasetRecord[] | undefined;
   if (opts.family === 'short') {
     if (opts.teacher) throw new DatasetGenerationError('--family short and --teacher do not combine: the short family comes from a grammar');
-    const split = generateShortTasks({ sft: opts.sft ?? 3000, train: opts.train, eval: opts.eval, seed: opts.seed, families: opts.kinds, heldOutShare: opts.heldOutShare });
+    const split = generateShortTasks({ sft: opts.sft ?? 3000, train: opts.train, eval: opts.eval, seed: opts.seed, families: opts.kinds, heldOutShare: opts.heldOutShare, review: opts.review });
     train = split.train;
     evalRecords = split.eval;
     sft = split.sft;

@@ -55,6 +55,25 @@ describe('short tasks', () => {
     expect([...ev.values()].reduce((x, y) => x + y, 0)).toBe(64);
   });
 
+  it('review: the RL file also holds that many warm-up tasks, without their reference, after the held-out rows', () => {
+    const opts = { sft: 300, train: 60, eval: 30, seed: 5, families: ['arith' as const], heldOutShare: 0.25 };
+    const plain = generateShortTasks(opts);
+    const withReview = generateShortTasks({ ...opts, review: 25 });
+    expect(withReview.sft).toEqual(plain.sft);
+    expect(withReview.eval).toEqual(plain.eval);
+    expect(withReview.train.slice(0, 60)).toEqual(plain.train);
+    const review = withReview.train.slice(60);
+    expect(review).toHaveLength(25);
+    const warmPrompts = new Map(plain.sft.map((r) => [r.prompt, r]));
+    for (const r of review) {
+      expect(r.reference).toBeUndefined();
+      expect(r.tags).toContain('review');
+      expect(r.tests).toEqual(warmPrompts.get(r.prompt)?.tests);
+    }
+    expect(new Set(review.map((r) => r.prompt)).size).toBe(25);
+    expect(() => generateShortTasks({ ...opts, review: 301 })).toThrow(/review must be an integer from 0 to the warm-up rows \(300\); got 301/);
+  });
+
   it('gives RL rows tests but no reference, and warm-up rows both', () => {
     for (const r of split.train) {
       expect(r.reference).toBeUndefined();

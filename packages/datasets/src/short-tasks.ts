@@ -429,6 +429,12 @@ export interface ShortTaskOptions {
    * A larger warm-up share shows the student more compositions, so it generalises better to the held-out ones.
    */
   heldOutShare?: number;
+  /**
+   * Warm-up instances also written to the RL file, without their reference (default 0): RFAI then keeps practising
+   * the warm-up's compositions from executed rewards, which holds what the warm-up taught where the KL term (it sees
+   * only the RL prompts' samples) does not reach. They follow the held-out RL rows, tagged `review`.
+   */
+  review?: number;
 }
 
 /** The three files of the short-task family. */
@@ -492,7 +498,7 @@ function stratifiedSplit(order: readonly ShortTask[], evalCount: number): { eval
 /**
  * Generates the warm-up, RL and eval files of the short-task family. Every instance (a distinct reference) appears in
  * at most one file; warm-up rows come from warm-up compositions only, RL and eval rows from held-out compositions
- * only. RL rows carry tests but no reference; eval takes the same share of every held-out composition's instances
+ * only (and `review` warm-up instances again, without reference). RL rows carry tests but no reference; eval takes the same share of every held-out composition's instances
  * (stratifiedSplit), so it covers the compositions the RL file trains on without sharing an instance with it.
  * @throws Error when the grammar cannot supply that many distinct instances.
  */
@@ -532,9 +538,21 @@ export function generateShortTasks(opts: ShortTaskOptions): ShortTaskSplit {
     );
   }
   const { evalRows, trainRows } = stratifiedSplit(new Rng(mixSeed(opts.seed ?? 0, 0xe5a1)).shuffle([...held]), opts.eval);
+  const review = opts.review ?? 0;
+  if (!(Number.isInteger(review) && review >= 0 && review <= warm.length)) {
+    throw new Error(`short tasks: review must be an integer from 0 to the warm-up rows (${warm.length}); got ${opts.review}`);
+  }
+  const reviewRows = new Rng(mixSeed(opts.seed ?? 0, 0x7e71e)).shuffle([...warm]).slice(0, review);
   return {
     sft: warm.map((t) => toRecord(t, true)),
-    train: trainRows.map((t) => toRecord(t, false)),
+    train: [
+      ...trainRows.map((t) => toRecord(t, false)),
+      ...reviewRows.map((t) => {
+        const r = toRecord(t, false);
+        r.tags = [...(r.tags ?? []), 'review'];
+        return r;
+      }),
+    ],
     eval: evalRows.map((t) => toRecord(t, true)),
   };
 }

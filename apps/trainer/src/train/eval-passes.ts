@@ -23,8 +23,11 @@ export interface EvalPassesParts {
   maxPromptTokens: number;
   /** The eval set. */
   records: DatasetRecord[];
-  /** The warm-up's prompts (sft.train_file, else the RFAI rows), and its step count (0: no warm-up). */
-  warmup: { records: DatasetRecord[]; steps: number };
+  /**
+   * The warm-up's prompts (sft.train_file, else the RFAI rows), its step count (0: no warm-up), and the RFAI prompts
+   * (the warm-up sample leaves out those RFAI also trains on, so it measures the tasks RFAI never visits).
+   */
+  warmup: { records: DatasetRecord[]; steps: number; rfaiRecords: readonly DatasetRecord[] };
   timer: PhaseTimer;
   log: RunLog;
 }
@@ -94,16 +97,23 @@ export class EvalPasses {
     });
   }
 
-  /**
-   * A fixed, seeded sample (evaluation.warmup_samples) of the warm-up's own prompts that carry tests, for
-   * `exec_pass_at_1_warmup`; empty without a warm-up.
-   */
+  /** The warm-up sample of `exec_pass_at_1_warmup` ({@link warmupEvalSample}); empty without a warm-up. */
   private warmupEvalRecords(): DatasetRecord[] {
     const c = this.p.cfg;
     if (this.p.warmup.steps === 0 || c.evaluation.warmup_samples === 0) return [];
-    this.warmSample ??= new Rng(mixSeed(c.evaluation.seed, 0x3a11))
-      .shuffle(sftExamples(this.p.warmup.records).filter((r) => r.tests !== undefined))
-      .slice(0, c.evaluation.warmup_samples);
+    this.warmSample ??= warmupEvalSample(this.p.warmup.records, this.p.warmup.rfaiRecords, c.evaluation.warmup_samples, c.evaluation.seed);
     return this.warmSample;
   }
+}
+
+/**
+ * A fixed, seeded sample of `n` of the warm-up's own prompts that carry tests and a reference, leaving out those the
+ * RFAI prompts also hold (same prompt and language): what RFAI costs on the tasks it never visits.
+ */
+export function warmupEvalSample(warmup: readonly DatasetRecord[], rfai: readonly DatasetRecord[], n: number, seed: number): DatasetRecord[] {
+  const key = (r: DatasetRecord) => `${r.language}\u0000${r.prompt}`;
+  const visited = new Set(rfai.map(key));
+  return new Rng(mixSeed(seed, 0x3a11))
+    .shuffle(sftExamples(warmup).filter((r) => r.tests !== undefined && !visited.has(key(r))))
+    .slice(0, n);
 }

@@ -159,7 +159,7 @@ export class Trainer {
       style,
       maxPromptTokens,
       records: setup.eval,
-      warmup: { records: warmupRecords, steps: setup.sftSteps },
+      warmup: { records: warmupRecords, steps: setup.sftSteps, rfaiRecords: setup.sft ? setup.train : [] },
       timer: this.timer,
       log: this.runLog,
     });

@@ -5,6 +5,7 @@ import { microBatches, stepNormalizer } from './update';
 import { encodePrompt, formatPrompt, resolvePromptStyle, solutionPrefix, taskFields } from './prompt-format';
 import { sftSequence } from './sft';
 import { RfaiStep, type RfaiStepParts } from './rfai-step';
+import { warmupEvalSample } from './eval-passes';
 import { flattenHparams } from './trainer';
 import { resumeMismatch } from './checkpointing';
 import { formatDuration, PhaseTimer } from './timing';
@@ -191,5 +192,20 @@ describe('rfai replay', () => {
     expect(a.replayRows(4)).not.toEqual(drawn);
     expect(step(6, 7).replayRows(3)).not.toEqual(drawn);
     expect(step(0).replayRows(3)).toEqual([]);
+  });
+});
+
+describe('the warm-up eval sample', () => {
+  const rows = Array.from({ length: 40 }, (_, i) => ({ prompt: `task ${i}`, language: 'python', reference: 'x', tests: ['assert True'] }));
+  it('is a fixed sample of the warm-up rows with tests and references, leaving out the prompts RFAI trains on', () => {
+    const a = warmupEvalSample([...rows, { prompt: 'no tests', language: 'python', reference: 'x' }, { prompt: 'no ref', language: 'python', tests: ['assert True'] }], [], 100, 1234);
+    expect(a).toHaveLength(40);
+    const rfai = rows.slice(0, 10).map((r) => ({ prompt: r.prompt, language: r.language, tests: r.tests }));
+    const b = warmupEvalSample(rows, rfai, 15, 1234);
+    expect(b).toHaveLength(15);
+    expect(b.some((r) => rfai.some((x) => x.prompt === r.prompt))).toBe(false);
+    expect(warmupEvalSample(rows, rfai, 15, 1234)).toEqual(b);
+    // the same prompt in another language is another task
+    expect(warmupEvalSample(rows, rfai.map((r) => ({ ...r, language: 'rust' })), 100, 1234)).toHaveLength(40);
   });
 });
