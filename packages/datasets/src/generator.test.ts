@@ -109,7 +109,7 @@ describe('generateTasks', () => {
   });
 
   test('the shipped short-task files (data/sft.jsonl, train.jsonl, eval.jsonl) are exactly what the grammar gives for the arith family, seed 7, a quarter held out', () => {
-    const split = generateShortTasks({ sft: 820, train: 120, eval: 64, seed: 7, families: ['arith'], heldOutShare: 0.25 });
+    const split = generateShortTasks({ sft: 820, train: 180, eval: 90, seed: 7, families: ['arith'], heldOutShare: 0.17 });
     expect(read('sft.jsonl')).toEqual(split.sft);
     expect(read('train.jsonl')).toEqual(split.train);
     expect(read('eval.jsonl')).toEqual(split.eval);

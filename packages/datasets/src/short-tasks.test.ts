@@ -39,7 +39,7 @@ describe('short tasks', () => {
   });
 
   it('gives eval the same share of every held-out composition (within one row), so each is measured as often as it occurs', () => {
-    const a = generateShortTasks({ sft: 820, train: 120, eval: 64, seed: 7, families: ['arith'], heldOutShare: 0.25 });
+    const a = generateShortTasks({ sft: 820, train: 180, eval: 90, seed: 7, families: ['arith'], heldOutShare: 0.17 });
     const count = (rows: DatasetRecord[]) => {
       const m = new Map<string, number>();
       for (const r of rows) m.set(r.composition as string, (m.get(r.composition as string) ?? 0) + 1);
@@ -47,12 +47,12 @@ describe('short tasks', () => {
     };
     const ev = count(a.eval);
     const all = count([...a.train, ...a.eval]);
-    const share = 64 / 184;
+    const share = 90 / 270;
     for (const [c, n] of all) {
       const e = ev.get(c) ?? 0;
       expect([c, Math.abs(e - n * share) < 1]).toEqual([c, true]);
     }
-    expect([...ev.values()].reduce((x, y) => x + y, 0)).toBe(64);
+    expect([...ev.values()].reduce((x, y) => x + y, 0)).toBe(90);
   });
 
   it('review: the RL file also holds that many warm-up tasks, without their reference, after the held-out rows', () => {
@@ -125,6 +125,17 @@ describe('short tasks', () => {
     const ref = (r: { reference?: string }) => (r.reference as string).split('return ')[1].trim();
     expect(a.sft.filter((r) => r.composition === 'arith:half>sq').map(ref)).toContain('(x // 2) ** 2');
     expect(runReferencesAndTests(rows)).toBe(`checked ${rows.length}`);
+  });
+
+  it('balances the held-out two-step chains over the step kinds: each heads and ends as many as any other', () => {
+    const ids = ['dbl', 'tri', 'half', 'inc', 'dec', 'sq', 'cube', 'neg', 'abs', 'par', 'last', 'pos', 'npos'];
+    for (const [share, perKind] of [[0.17, 2], [0.25, 3], [0.5, 6]] as const) {
+      const held = ids.flatMap((a) => ids.filter((b) => b !== a).map((b) => [a, b])).filter(([a, b]) => !isWarmupComposition(`arith:${a}>${b}`, 2, share));
+      expect(held).toHaveLength(13 * perKind);
+      for (const k of ids) {
+        expect([k, held.filter(([a]) => a === k).length, held.filter(([, b]) => b === k).length]).toEqual([k, perKind, perKind]);
+      }
+    }
   });
 
   it('holds out the asked-for share of the two-step compositions', () => {

@@ -8,8 +8,9 @@
  * and it carries hidden tests (assertions on inputs the prompt never shows).
  *
  * The *composition* of a task is its family and the sequence of step kinds with the constants left out
- * (`int:add>mul`). Compositions are split into two disjoint sets by a fixed hash: *warm-up* compositions (every
- * single step, and about half of the multi-step ones) and *held-out* compositions (the other half). The warm-up
+ * (`int:add>mul`). Compositions are split into two disjoint sets by a fixed rule ({@link isWarmupComposition}):
+ * *warm-up* compositions (every single step, and a share of the multi-step ones) and *held-out* compositions (the
+ * rest, balanced over the step kinds). The warm-up
  * (supervised) file draws from the first set, the RL and eval files from the second, so eval measures instances of
  * compositions that the supervised warm-up never showed, and the RL file never holds an eval instance.
  */
@@ -127,7 +128,7 @@ const COMPARISONS = [
 ] as const;
 
 /** Function names: short, so the reference fits the budget; varied, so the entry point is really checked. */
-const NAMES = ['f', 'g', 'h', 'calc', 'step', 'fn', 'op', 'go'];
+const NAMES = ['f', 'g', 'h', 'k', 'm', 'p', 'q', 't', 'calc', 'step', 'fn', 'op', 'go', 'run', 'fun', 'work'];
 
 /** One generated task before it becomes a dataset record. */
 export interface ShortTask {
@@ -160,13 +161,43 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
+/** The step lists of the chain families, whose two-step compositions are split by {@link isWarmupComposition}. */
+const CHAIN_STEPS: Readonly<Record<string, readonly StepKind[]>> = { int: INT_STEPS, arith: ARITH_STEPS, str: STR_STEPS, list: LIST_STEPS };
+
+/**
+ * The order in which the offsets 1..n-1 of a family of n step kinds join the held-out side as the share grows: a fixed
+ * pseudo-random order, so a larger share only adds compositions.
+ */
+function offsetOrder(n: number): number[] {
+  return Array.from({ length: n - 1 }, (_, i) => i + 1).sort((a, b) => hash(`offset:${n}:${a}`) - hash(`offset:${n}:${b}`) || a - b);
+}
+
 /**
  * Whether a composition belongs to the warm-up side of the split: every one-step composition does (so each step's
- * words are taught), and a fixed half of the multi-step ones (by hash, independent of the generation seed, so
- * files generated with different seeds agree on the split).
+ * words are taught), and the rest of a fixed share of the multi-step ones, independent of the generation seed (files
+ * generated with different seeds agree on the split).
+ *
+ * A two-step chain `a>b` of a family of n step kinds is held out when the cyclic offset from a to b in the family's
+ * step list is one of the first round(heldOutShare * (n - 1)) offsets of a fixed order ({@link offsetOrder}): every
+ * step kind then heads as many held-out compositions as it ends, and as many as any other kind. A split by hash
+ * left arith's held-out side with `tri` in 9 of 23 compositions and `dbl` in 2, and RL on it taught the student that
+ * held-out tasks multiply by three: it wrote `x * 3` for "doubles it" on the warm-up's own tasks. Other compositions
+ * (the conditional and loop families, longer chains) are split by hash.
  */
 export function isWarmupComposition(composition: string, steps: number, heldOutShare = 0.5): boolean {
   if (steps <= 1) return true;
+  const m = /^(\w+):(\w+)>(\w+)$/.exec(composition);
+  const kinds = m ? CHAIN_STEPS[m[1]] : undefined;
+  if (m && kinds) {
+    const ids = kinds.map((k) => k.id);
+    const a = ids.indexOf(m[2]);
+    const b = ids.indexOf(m[3]);
+    if (a >= 0 && b >= 0 && a !== b) {
+      const n = ids.length;
+      const held = offsetOrder(n).slice(0, Math.round(heldOutShare * (n - 1)));
+      return !held.includes((b - a + n) % n);
+    }
+  }
   return (hash(`split:${composition}`) % 1000) / 1000 >= heldOutShare;
 }
 
