@@ -108,8 +108,8 @@ describe('generateTasks', () => {
     expect(read('bank/eval.jsonl')).toEqual(ev);
   });
 
-  test('the shipped short-task files (data/sft.jsonl, train.jsonl, eval.jsonl) are exactly what the grammar gives for the arith family, seed 7, a quarter held out', () => {
-    const split = generateShortTasks({ sft: 820, train: 180, eval: 90, seed: 7, families: ['arith'], heldOutShare: 0.17 });
+  test('the shipped short-task files (data/sft.jsonl, train.jsonl, eval.jsonl) are exactly what the grammar gives for the arith family, seed 7, balanced held-out chains, 90 warm-up tasks reviewed by RFAI', () => {
+    const split = generateShortTasks({ sft: 820, train: 180, eval: 90, seed: 7, families: ['arith'], heldOutShare: 0.17, review: 90 });
     expect(read('sft.jsonl')).toEqual(split.sft);
     expect(read('train.jsonl')).toEqual(split.train);
     expect(read('eval.jsonl')).toEqual(split.eval);
