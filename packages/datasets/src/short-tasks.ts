@@ -529,8 +529,9 @@ function stratifiedSplit(order: readonly ShortTask[], evalCount: number): { eval
 /**
  * Generates the warm-up, RL and eval files of the short-task family. Every instance (a distinct reference) appears in
  * at most one file; warm-up rows come from warm-up compositions only, RL and eval rows from held-out compositions
- * only (and `review` warm-up instances again, without reference). RL rows carry tests but no reference; eval takes the same share of every held-out composition's instances
- * (stratifiedSplit), so it covers the compositions the RL file trains on without sharing an instance with it.
+ * only (and `review` warm-up instances again, without their reference). RL rows carry tests but no reference; eval
+ * takes the same share of every held-out composition's instances (stratifiedSplit), so it covers the compositions
+ * the RL file trains on without sharing an instance with it.
  * @throws Error when the grammar cannot supply that many distinct instances.
  */
 export function generateShortTasks(opts: ShortTaskOptions): ShortTaskSplit {

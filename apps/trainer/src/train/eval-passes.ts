@@ -5,7 +5,7 @@
  */
 import type { RfaiConfig } from '@rfai/config';
 import { Rng } from '@rfai/core';
-import { mixSeed, type DatasetRecord } from '@rfai/datasets';
+import { mixSeed, normalizedPromptKey, type DatasetRecord } from '@rfai/datasets';
 import type { Teacher } from '@rfai/teacher-clients';
 import { evaluate, execPassAt1, type EvalOptions, type EvalReport } from './evaluate';
 import type { PromptStyle } from './prompt-format';
@@ -108,10 +108,10 @@ export class EvalPasses {
 
 /**
  * A fixed, seeded sample of `n` of the warm-up's own prompts that carry tests and a reference, leaving out those the
- * RFAI prompts also hold (same prompt and language): what RFAI costs on the tasks it never visits.
+ * RFAI prompts also hold (the same prompt and language, as the generator's overlap check compares them): what RFAI costs on the tasks it never visits.
  */
 export function warmupEvalSample(warmup: readonly DatasetRecord[], rfai: readonly DatasetRecord[], n: number, seed: number): DatasetRecord[] {
-  const key = (r: DatasetRecord) => `${r.language}\u0000${r.prompt}`;
+  const key = (r: DatasetRecord) => normalizedPromptKey(r.prompt, r.language);
   const visited = new Set(rfai.map(key));
   return new Rng(mixSeed(seed, 0x3a11))
     .shuffle(sftExamples(warmup).filter((r) => r.tests !== undefined && !visited.has(key(r))))

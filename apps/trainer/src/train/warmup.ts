@@ -3,7 +3,8 @@
  * KL reference frozen at the warmed-up weights and an eval pass.
  */
 import type { RfaiConfig } from '@rfai/config';
-import { createLrSchedule, getBackendInfo } from '@rfai/core';
+import { getBackendInfo } from '@rfai/core';
+import { scheduleOver } from './schedule';
 import type { DatasetRecord, DatasetSampler, SamplerCursor } from '@rfai/datasets';
 import type { EvalReport } from './evaluate';
 import type { EvalPasses } from './eval-passes';
@@ -74,7 +75,7 @@ export class Warmup {
     const { cfg: c, student } = this.p;
     const total = this.p.steps;
     const peak = c.sft.learning_rate ?? c.training.learning_rate;
-    const sftSchedule = createLrSchedule({ type: c.sft.lr_scheduler_type, baseLr: peak, warmupSteps: Math.min(c.training.warmup_steps, Math.max(total, 1)), totalSteps: Math.max(total, 1) });
+    const sftSchedule = scheduleOver(c.sft.lr_scheduler_type, peak, c.training.warmup_steps, total);
     const progress = new TrainProgress(total, { phase: 'sft' });
     if (this.done === 0) this.p.log(`sft warm-up: ${total} steps of ${c.sft.batch_size} reference solutions, learning rate ${peak} (${c.sft.lr_scheduler_type})`);
     const workers = await this.startWorkers();
