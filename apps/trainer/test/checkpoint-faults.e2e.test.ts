@@ -150,6 +150,15 @@ describe('eval, generate and inspect verify an rfai checkpoint against its manif
     expect(JSON.parse(skipped.stdout)).toMatchObject({ checkpoint: w.ck(2), count: 1 });
   });
 
+  it('eval of a Hugging Face folder (no trainer_state.json) with --config reports step 0', async () => {
+    const hf = copyWorkspace();
+    const r = await capture(() =>
+      runEval(['--checkpoint', path.join(hf.dir, 'model'), '--config', hf.config, '--set', 'data.eval_file=data/eval.jsonl', '--max-samples', '1']),
+    );
+    expect([r.result, r.stderr.includes('ENOENT')]).toEqual([0, false]);
+    expect(JSON.parse(r.stdout)).toMatchObject({ checkpoint: path.join(hf.dir, 'model'), step: 0, count: 1 });
+  });
+
   it('a Hugging Face folder (even with a transformers trainer_state.json) has no rfai manifest and loads as before', async () => {
     const hf = path.join(w.dir, 'model');
     writeFileSync(path.join(hf, 'trainer_state.json'), JSON.stringify({ best_metric: null, global_step: 10, log_history: [] }));

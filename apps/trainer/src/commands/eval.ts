@@ -85,7 +85,7 @@ export async function runEval(argv: string[]): Promise<number> {
       maxPromptTokens: cfg.model.max_length - maxNew,
       threshold: cfg.evaluation.reward_threshold,
       stop: cfg.rfai.stop,
-      step: Number(JSON.parse(readFileSync(path.join(dir, 'trainer_state.json'), 'utf8')).step ?? 0),
+      step: checkpointStep(dir),
       // The report of a checkpoint lists every greedy sample with its test outcome (the run's summary keeps 4).
       samplesToKeep: Number.POSITIVE_INFINITY,
       sampled: {
@@ -102,4 +102,10 @@ export async function runEval(argv: string[]): Promise<number> {
     await teacher.close();
     student.dispose();
   }
+}
+
+/** The step an rfai checkpoint was saved at; 0 for a Hugging Face folder, which has no trainer_state.json. */
+function checkpointStep(dir: string): number {
+  const file = path.join(dir, 'trainer_state.json');
+  return existsSync(file) ? Number(JSON.parse(readFileSync(file, 'utf8')).step ?? 0) : 0;
 }
