@@ -32,8 +32,8 @@ function referenceLoss(h: tf.Tensor2D, w: tf.Tensor2D): tf.Scalar {
   return tf.sum(tf.mul(m, tf.add(tf.mul(picked, tf.tensor1d(a)), tf.mul(ent, tf.tensor1d(b))))) as tf.Scalar;
 }
 
-function chunkedLoss(h: tf.Tensor2D, w: tf.Tensor, chunkElements: number): tf.Scalar {
-  const s = tokenStats(h, w, targets, { chunkElements }); // [M, 2]
+function chunkedLoss(h: tf.Tensor2D, w: tf.Tensor, chunkElements: number, saveElements?: number): tf.Scalar {
+  const s = tokenStats(h, w, targets, { chunkElements, saveElements }); // [M, 2]
   const m = tf.tensor1d(mask);
   const lp = tf.reshape(tf.slice(s, [0, 0], [M, 1]), [M]);
   const ent = tf.reshape(tf.slice(s, [0, 1], [M, 1]), [M]);
@@ -42,8 +42,8 @@ function chunkedLoss(h: tf.Tensor2D, w: tf.Tensor, chunkElements: number): tf.Sc
 
 /** Loss and gradients w.r.t. h and W (a trainable variable) of a loss function. */
 function lossAndGrads(fn: (h: tf.Tensor2D, w: tf.Tensor2D) => tf.Scalar) {
-  const h = tf.variable(tf.tensor2d(hData, [M, E]), true, `h${Math.random()}`);
-  const w = tf.variable(tf.tensor2d(wData, [V, E]), true, `w${Math.random()}`);
+  const h = tf.tidy(() => tf.variable(tf.tensor2d(hData, [M, E]), true, `h${Math.random()}`));
+  const w = tf.tidy(() => tf.variable(tf.tensor2d(wData, [V, E]), true, `w${Math.random()}`));
   const { value, grads } = tf.variableGrads(() => tf.tidy(() => fn(h, w)), [h, w]);
   const out = { loss: value.dataSync()[0], dh: Array.from(grads[h.name].dataSync()), dw: Array.from(grads[w.name].dataSync()) };
   tf.dispose([value, grads[h.name], grads[w.name], h, w]);
@@ -91,11 +91,26 @@ describe.each(['cpu', 'wasm'] as const)('tokenStats (chunked LM head) on %s', (b
   it('values and gradients (hidden and LM head) equal the unchunked computation, masked rows included', () => {
     const ref = lossAndGrads(referenceLoss);
     // 2 rows per chunk (4 chunks, the last one short), one row per chunk, and everything in one chunk.
+    // Each with the forward's log-softmax kept for the backward (the default at this size) and recomputed (0).
     for (const chunkElements of [2 * V, V, 1 << 22]) {
-      const got = lossAndGrads((h, w) => chunkedLoss(h, w, chunkElements));
-      expect(Math.abs(got.loss - ref.loss)).toBeLessThanOrEqual(1e-5 * Math.abs(ref.loss));
-      expectClose(got.dh, ref.dh, 1e-5);
-      expectClose(got.dw, ref.dw, 1e-5);
+      for (const saveElements of [undefined, 0]) {
+        const got = lossAndGrads((h, w) => chunkedLoss(h, w, chunkElements, saveElements));
+        expect(Math.abs(got.loss - ref.loss)).toBeLessThanOrEqual(1e-5 * Math.abs(ref.loss));
+        expectClose(got.dh, ref.dh, 1e-5);
+        expectClose(got.dw, ref.dw, 1e-5);
+      }
+    }
+  });
+
+  it('keeping the log-softmax for the backward gives the gradients of recomputing it, and frees it', () => {
+    for (const chunkElements of [2 * V, 1 << 22]) {
+      const recomputed = lossAndGrads((h, w) => chunkedLoss(h, w, chunkElements, 0));
+      const before = tf.memory().numTensors;
+      const kept = lossAndGrads((h, w) => chunkedLoss(h, w, chunkElements, M * V));
+      expect(tf.memory().numTensors).toBe(before);
+      expect(kept.loss).toBe(recomputed.loss);
+      expectClose(kept.dh, recomputed.dh, 1e-6);
+      expectClose(kept.dw, recomputed.dw, 1e-6);
     }
   });
 

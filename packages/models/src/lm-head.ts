@@ -1,6 +1,7 @@
 /**
  * The LM head fused with the log-softmax, the gathered token log-prob and the entropy, in chunks of rows, with a
- * hand-written gradient that recomputes each chunk's logits in the backward pass. No [rows, vocab] logits
+ * hand-written gradient that recomputes each chunk's logits in the backward pass (or, when the log-softmax of
+ * every row is small enough, keeps it from the forward: `saveElements`). No [rows, vocab] logits
  * tensor larger than one chunk ever exists (forward or backward): with the 151,936-token Qwen vocabulary and
  * 16 rows x 64 positions the unchunked logits alone would be 622 MB, and tfjs' own gradient keeps several
  * tensors of that size alive.
@@ -21,10 +22,19 @@ import { forwardXWt, isTrainable, productDyTX, productDyWt, tapeIsOn, transposed
 /** Default size of one chunk of logits, in elements (16 MB of float32). */
 export const DEFAULT_CHUNK_ELEMENTS = 1 << 22;
 
+/** Default most log-softmax elements kept from the forward for the backward pass (64 MB of float32). */
+export const DEFAULT_SAVE_ELEMENTS = 1 << 24;
+
 /** Options of {@link tokenStats}. */
 export interface TokenStatsOptions {
   /** Most logits held at once, in elements; rows per chunk = max(1, floor(chunkElements / V)). Default 4 Mi. */
   chunkElements?: number;
+  /**
+   * Under a gradient tape, when M x V is at most this many elements the forward's log-softmax [M, V] is kept for
+   * the backward pass instead of being recomputed there (one LM-head product fewer). Default 16 Mi (64 MB); 0: always
+   * recompute.
+   */
+  saveElements?: number;
 }
 
 /** Rows per chunk for a vocabulary of V. */
@@ -42,22 +52,29 @@ function flatIndex(targets: Int32Array, start: number, m: number, V: number): tf
   return tf.tensor1d(idx, 'int32');
 }
 
-/** One chunk's logits and statistics (no gradient): logits [m, V], lse [m, 1], probs [m, V], stats [m, 2]. */
+/** One chunk's statistics (no gradient): log-softmax logp [m, V], probs [m, V], entropy [m, 1], stats [m, 2]. */
 function chunkForward(
   h: tf.Tensor2D,
   w: tf.Tensor2D,
   targets: Int32Array,
   start: number,
-): { logits: tf.Tensor2D; lse: tf.Tensor2D; probs: tf.Tensor2D; entropy: tf.Tensor2D; stats: tf.Tensor2D } {
+): { logp: tf.Tensor2D; probs: tf.Tensor2D; entropy: tf.Tensor2D; stats: tf.Tensor2D } {
   const m = h.shape[0];
   const V = w.shape[0];
   const logits = forwardXWt(h, w); // [m, V]
   const lse = tf.logSumExp(logits, 1, true) as tf.Tensor2D; // [m, 1]
-  const probs = tf.exp(tf.sub(logits, lse)) as tf.Tensor2D; // [m, V]
+  const logp = tf.sub(logits, lse) as tf.Tensor2D; // [m, V]
+  const probs = tf.exp(logp) as tf.Tensor2D; // [m, V]
   const picked = tf.reshape(tf.gather(tf.reshape(logits, [-1]), flatIndex(targets, start, m, V)), [m, 1]);
   const logprob = tf.sub(picked, lse);
   const entropy = tf.sub(lse, tf.sum(tf.mul(probs, logits), 1, true)) as tf.Tensor2D; // [m, 1]
-  return { logits, lse, probs, entropy, stats: tf.concat([logprob, entropy], 1) as tf.Tensor2D };
+  return { logp, probs, entropy, stats: tf.concat([logprob, entropy], 1) as tf.Tensor2D };
+}
+
+/** What the backward pass of a chunk needs, when the forward keeps it: log-softmax [m, V] and entropy [m, 1]. */
+interface SavedChunk {
+  logp: tf.Tensor2D;
+  entropy: tf.Tensor2D;
 }
 
 /** Runs fn over row ranges [start, end) of M rows in chunks of `rows`. */
@@ -65,15 +82,20 @@ function forChunks(M: number, rows: number, fn: (start: number, m: number) => vo
   for (let s = 0; s < M; s += rows) fn(s, Math.min(rows, M - s));
 }
 
-/** The statistics of every row, chunk by chunk, with no gradient: [M, 2]. */
-function statsNoGrad(h: tf.Tensor2D, w: tf.Tensor2D, targets: Int32Array, rows: number): tf.Tensor2D {
+/**
+ * The statistics of every row, chunk by chunk, with no gradient: [M, 2]. With `keep`, each chunk's log-softmax and
+ * entropy are pushed to it (new tensors, the caller disposes them).
+ */
+function statsNoGrad(h: tf.Tensor2D, w: tf.Tensor2D, targets: Int32Array, rows: number, keep?: SavedChunk[]): tf.Tensor2D {
   const M = h.shape[0];
   const parts: tf.Tensor2D[] = [];
   forChunks(M, rows, (s, m) => {
     parts.push(
       tf.tidy(() => {
         const hc = m === M ? h : (tf.slice(h, [s, 0], [m, -1]) as tf.Tensor2D);
-        return chunkForward(hc, w, targets, s).stats;
+        const f = chunkForward(hc, w, targets, s);
+        if (keep) keep.push({ logp: tf.keep(f.logp), entropy: tf.keep(f.entropy) });
+        return f.stats;
       }),
     );
   });
@@ -96,6 +118,7 @@ function statsBackward(
   rows: number,
   dy: tf.Tensor2D,
   withW: boolean,
+  saved: SavedChunk[] | null = null,
 ): { dh: tf.Tensor2D; dw: tf.Tensor2D | null } {
   const M = h.shape[0];
   const V = w.shape[0];
@@ -103,15 +126,17 @@ function statsBackward(
   let dw: tf.Tensor2D | null = null;
   const wt = transposedWeight(w); // [E, V] or null
   try {
+    let c = 0;
     forChunks(M, rows, (s, m) => {
+      const kept = saved ? saved[c++] : null;
       const r = tf.tidy(() => {
         const hc = m === M ? h : (tf.slice(h, [s, 0], [m, -1]) as tf.Tensor2D);
         const dyc = m === M ? dy : (tf.slice(dy, [s, 0], [m, -1]) as tf.Tensor2D);
         const gLp = tf.slice(dyc, [0, 0], [m, 1]); // [m, 1]
         const gH = tf.slice(dyc, [0, 1], [m, 1]); // [m, 1]
-        const f = chunkForward(hc, w, targets, s);
+        const f = kept ? { logp: kept.logp, probs: tf.exp(kept.logp) as tf.Tensor2D, entropy: kept.entropy } : chunkForward(hc, w, targets, s);
         // dl = gLp * (onehot(y) - p) - gH * p * (l - lse + H)
-        const coef = tf.add(gLp, tf.mul(gH, tf.add(tf.sub(f.logits, f.lse), f.entropy))); // [m, V]
+        const coef = tf.add(gLp, tf.mul(gH, tf.add(f.logp, f.entropy))); // [m, V]
         // (int32 then cast: tfjs-backend-wasm 4.22 writes integer bits into a float32 oneHot.)
         const onehot = tf.cast(tf.oneHot(tf.tensor1d(targets.subarray(s, s + m), 'int32'), V), 'float32'); // [m, V]
         const dl = tf.sub(tf.mul(onehot, gLp), tf.mul(f.probs, coef)) as tf.Tensor2D; // [m, V]
@@ -162,15 +187,33 @@ export function tokenStats(hidden: tf.Tensor2D, weight: tf.Tensor, targets: Int3
   const rows = chunkRows(V, opts.chunkElements);
   if (!tapeIsOn()) return statsNoGrad(hidden, weight as tf.Tensor2D, targets, rows);
   const withW = isTrainable(weight);
+  const saveElements = opts.saveElements ?? DEFAULT_SAVE_ELEMENTS;
+  if (!Number.isInteger(saveElements) || saveElements < 0) {
+    throw new ModelUsageError(`tokenStats: saveElements must be an integer >= 0, found ${saveElements}`);
+  }
+  const keepLogp = M * V <= saveElements;
+  // Saved: h (a saved tensor is a copy on wasm, so the head, a variable that outlives the backward pass, is captured
+  // instead) and, when small enough, every chunk's log-softmax and entropy. The tape frees what it saved.
+  const forward = (h: tf.Tensor2D, w: tf.Tensor2D, save: tf.GradSaveFunc): tf.Tensor2D => {
+    const keep: SavedChunk[] | undefined = keepLogp ? [] : undefined;
+    const value = statsNoGrad(h, w, targets, rows, keep);
+    save([h, ...(keep ?? []).flatMap((k) => [k.logp, k.entropy])]);
+    if (keep) tf.dispose(keep.flatMap((k) => [k.logp, k.entropy]));
+    return value;
+  };
+  const savedChunks = (saved: tf.Tensor[]): SavedChunk[] | null => {
+    if (!keepLogp) return null;
+    const out: SavedChunk[] = [];
+    for (let i = 1; i < saved.length; i += 2) out.push({ logp: saved[i] as tf.Tensor2D, entropy: saved[i + 1] as tf.Tensor2D });
+    return out;
+  };
   if (withW) {
     return tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const [h, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-      // Only h is saved: a saved tensor is a copy on wasm, and the head (a variable) outlives the backward pass.
-      save([h]);
       return {
-        value: statsNoGrad(h, w, targets, rows),
+        value: forward(h, w, save),
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const g = statsBackward(saved[0] as tf.Tensor2D, weight as tf.Tensor2D, targets, rows, dy as tf.Tensor2D, true);
+          const g = statsBackward(saved[0] as tf.Tensor2D, weight as tf.Tensor2D, targets, rows, dy as tf.Tensor2D, true, savedChunks(saved));
           return [g.dh, g.dw!];
         },
       };
@@ -178,11 +221,10 @@ export function tokenStats(hidden: tf.Tensor2D, weight: tf.Tensor, targets: Int3
   }
   return tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [h, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
-    save([h]);
     return {
-      value: statsNoGrad(h, weight as tf.Tensor2D, targets, rows),
+      value: forward(h, weight as tf.Tensor2D, save),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
-        statsBackward(saved[0] as tf.Tensor2D, weight as tf.Tensor2D, targets, rows, dy as tf.Tensor2D, false).dh,
+        statsBackward(saved[0] as tf.Tensor2D, weight as tf.Tensor2D, targets, rows, dy as tf.Tensor2D, false, savedChunks(saved)).dh,
       ],
     };
   }) as GradFn)(hidden) as tf.Tensor2D;

@@ -1,6 +1,6 @@
 import { initBackend, tf } from '@rfai/core';
 import { fixtureModel, tinyConfig } from './__fixtures__/models';
-import { packSequences, tokenLogProbs, tokenLogProbsNoGrad, unpackRows } from './scoring';
+import { choosePacked, packSequences, tokenLogProbs, tokenLogProbsNoGrad, unpackRows } from './scoring';
 
 const prompts = [
   [5, 17, 42, 8],
@@ -118,11 +118,11 @@ describe('tokenLogProbs', () => {
     const gc = [[7, 7, 30, 2, 61], [44, 9], [3], [44, 10, 11, 12, 13, 14], [8, 8]];
     const packed = packSequences(gp, gc, 0);
     const vars = [...model.params.values()];
-    const run = (sharePrompts: boolean) => {
+    const run = (sharePrompts: boolean, promptLayout: 'packed' | 'passes' = 'packed') => {
       let lp: number[] = [];
       let ent: number[] = [];
       const { value, grads } = tf.variableGrads(() => {
-        const r = tokenLogProbs(model, packed, { entropy: true, sharePrompts });
+        const r = tokenLogProbs(model, packed, { entropy: true, sharePrompts, promptLayout });
         lp = Array.from(r.logprobs.dataSync());
         ent = Array.from(r.entropy!.dataSync());
         // A loss that weighs every position differently, so a misplaced row or column would show in the gradients.
@@ -135,22 +135,34 @@ describe('tokenLogProbs', () => {
       return { lp, ent, g };
     };
     const before = tf.memory().numTensors;
-    const shared = run(true);
     const full = run(false);
-    expect(tf.memory().numTensors).toBe(before);
-    expect(shared.lp).toHaveLength(5 * 6);
-    shared.lp.forEach((v, i) => expect(Math.abs(v - full.lp[i])).toBeLessThan(1e-5));
-    shared.ent.forEach((v, i) => expect(Math.abs(v - full.ent[i])).toBeLessThan(1e-5));
-    let maxDiff = 0;
-    let maxAbs = 0;
-    shared.g.forEach((g, k) =>
-      g.forEach((v, i) => {
-        maxDiff = Math.max(maxDiff, Math.abs(v - full.g[k][i]));
-        maxAbs = Math.max(maxAbs, Math.abs(full.g[k][i]));
-      }),
-    );
-    expect(maxAbs).toBeGreaterThan(0.1);
-    expect(maxDiff).toBeLessThan(1e-4 * maxAbs);
+    // Both layouts: one pass over the prompt and its group's completions (block mask), and two passes.
+    for (const layout of ['packed', 'passes'] as const) {
+      const shared = run(true, layout);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(shared.lp).toHaveLength(5 * 6);
+      shared.lp.forEach((v, i) => expect(Math.abs(v - full.lp[i])).toBeLessThan(1e-5));
+      shared.ent.forEach((v, i) => expect(Math.abs(v - full.ent[i])).toBeLessThan(1e-5));
+      let maxDiff = 0;
+      let maxAbs = 0;
+      shared.g.forEach((g, k) =>
+        g.forEach((v, i) => {
+          maxDiff = Math.max(maxDiff, Math.abs(v - full.g[k][i]));
+          maxAbs = Math.max(maxAbs, Math.abs(full.g[k][i]));
+        }),
+      );
+      expect(maxAbs).toBeGreaterThan(0.1);
+      expect(maxDiff).toBeLessThan(1e-4 * maxAbs);
+    }
+  });
+
+  it('the packed layout is chosen unless its attention outgrows the two passes 4x', () => {
+    const group = (n: number) => ({ source: new Array<number>(n).fill(0), first: [0] });
+    const sh = (P: number, C: number, n: number) =>
+      packSequences(Array.from({ length: n }, () => new Array<number>(P).fill(1)), Array.from({ length: n }, () => new Array<number>(C).fill(2)), 0);
+    expect(choosePacked(sh(60, 32, 2), group(2))).toBe(true); // the 0.5B bench shape: 122^2 against 9,242
+    expect(choosePacked(sh(60, 64, 4), group(4))).toBe(true);
+    expect(choosePacked(sh(60, 256, 8), group(8))).toBe(false); // 2,100^2 against 646,680
   });
 
   it('no-grad variant returns equal values and leaks nothing', () => {

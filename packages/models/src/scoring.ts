@@ -10,6 +10,9 @@ import { tf } from '@rfai/core';
 import { attentionLayout, type CausalLM } from './decoder';
 import { ModelUsageError } from './errors';
 
+/** Additive attention bias of a masked key (as attentionLayout's). */
+const MASKED_BIAS = -1e9;
+
 /** Prompts and completions laid out for {@link tokenLogProbs}. Plain arrays; no tensors to dispose. */
 export interface PackedBatch {
   /** Rows N. */
@@ -84,6 +87,16 @@ export interface TokenLogProbsOptions {
   sharePrompts?: boolean;
   /** Most logits held at once, in elements (see lm-head.ts). Default 4 Mi (16 MB). */
   chunkElements?: number;
+  /**
+   * How rows that share a prompt are laid out (with `sharePrompts`). 'packed' (default where its attention is not
+   * much larger than the two passes', see {@link choosePacked}): one pass over one row per group, the prompt followed
+   * by every completion of the group, each completion attending to the prompt and to itself (a block mask); every
+   * linear layer then runs once over all tokens. 'passes': the prompts first, then the completions attending to their
+   * gathered keys/values (two passes, each layer's weights used twice). Same values up to float rounding.
+   */
+  promptLayout?: 'auto' | 'packed' | 'passes';
+  /** Under a gradient tape, keep the LM head's log-softmax for the backward pass up to this many elements (lm-head.ts). */
+  saveElements?: number;
 }
 
 /** Result of {@link tokenLogProbs}; the caller owns (disposes) every tensor. */
@@ -122,11 +135,16 @@ export function tokenLogProbs(model: CausalLM, packed: PackedBatch, opts: TokenL
   );
   const groups = opts.sharePrompts === false ? null : promptGroups(packed);
   return tf.tidy(() => {
-    const h = groups ? groupedCompletionHidden(model, packed, flatIds, groups) : fullCompletionHidden(model, packed, flatIds);
+    const layout = opts.promptLayout ?? 'auto';
+    const h = !groups
+      ? fullCompletionHidden(model, packed, flatIds)
+      : layout === 'packed' || (layout === 'auto' && choosePacked(packed, groups))
+        ? packedGroupHidden(model, packed, flatIds, groups)
+        : groupedCompletionHidden(model, packed, flatIds, groups);
     const targets = new Int32Array(N * C);
     for (let i = 0; i < N * C; i++) targets[i] = packed.completionMask[i] ? packed.targets[i] : 0;
     // The LM head, log-softmax and entropy in chunks of rows: no [N*C, V] logits tensor (see lm-head.ts).
-    const stats = model.tokenStats(h, targets, { chunkElements: opts.chunkElements }); // [N*C, 2]
+    const stats = model.tokenStats(h, targets, { chunkElements: opts.chunkElements, saveElements: opts.saveElements }); // [N*C, 2]
     const mask = tf.tensor2d(packed.completionMask, [N, C]);
     const logprobs = tf.mul(tf.reshape(tf.slice(stats, [0, 0], [N * C, 1]), [N, C]), mask) as tf.Tensor2D;
     const out: TokenLogProbsResult = { logprobs, mask };
@@ -171,6 +189,98 @@ function promptGroups(packed: PackedBatch): { source: number[]; first: number[] 
   const P = packed.promptLength;
   const g = groupByKey(packed.inputIds.map((row, i) => row.slice(0, P).join(',') + '|' + packed.attentionMask[i].slice(0, P).join('')));
   return g.first.length < packed.n ? g : null;
+}
+
+/** Members of each group (row indices in order) and each row's slot within its group. */
+function groupMembers(g: { source: number[]; first: number[] }): { members: number[][]; slot: number[] } {
+  const members: number[][] = g.first.map(() => []);
+  const slot = g.source.map((u, i) => {
+    members[u].push(i);
+    return members[u].length - 1;
+  });
+  return { members, slot };
+}
+
+/**
+ * Whether the packed layout's attention (U rows of P + Gmax (C-1) positions, every pair scored) stays within 4x the
+ * two passes' (the prompts' P x P, the completions' (C-1) x (P+C-1)): it always saves one use of every weight, but
+ * with many long completions per prompt its scores grow quadratically.
+ */
+export function choosePacked(packed: PackedBatch, g: { source: number[]; first: number[] }): boolean {
+  const { n: N, promptLength: P, completionLength: C } = packed;
+  const U = g.first.length;
+  const Gmax = Math.max(...groupMembers(g).members.map((m) => m.length));
+  const Lp = P + Gmax * (C - 1);
+  const passes = U * P * P + N * (C - 1) * (P + C - 1);
+  return U * Lp * Lp <= 4 * passes;
+}
+
+/**
+ * The same hidden states as {@link fullCompletionHidden}, in one pass over U rows, one per distinct prompt: row u is
+ * the prompt [P] (left-padded) followed by the first C-1 tokens of each of its group's completions, slot after slot
+ * ([P + Gmax (C-1)], slots of smaller groups padded). A completion token attends to the real prompt tokens and to
+ * its own completion's tokens up to itself; a prompt token to the prompt up to itself. Positions continue the
+ * prompt in every slot. The prompt's last column predicts each completion's token 0, slot column j its token j+1.
+ */
+function packedGroupHidden(
+  model: CausalLM,
+  packed: PackedBatch,
+  flatIds: Int32Array,
+  g: { source: number[]; first: number[] },
+): tf.Tensor2D {
+  const { n: N, promptLength: P, completionLength: C } = packed;
+  const L = P + C - 1;
+  const T = C - 1;
+  const U = g.first.length;
+  const { members, slot } = groupMembers(g);
+  const Gmax = Math.max(...members.map((m) => m.length));
+  const Lp = P + Gmax * T;
+  const ids = new Int32Array(U * Lp);
+  const mask = new Uint8Array(U * Lp);
+  // Segment of each column: -1 the prompt, k the k-th completion slot.
+  const seg = new Int32Array(Lp).fill(-1);
+  for (let t = P; t < Lp; t++) seg[t] = Math.floor((t - P) / T);
+  const positions = new Int32Array(U * Lp);
+  for (let u = 0; u < U; u++) {
+    const i0 = g.first[u];
+    const am = packed.attentionMask[i0];
+    let cum = 0;
+    for (let t = 0; t < P; t++) {
+      ids[u * Lp + t] = flatIds[i0 * L + t];
+      mask[u * Lp + t] = am[t] ? 1 : 0;
+      cum += am[t] ? 1 : 0;
+      positions[u * Lp + t] = Math.max(cum - 1, 0);
+    }
+    for (let k = 0; k < Gmax; k++) {
+      const i = members[u][k];
+      for (let j = 0; j < T; j++) {
+        const col = u * Lp + P + k * T + j;
+        positions[col] = cum + j;
+        if (i === undefined) continue;
+        ids[col] = flatIds[i * L + P + j];
+        mask[col] = packed.attentionMask[i][P + j] ? 1 : 0;
+      }
+    }
+  }
+  const bias = new Float32Array(U * Lp * Lp).fill(MASKED_BIAS);
+  for (let u = 0; u < U; u++) {
+    const m = mask.subarray(u * Lp, (u + 1) * Lp);
+    for (let t = 0; t < Lp; t++) {
+      const row = (u * Lp + t) * Lp;
+      // The prompt: up to t for a prompt column, all of it for a completion column.
+      const promptEnd = seg[t] < 0 ? t : P - 1;
+      for (let s = 0; s <= promptEnd; s++) if (m[s]) bias[row + s] = 0;
+      if (seg[t] >= 0) for (let s = P + seg[t] * T; s <= t; s++) if (m[s]) bias[row + s] = 0;
+    }
+  }
+  const { hidden } = model.hiddenStates({ ids: tf.tensor2d(ids, [U, Lp], 'int32'), positions, bias: tf.tensor4d(bias, [U, 1, Lp, Lp]) });
+  const idx = new Int32Array(N * C);
+  for (let i = 0; i < N; i++) {
+    const base = g.source[i] * Lp;
+    idx[i * C] = base + P - 1;
+    for (let j = 1; j < C; j++) idx[i * C + j] = base + P + slot[i] * T + j - 1;
+  }
+  return tf.gather(hidden, tf.tensor1d(idx, 'int32')) as tf.Tensor2D;
 }
 
 /**
