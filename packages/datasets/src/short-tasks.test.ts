@@ -123,19 +123,35 @@ describe('short tasks', () => {
     const dbl = a.sft.filter((r) => r.composition === 'arith:dbl').map((r) => r.prompt.replace(/`\w+\(x\)`/, ''));
     expect(new Set(dbl).size).toBe(2);
     const ref = (r: { reference?: string }) => (r.reference as string).split('return ')[1].trim();
-    expect(a.sft.filter((r) => r.composition === 'arith:half>sq').map(ref)).toContain('(x // 2) ** 2');
+    expect(a.sft.filter((r) => r.composition === 'arith:half>dbl').map(ref)).toContain('(x // 2) * 2');
     expect(runReferencesAndTests(rows)).toBe(`checked ${rows.length}`);
   });
 
-  it('balances the held-out two-step chains over the step kinds: each heads and ends as many as any other', () => {
+  it('balances the held-out two-step chains over the step kinds that can be tasks: each is in as many as any other, give or take one', () => {
     const ids = ['dbl', 'tri', 'half', 'inc', 'dec', 'sq', 'cube', 'neg', 'abs', 'par', 'last', 'pos', 'npos'];
-    for (const [share, perKind] of [[0.17, 2], [0.25, 3], [0.5, 6]] as const) {
-      const held = ids.flatMap((a) => ids.filter((b) => b !== a).map((b) => [a, b])).filter(([a, b]) => !isWarmupComposition(`arith:${a}>${b}`, 2, share));
-      expect(held).toHaveLength(13 * perKind);
-      for (const k of ids) {
-        expect([k, held.filter(([a]) => a === k).length, held.filter(([, b]) => b === k).length]).toEqual([k, perKind, perKind]);
-      }
+    const pairs = ids.flatMap((a) => ids.filter((b) => b !== a).map((b) => `arith:${a}>${b}`));
+    // compositions that no instance can make a task of are never drawn (and stay on the warm-up side)
+    for (const never of ['inc>dec', 'pos>npos', 'neg>abs', 'dbl>par', 'par>neg']) expect(isWarmupComposition(`arith:${never}`, 2, 0.99)).toBe(true);
+    const draws = new Set<string>();
+    const rng = new Rng(3);
+    for (let i = 0; i < 20000; i++) {
+      const t = drawShortTask(rng, ['arith']);
+      if (t && t.steps === 2) draws.add(t.composition);
     }
+    expect(draws.size).toBe(117);
+    let previous = new Set<string>();
+    for (const [share, count, lo, hi] of [[0.17, 20, 3, 4], [0.25, 29, 4, 5], [0.5, 59, 9, 10]] as const) {
+      const held = pairs.filter((k) => !isWarmupComposition(k, 2, share));
+      expect(held).toHaveLength(count);
+      expect(held.filter((k) => !draws.has(k))).toEqual([]);
+      const uses = ids.filter((k) => k !== 'par').map((k) => held.filter((h) => h.split(/[:>]/).includes(k)).length);
+      expect([Math.min(...uses), Math.max(...uses)]).toEqual([lo, hi]);
+      for (const k of previous) expect(held).toContain(k); // a larger share only adds compositions
+      previous = new Set(held);
+    }
+    // the pair the old rule left unbalanced: pos and npos are each in 3 held-out compositions at 0.17
+    const held17 = pairs.filter((k) => !isWarmupComposition(k, 2, 0.17));
+    expect(['pos', 'npos'].map((k) => held17.filter((h) => h.split(/[:>]/).includes(k)).length)).toEqual([3, 3]);
   });
 
   it('holds out the asked-for share of the two-step compositions', () => {

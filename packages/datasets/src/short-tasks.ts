@@ -162,14 +162,58 @@ function hash(text: string): number {
 }
 
 /** The step lists of the chain families, whose two-step compositions are split by {@link isWarmupComposition}. */
-const CHAIN_STEPS: Readonly<Record<string, readonly StepKind[]>> = { int: INT_STEPS, arith: ARITH_STEPS, str: STR_STEPS, list: LIST_STEPS };
+type ChainFamily = 'int' | 'arith' | 'str' | 'list';
+const CHAIN_STEPS: Readonly<Record<ChainFamily, readonly StepKind[]>> = { int: INT_STEPS, arith: ARITH_STEPS, str: STR_STEPS, list: LIST_STEPS };
 
 /**
- * The order in which the offsets 1..n-1 of a family of n step kinds join the held-out side as the share grows: a fixed
- * pseudo-random order, so a larger share only adds compositions.
+ * Whether a two-step chain of a family can become a task at all: some choice of its steps' constants gives an
+ * instance that {@link usableTask} accepts (with the shortest function name). `inc>dec` (the identity), `pos>npos`
+ * (always zero) or any chain ending in `par` (two values) cannot, so the generator never draws them.
  */
-function offsetOrder(n: number): number[] {
-  return Array.from({ length: n - 1 }, (_, i) => i + 1).sort((a, b) => hash(`offset:${n}:${a}`) - hash(`offset:${n}:${b}`) || a - b);
+function usableChain(family: ChainFamily, a: StepKind, b: StepKind): boolean {
+  if (a.terminal || a.id === b.id) return false; // a terminal step ends a chain (randomSteps never draws these)
+  const ks = (kind: StepKind) => (kind.range ? Array.from({ length: kind.range[1] - kind.range[0] + 1 }, (_, i) => kind.range![0] + i) : [0]);
+  const name = NAMES.reduce((x, y) => (y.length < x.length ? y : x));
+  return ks(a).some((ka) => ks(b).some((kb) => usableTask(chainTask(family, [{ kind: a, k: ka }, { kind: b, k: kb }], name))));
+}
+
+const heldOutOrders = new Map<ChainFamily, string[]>();
+
+/**
+ * The order in which a chain family's usable two-step compositions (`a>b`, {@link usableChain}) join the held-out
+ * side as the share grows: each next one is, of those left, the one whose two step kinds are in the fewest held-out
+ * compositions so far (then the fewest heads for `a` and ends for `b`; then a fixed hash order). A share's held-out
+ * side is a prefix of this order, so every step kind is in as many held-out compositions as any other, give or take
+ * one, and a larger share only adds compositions.
+ */
+function heldOutOrder(family: ChainFamily): string[] {
+  const cached = heldOutOrders.get(family);
+  if (cached) return cached;
+  const kinds = CHAIN_STEPS[family];
+  const left = kinds
+    .flatMap((a) => kinds.filter((b) => usableChain(family, a, b)).map((b) => [a.id, b.id] as const))
+    .sort((x, y) => hash(`split:${family}:${x[0]}>${x[1]}`) - hash(`split:${family}:${y[0]}>${y[1]}`));
+  const uses = new Map<string, number>();
+  const heads = new Map<string, number>();
+  const ends = new Map<string, number>();
+  const n = (m: Map<string, number>, id: string) => m.get(id) ?? 0;
+  const key = ([a, b]: readonly [string, string]) => [Math.max(n(uses, a), n(uses, b)), n(uses, a) + n(uses, b), n(heads, a) + n(ends, b)];
+  const order: string[] = [];
+  while (left.length > 0) {
+    let best = 0;
+    for (let i = 1; i < left.length; i++) {
+      const [x, y] = [key(left[i]), key(left[best])];
+      const d = x.findIndex((v, j) => v !== y[j]);
+      if (d >= 0 && x[d] < y[d]) best = i;
+    }
+    const [a, b] = left.splice(best, 1)[0];
+    order.push(`${a}>${b}`);
+    uses.set(a, n(uses, a) + 1).set(b, n(uses, b) + 1);
+    heads.set(a, n(heads, a) + 1);
+    ends.set(b, n(ends, b) + 1);
+  }
+  heldOutOrders.set(family, order);
+  return order;
 }
 
 /**
@@ -177,26 +221,23 @@ function offsetOrder(n: number): number[] {
  * words are taught), and the rest of a fixed share of the multi-step ones, independent of the generation seed (files
  * generated with different seeds agree on the split).
  *
- * A two-step chain `a>b` of a family of n step kinds is held out when the cyclic offset from a to b in the family's
- * step list is one of the first round(heldOutShare * (n - 1)) offsets of a fixed order ({@link offsetOrder}): every
- * step kind then heads as many held-out compositions as it ends, and as many as any other kind. A split by hash
- * left arith's held-out side with `tri` in 9 of 23 compositions and `dbl` in 2, and RL on it taught the student that
- * held-out tasks multiply by three: it wrote `x * 3` for "doubles it" on the warm-up's own tasks. Other compositions
- * (the conditional and loop families, longer chains) are split by hash.
+ * A chain family's two-step compositions are held out as the first round(heldOutShare * usable) of
+ * {@link heldOutOrder}: every step kind is then in as many held-out compositions as any other, give or take one.
+ * Balance matters to RL. A split by hash left arith's held-out side with `tri` in 9 of 23 compositions and `dbl` in
+ * 2, and RL on it taught the student to write `x * 3` for "doubles it" on the warm-up's own tasks. A split that
+ * balanced the kinds before dropping the compositions that cannot be tasks left `npos` in 3 held-out compositions
+ * and `pos` in 1, and RL on it taught `min(x, 0)` for "takes the larger of it and zero". Other compositions (the
+ * conditional and loop families, longer chains) are split by hash.
  */
 export function isWarmupComposition(composition: string, steps: number, heldOutShare = 0.5): boolean {
   if (steps <= 1) return true;
   const m = /^(\w+):(\w+)>(\w+)$/.exec(composition);
-  const kinds = m ? CHAIN_STEPS[m[1]] : undefined;
-  if (m && kinds) {
-    const ids = kinds.map((k) => k.id);
-    const a = ids.indexOf(m[2]);
-    const b = ids.indexOf(m[3]);
-    if (a >= 0 && b >= 0 && a !== b) {
-      const n = ids.length;
-      const held = offsetOrder(n).slice(0, Math.round(heldOutShare * (n - 1)));
-      return !held.includes((b - a + n) % n);
-    }
+  if (m && m[1] in CHAIN_STEPS) {
+    const order = heldOutOrder(m[1] as ChainFamily);
+    const at = order.indexOf(`${m[2]}>${m[3]}`);
+    if (at >= 0) return at >= Math.round(heldOutShare * order.length);
+    const ids = CHAIN_STEPS[m[1] as ChainFamily].map((k) => k.id);
+    if (ids.includes(m[2]) && ids.includes(m[3])) return true; // never a task: either side would do
   }
   return (hash(`split:${composition}`) % 1000) / 1000 >= heldOutShare;
 }
@@ -433,12 +474,18 @@ export function drawShortTask(rng: Rng, families: readonly ShortFamily[] = ALL_F
   else if (family === 'list') task = chainTask('list', randomSteps(rng, LIST_STEPS, 1 + rng.int(2)), name);
   else if (family === 'cond') task = condTask(rng, name);
   else task = loopTask(rng, name);
-  if (Buffer.byteLength(task.reference) > SHORT_TASK_MAX_BYTES) return undefined;
-  // A task whose tests cannot tell it from the identity or a constant is useless as a reward.
+  return usableTask(task) ? task : undefined;
+}
+
+/**
+ * Whether a task can serve as a reward: its reference fits the budget, and its tests tell it from a constant (at least
+ * 3 distinct expected values of at least 4) and from the identity (which may pass at most half: not `x * 5 // 5`).
+ */
+function usableTask(task: ShortTask): boolean {
+  if (Buffer.byteLength(task.reference) > SHORT_TASK_MAX_BYTES) return false;
   const pairs = task.tests.map((t) => /^assert \w+\((.*)\) == (.*)$/.exec(t) as RegExpExecArray);
-  if (task.tests.length < 4 || new Set(pairs.map((p) => p[2])).size < 3) return undefined;
-  if (pairs.filter((p) => p[1] !== p[2]).length * 2 < pairs.length) return undefined; // the identity would pass most: x * 5 // 5
-  return task;
+  if (task.tests.length < 4 || new Set(pairs.map((p) => p[2])).size < 3) return false;
+  return pairs.filter((p) => p[1] !== p[2]).length * 2 >= pairs.length;
 }
 
 /** Options of {@link generateShortTasks}. */
