@@ -26,6 +26,12 @@ import {
 } from '../../packages/models/src/index';
 import { arg } from './models-common';
 
+/** Bytes of the wasm heap (it only grows: its peak), in MB, or null off wasm. */
+function heapMb(): number | null {
+  const b = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
+  return b.wasm?.HEAPU8 ? Math.round(b.wasm.HEAPU8.buffer.byteLength / 2 ** 20) : null;
+}
+
 interface PartResult {
   wall_s: number;
   cpu_s: number;
@@ -215,13 +221,14 @@ async function main() {
           value.dataSync();
           tf.dispose([value, ...Object.values(grads)]);
         }));
-        process.stderr.write(`round ${round} ${key}: reference ${e.reference.at(-1)} forward+backward ${e.forward_backward.at(-1)} (wall, cpu s); load ${os.loadavg()[0].toFixed(2)}\n`);
+        process.stderr.write(`round ${round} ${key}: reference ${e.reference.at(-1)} forward+backward ${e.forward_backward.at(-1)} (wall, cpu s); load ${os.loadavg()[0].toFixed(2)}, heap ${heapMb()} MB\n`);
       }
     }
     out.ab = results;
   }
   out.load_avg_end = os.loadavg().map((x) => +x.toFixed(2));
   out.tensors_mb = Math.round(tf.memory().numBytes / 2 ** 20);
+  out.wasm_heap_mb = heapMb();
   process.stdout.write(JSON.stringify(out) + '\n');
   model.dispose();
 }

@@ -144,6 +144,24 @@ describe('wasm fallback kernels', () => {
     await initBackend({ backend: 'cpu' });
   });
 
+  it('Transpose of a wide matrix (the blocked override) equals the cpu kernel; other transposes too', async () => {
+    // Wide and large enough for the override (odd sizes: partial blocks), with leading axes of size 1, a tall one
+    // and a rank-3 permutation (the native kernel).
+    const cases: Array<{ shape: number[]; perm: number[] }> = [
+      { shape: [37, 2051], perm: [1, 0] },
+      { shape: [1, 45, 1601], perm: [0, 2, 1] },
+      { shape: [2051, 37], perm: [1, 0] },
+      { shape: [3, 40, 700], perm: [0, 2, 1] },
+      { shape: [5, 7], perm: [1, 0] },
+    ];
+    for (const { shape, perm } of cases) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const data = Float32Array.from({ length: n }, (_, i) => (i * 7919) % 1000 - 500.25);
+      const { cpu, wasm } = await onBoth(() => tf.transpose(tf.tensor(data, shape), perm));
+      expect(wasm[0]).toEqual(cpu[0]);
+    }
+  });
+
   it('frees every tensor a fallback creates', async () => {
     await initBackend({ backend: 'wasm', log: () => undefined });
     const before = tf.memory().numTensors;
@@ -152,6 +170,7 @@ describe('wasm fallback kernels', () => {
     tf.tidy(() => tf.einsum('ij,jk->ik', tf.ones([2, 3]), tf.ones([3, 2])).dataSync());
     tf.tidy(() => tf.matMul(tf.ones([4, 2, 3]), tf.ones([4, 5, 3]), false, true).dataSync());
     tf.tidy(() => tf.matMul(tf.ones([4, 2, 3]), tf.ones([3, 5])).dataSync());
+    tf.tidy(() => tf.transpose(tf.ones([30, 3000])).dataSync());
     expect(tf.memory().numTensors).toBe(before);
     expect((tf.engine().backend as unknown as { numDataIds(): number }).numDataIds()).toBe(beforeData);
     await initBackend({ backend: 'cpu' });
