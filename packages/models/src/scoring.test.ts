@@ -1,5 +1,6 @@
 import { initBackend, tf } from '@rfai/core';
 import { fixtureModel, tinyConfig } from './__fixtures__/models';
+import { presetConfig, referenceConfig } from './config';
 import { choosePacked, packSequences, tokenLogProbs, tokenLogProbsNoGrad, unpackRows } from './scoring';
 
 const prompts = [
@@ -156,13 +157,17 @@ describe('tokenLogProbs', () => {
     }
   });
 
-  it('the packed layout is chosen unless its attention outgrows the two passes 4x', () => {
+  it('the packed layout is chosen where its extra attention is cheap next to the linear layers', () => {
     const group = (n: number) => ({ source: new Array<number>(n).fill(0), first: [0] });
+    const groups = (u: number, g: number) => ({ source: Array.from({ length: u * g }, (_, i) => Math.floor(i / g)), first: Array.from({ length: u }, (_, i) => i * g) });
     const sh = (P: number, C: number, n: number) =>
       packSequences(Array.from({ length: n }, () => new Array<number>(P).fill(1)), Array.from({ length: n }, () => new Array<number>(C).fill(2)), 0);
-    expect(choosePacked(sh(60, 32, 2), group(2))).toBe(true); // the 0.5B bench shape: 122^2 against 9,242
-    expect(choosePacked(sh(60, 64, 4), group(4))).toBe(true);
-    expect(choosePacked(sh(60, 256, 8), group(8))).toBe(false); // 2,100^2 against 646,680
+    const qwen = referenceConfig('qwen2.5-0.5b');
+    const tiny = presetConfig('tiny', 'byte');
+    expect(choosePacked(sh(60, 32, 2), group(2), qwen)).toBe(true); // the 0.5B bench shape
+    expect(choosePacked(sh(60, 64, 16), groups(4, 4), qwen)).toBe(true);
+    expect(choosePacked(sh(60, 256, 8), group(8), qwen)).toBe(false); // 8 long completions: 2,100^2 scores a row
+    expect(choosePacked(sh(130, 64, 16), groups(4, 4), tiny)).toBe(false); // hidden 128: attention dominates
   });
 
   it('no-grad variant returns equal values and leaks nothing', () => {

@@ -7,6 +7,7 @@
  * Only those C columns reach the LM head (the output layer dominates the cost).
  */
 import { tf } from '@rfai/core';
+import { headDim, type ModelConfig } from './config';
 import { attentionLayout, type CausalLM } from './decoder';
 import { ModelUsageError } from './errors';
 
@@ -88,8 +89,8 @@ export interface TokenLogProbsOptions {
   /** Most logits held at once, in elements (see lm-head.ts). Default 4 Mi (16 MB). */
   chunkElements?: number;
   /**
-   * How rows that share a prompt are laid out (with `sharePrompts`). 'packed' (default where its attention is not
-   * much larger than the two passes', see {@link choosePacked}): one pass over one row per group, the prompt followed
+   * How rows that share a prompt are laid out (with `sharePrompts`). 'packed' (by default where its extra attention
+   * is cheap next to the linear layers, see {@link choosePacked}): one pass over one row per group, the prompt followed
    * by every completion of the group, each completion attending to the prompt and to itself (a block mask); every
    * linear layer then runs once over all tokens. 'passes': the prompts first, then the completions attending to their
    * gathered keys/values (two passes, each layer's weights used twice). Same values up to float rounding.
@@ -138,7 +139,7 @@ export function tokenLogProbs(model: CausalLM, packed: PackedBatch, opts: TokenL
     const layout = opts.promptLayout ?? 'auto';
     const h = !groups
       ? fullCompletionHidden(model, packed, flatIds)
-      : layout === 'packed' || (layout === 'auto' && choosePacked(packed, groups))
+      : layout === 'packed' || (layout === 'auto' && choosePacked(packed, groups, model.config))
         ? packedGroupHidden(model, packed, flatIds, groups)
         : groupedCompletionHidden(model, packed, flatIds, groups);
     const targets = new Int32Array(N * C);
@@ -201,18 +202,31 @@ function groupMembers(g: { source: number[]; first: number[] }): { members: numb
   return { members, slot };
 }
 
+/** Share of the layers' linear FLOPs that the packed layout's extra attention may cost (see {@link choosePacked}). */
+export const PACKED_ATTENTION_SHARE = 0.05;
+
 /**
- * Whether the packed layout's attention (U rows of P + Gmax (C-1) positions, every pair scored) stays within 4x the
- * two passes' (the prompts' P x P, the completions' (C-1) x (P+C-1)): it always saves one use of every weight, but
- * with many long completions per prompt its scores grow quadratically.
+ * Whether the packed layout pays: it runs the same tokens through the linear layers as the two passes (but uses each
+ * weight once, which on wasm saves a transposed copy of every large frozen weight in the backward pass, and half the
+ * ops), while its attention scores every pair of a row's U x (P + Gmax (C-1)) positions where the two passes score
+ * the prompts' P x P and the completions' (C-1) x (P+C-1). Chosen when those extra scores cost at most
+ * {@link PACKED_ATTENTION_SHARE} of the linear layers' FLOPs (about 4 D + 16 operations per score and head, forward,
+ * for the products, mask, softmax and their gradients): true for Qwen2.5-0.5B with a few completions per prompt
+ * (0.6% at 2 x 32 tokens), false for the tiny preset (hidden 128: its attention is a third of its linear work).
  */
-export function choosePacked(packed: PackedBatch, g: { source: number[]; first: number[] }): boolean {
+export function choosePacked(packed: PackedBatch, g: { source: number[]; first: number[] }, config: ModelConfig): boolean {
   const { n: N, promptLength: P, completionLength: C } = packed;
   const U = g.first.length;
   const Gmax = Math.max(...groupMembers(g).members.map((m) => m.length));
   const Lp = P + Gmax * (C - 1);
   const passes = U * P * P + N * (C - 1) * (P + C - 1);
-  return U * Lp * Lp <= 4 * passes;
+  const extraScores = U * Lp * Lp - passes;
+  const H = config.num_attention_heads;
+  const D = headDim(config);
+  const E = config.hidden_size;
+  const layerParams = E * H * D * 2 + 2 * E * config.num_key_value_heads * D + 3 * E * config.intermediate_size;
+  const tokens = U * P + N * (C - 1);
+  return extraScores * H * (4 * D + 16) <= PACKED_ATTENTION_SHARE * 2 * tokens * layerParams;
 }
 
 /**
