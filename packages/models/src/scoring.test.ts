@@ -168,6 +168,7 @@ describe('tokenLogProbs', () => {
     expect(choosePacked(sh(60, 64, 16), groups(4, 4), qwen)).toBe(true);
     expect(choosePacked(sh(60, 256, 8), group(8), qwen)).toBe(false); // 8 long completions: 2,100^2 scores a row
     expect(choosePacked(sh(130, 64, 16), groups(4, 4), tiny)).toBe(false); // hidden 128: attention dominates
+    expect(choosePacked(sh(4, 2, 2), group(2), tiny)).toBe(false); // small models: always the two passes
   });
 
   it('no-grad variant returns equal values and leaks nothing', () => {

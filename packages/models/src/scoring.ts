@@ -213,8 +213,12 @@ export const PACKED_ATTENTION_SHARE = 0.05;
  * {@link PACKED_ATTENTION_SHARE} of the linear layers' FLOPs (about 4 D + 16 operations per score and head, forward,
  * for the products, mask, softmax and their gradients): true for Qwen2.5-0.5B with a few completions per prompt
  * (0.6% at 2 x 32 tokens), false for the tiny preset (hidden 128: its attention is a third of its linear work).
+ * Models whose MLP weights are below 1 Mi elements always keep the two passes.
  */
 export function choosePacked(packed: PackedBatch, g: { source: number[]; first: number[] }, config: ModelConfig): boolean {
+  // Small models: no weight takes the transposed-copy path (matmul.ts, 1 Mi elements), and the attention weighs
+  // more than the ops the packed layout saves. They keep the two passes (also: one layout for every batch shape).
+  if (config.intermediate_size * config.hidden_size < 1 << 20) return false;
   const { n: N, promptLength: P, completionLength: C } = packed;
   const U = g.first.length;
   const Gmax = Math.max(...groupMembers(g).members.map((m) => m.length));
