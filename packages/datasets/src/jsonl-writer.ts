@@ -35,7 +35,13 @@ export async function writeJsonl(file: string, rows: Iterable<unknown> | AsyncIt
     await once(out, 'finish');
     await rename(tmp, file);
   } catch (err) {
-    out.destroy();
+    // The stream opens its file asynchronously: destroyed before that, it still creates it, then closes it. Wait for
+    // the close, so that the temporary file is gone when this rejects (under load it was left behind).
+    if (!out.closed) {
+      const closed = once(out, 'close').catch(() => undefined);
+      out.destroy();
+      await closed;
+    }
     await rm(tmp, { force: true });
     if (err instanceof DatasetError) throw err;
     throw new DatasetError(`cannot write ${file}: ${(err as Error).message}`, { file, cause: err });
