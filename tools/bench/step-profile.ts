@@ -134,7 +134,8 @@ async function main() {
     };
     const mask = Array.from({ length: rows }, () => new Array<number>(S).fill(1));
     const { positions, bias } = attentionLayout(mask, 1);
-    const stepFn = () => {
+    /** One decode step of `rows` rows against the cache; `withHead`: through the LM head too. */
+    const decodeStep = (withHead: boolean) => () => {
       tf.tidy(() => {
         const { hidden, present } = model.hiddenStates({
           ids: tf.tensor2d(Array.from({ length: rows }, (_, i) => [i + 3]), [rows, 1], 'int32'),
@@ -142,23 +143,12 @@ async function main() {
           bias: tf.tensor4d(bias, [rows, 1, 1, S]),
           past: cache,
         });
-        model.logits(hidden).dataSync();
+        (withHead ? model.logits(hidden) : hidden).dataSync();
         disposeCache(present);
       });
     };
-    out.decode_step = await timed('decode step', stepFn, profile, 3);
-    out.decode_body_only = await timed('decode step without LM head', () => {
-      tf.tidy(() => {
-        const { hidden, present } = model.hiddenStates({
-          ids: tf.tensor2d(Array.from({ length: rows }, (_, i) => [i + 3]), [rows, 1], 'int32'),
-          positions,
-          bias: tf.tensor4d(bias, [rows, 1, 1, S]),
-          past: cache,
-        });
-        hidden.dataSync();
-        disposeCache(present);
-      });
-    }, false, 3);
+    out.decode_step = await timed('decode step', decodeStep(true), profile, 3);
+    out.decode_body_only = await timed('decode step without LM head', decodeStep(false), false, 3);
     disposeCache(cache);
   }
   const packed = packSequences(Array.from({ length: rows }, () => prompt), comps, 0);
