@@ -88,7 +88,6 @@ const ARITH_STEPS: readonly StepKind[] = [
   named('par', ['takes the remainder modulo two', 'takes its parity'], (e) => ({ code: `${wrap(e)} % 2`, atom: false })),
   named('last', ['takes the remainder modulo ten', 'keeps its last decimal digit (Python modulo ten)'], (e) => ({ code: `${wrap(e)} % 10`, atom: false })),
   named('pos', ['takes the larger of it and zero', 'clamps it below at zero'], (e) => ({ code: `max(${e.code}, 0)`, atom: true })),
-  named('npos', ['takes the smaller of it and zero', 'clamps it above at zero'], (e) => ({ code: `min(${e.code}, 0)`, atom: true })),
 ];
 
 const WORDS = ['ab', 'xy', 'ok', 'hi', 'zz', 'no', 'yo', 'py'];
@@ -167,8 +166,8 @@ const CHAIN_STEPS: Readonly<Record<ChainFamily, readonly StepKind[]>> = { int: I
 
 /**
  * Whether a two-step chain of a family can become a task at all: some choice of its steps' constants gives an
- * instance that {@link usableTask} accepts (with the shortest function name). `inc>dec` (the identity), `pos>npos`
- * (always zero) or any chain ending in `par` (two values) cannot, so the generator never draws them.
+ * instance that {@link usableTask} accepts (with the shortest function name). `inc>dec` (the identity) or any chain
+ * ending in `par` (two values) cannot, so the generator never draws them.
  */
 function usableChain(family: ChainFamily, a: StepKind, b: StepKind): boolean {
   if (a.terminal || a.id === b.id) return false; // a terminal step ends a chain (randomSteps never draws these)
@@ -226,8 +225,9 @@ function heldOutOrder(family: ChainFamily): string[] {
  * Balance matters to RL. A split by hash left arith's held-out side with `tri` in 9 of 23 compositions and `dbl` in
  * 2, and RL on it taught the student to write `x * 3` for "doubles it" on the warm-up's own tasks. A split that
  * balanced the kinds before dropping the compositions that cannot be tasks left `npos` in 3 held-out compositions
- * and `pos` in 1, and RL on it taught `min(x, 0)` for "takes the larger of it and zero". Other compositions (the
- * conditional and loop families, longer chains) are split by hash.
+ * and `pos` in 1, and RL on it taught `min(x, 0)` for "takes the larger of it and zero". (Balanced, RL still moved
+ * the tiny student's bias between the two, which its warm-up leaves at chance: arith has no `min(x, 0)` step since.)
+ * Other compositions (the conditional and loop families, longer chains) are split by hash.
  */
 export function isWarmupComposition(composition: string, steps: number, heldOutShare = 0.5): boolean {
   if (steps <= 1) return true;
@@ -280,7 +280,6 @@ function evalArith(id: string, v: number): number {
     case 'par': return pyMod(v, 2);
     case 'last': return pyMod(v, 10);
     case 'pos': return Math.max(v, 0);
-    case 'npos': return Math.min(v, 0);
   }
   throw new Error(`unknown arith step ${id}`);
 }
