@@ -14,6 +14,7 @@ import { initBackend, tf } from '../../packages/core/src/index';
 import {
   applyLora,
   attentionLayout,
+  CausalLM,
   createModel,
   disposeCache,
   packSequences,
@@ -21,7 +22,6 @@ import {
   presetConfig,
   tokenLogProbs,
   tokenLogProbsNoGrad,
-  type CausalLM,
   type KVCache,
 } from '../../packages/models/src/index';
 import { arg } from './models-common';
@@ -149,6 +149,11 @@ async function main() {
     };
     out.decode_step = await timed('decode step', decodeStep(true), profile, 3);
     out.decode_body_only = await timed('decode step without LM head', decodeStep(false), false, 3);
+    // The same step on tf.matMul only (CausalLM.fewRowsProducts off), then on the few-rows kernel again.
+    CausalLM.fewRowsProducts = false;
+    out.decode_step_matmul_only = await timed('decode step, tf.matMul only', decodeStep(true), false, 3);
+    CausalLM.fewRowsProducts = true;
+    out.decode_step_again = await timed('decode step again', decodeStep(true), false, 3);
     disposeCache(cache);
   }
   const packed = packSequences(Array.from({ length: rows }, () => prompt), comps, 0);

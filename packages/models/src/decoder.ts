@@ -5,13 +5,22 @@
  * Letters used in shape comments: B batch rows, T positions fed in this call, S key positions (cache + T),
  * N = B*T, H query heads, KV key/value heads, G = H/KV, D head_dim, E hidden_size, F intermediate_size, V vocab.
  */
-import { tf, type Rng } from '@rfai/core';
+import { fewRowsSupported, fewRowsXWt, tf, type Rng } from '@rfai/core';
 import { architectureFor, type Architecture } from './architecture';
 import { headDim, parseModelConfig, type ModelConfig } from './config';
 import { ModelUsageError } from './errors';
 import { tokenStats, type TokenStatsOptions } from './lm-head';
 import { forwardXWt, linearProduct, matmul, tapeIsOn } from './matmul';
 import { RopeTables } from './rope';
+
+/**
+ * Whether a model is large in the sense of the wasm fast paths that change float rounding: its MLP weights hold
+ * 1 Mi elements or more (Qwen2.5-0.5B: 4.4 Mi). Small models (the tiny and small presets) keep the products they
+ * always had, so their seeded results do not move.
+ */
+export function isLargeModel(config: ModelConfig): boolean {
+  return config.intermediate_size * config.hidden_size >= 1 << 20;
+}
 
 /** Additive attention bias for masked keys; large but finite so fully-masked (padding) rows stay finite. */
 const MASKED = -1e9;
@@ -86,6 +95,14 @@ export class CausalLM {
   gradientCheckpointing = false;
   /** How one-position (decode) attention is computed: batched products or broadcast multiply + sum. */
   static decodeAttention: 'matmul' | 'broadcast' = 'broadcast';
+  /**
+   * Large models ({@link isLargeModel}) on wasm: products of at most 4 rows without a gradient tape (decoding
+   * steps) run on @rfai/core's few-rows kernel, which streams each weight once (1.4-3x XNNPACK's speed there).
+   * false: always tf.matMul (benchmarks compare the two).
+   */
+  static fewRowsProducts = true;
+  /** Whether this model takes the few-rows kernel at all (fixed at construction: {@link isLargeModel}). */
+  private readonly fewRows: boolean;
 
   /**
    * Wraps existing variables (use createModel / loadModel rather than calling this directly).
@@ -96,6 +113,13 @@ export class CausalLM {
     this.arch = architectureFor(this.config);
     this.params = params;
     this.rope = new RopeTables(headDim(this.config), this.config.rope_theta, this.config.max_position_embeddings);
+    this.fewRows = isLargeModel(this.config);
+  }
+
+  /** x W^T for a weight W [out, in]: the few-rows kernel where it applies (see {@link fewRowsProducts}). */
+  private product(x: tf.Tensor2D, w: tf.Tensor): tf.Tensor2D {
+    if (this.fewRows && CausalLM.fewRowsProducts && !tapeIsOn() && fewRowsSupported(x, w)) return fewRowsXWt(x, w);
+    return linearProduct(x, w);
   }
 
   /** Number of base parameters (elements). */
@@ -141,7 +165,7 @@ export class CausalLM {
    * masks of one layer, so that a recomputed layer (gradient checkpointing) draws the same masks.
    */
   private linear(x: tf.Tensor2D, module: string, seeds?: { base: number; next: number }): tf.Tensor2D {
-    let y = linearProduct(x, this.weight(`${module}.weight`));
+    let y = this.product(x, this.weight(`${module}.weight`));
     const b = this.params.get(`${module}.bias`);
     if (b) y = tf.add(y, b);
     const a = this.adaptersEnabled ? this.lora.get(module) : undefined;
@@ -152,8 +176,8 @@ export class CausalLM {
         const keep = tf.cast(tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, 'float32', seed), a.dropout), 'float32');
         xi = tf.mul(x, tf.div(keep, 1 - a.dropout));
       }
-      const low = linearProduct(xi, a.A); // [N, r]
-      y = tf.add(y, tf.mul(linearProduct(low, a.B), a.scaling)); // [N, out]
+      const low = this.product(xi, a.A); // [N, r]
+      y = tf.add(y, tf.mul(this.product(low, a.B), a.scaling)); // [N, out]
     }
     return y;
   }
@@ -373,7 +397,8 @@ export class CausalLM {
 
   /** LM head: hidden [M, E] -> logits [M, V] (the caller disposes). Differentiable. Use for few rows only. */
   logits(hidden: tf.Tensor2D): tf.Tensor2D {
-    return tapeIsOn() ? linearProduct(hidden, this.lmHeadWeight()) : forwardXWt(hidden, this.lmHeadWeight());
+    if (tapeIsOn()) return linearProduct(hidden, this.lmHeadWeight());
+    return this.fewRows ? this.product(hidden, this.lmHeadWeight()) : forwardXWt(hidden, this.lmHeadWeight());
   }
 
   /**

@@ -1,6 +1,8 @@
 import { initBackend, Rng, tf } from '@rfai/core';
 import { fixtureModel, tinyConfig } from './__fixtures__/models';
-import { CausalLM } from './decoder';
+import { presetConfig } from './config';
+import { createModel } from './create';
+import { CausalLM, isLargeModel } from './decoder';
 import { generate, generateAsync, type GenerateOptions, type GenerationResult } from './generate';
 import { logProbOf } from './sampling';
 import { packSequences, tokenLogProbs, unpackRows } from './scoring';
@@ -179,5 +181,70 @@ describe('generate (wasm)', () => {
     expect(() => generate(model, [[1, 200]], base)).toThrow(/prompt 0 holds id 200, outside the model's vocabulary \[0, 99\)/);
     expect(() => generate(model, [[1], []], base)).toThrow(/prompt 1 is empty/);
     expect(() => generate(model, [], base)).toThrow(/no prompts given/);
+  });
+});
+
+/** Counts the kernels dispatched by name while fn runs. */
+function countKernels<T>(fn: () => T): { result: T; kernels: Map<string, number> } {
+  const engine = tf.engine() as unknown as { runKernel: (name: string, ...rest: unknown[]) => unknown };
+  const original = engine.runKernel;
+  const kernels = new Map<string, number>();
+  engine.runKernel = function (this: unknown, name: string, ...rest: unknown[]) {
+    kernels.set(name, (kernels.get(name) ?? 0) + 1);
+    return original.call(this, name, ...rest);
+  };
+  try {
+    return { result: fn(), kernels };
+  } finally {
+    engine.runKernel = original;
+  }
+}
+
+describe('few-rows products in decoding (wasm)', () => {
+  const base: GenerateOptions = { maxNewTokens: 12, greedy: true, tokenizer, eosTokenIds: [] };
+
+  it('a large model decodes on the few-rows kernel with the tf.matMul path\'s tokens and log-probs', () => {
+    // MLP weights of 1 Mi elements: the smallest large model (isLargeModel).
+    const config = tinyConfig('qwen2', { hidden_size: 256, intermediate_size: 4096, num_hidden_layers: 1, num_attention_heads: 4, num_key_value_heads: 2 });
+    expect(isLargeModel(config)).toBe(true);
+    const model = createModel(config, 3);
+    try {
+      const rows = [prompts[0], [...prompts[0]], prompts[2]]; // 3 rows: 2 distinct prompts, shared prefill
+      const fast = countKernels(() => generate(model, rows, base));
+      // every decode step (11 after the prefill) runs each of the 7 linear layers and the LM head on it, and the
+      // shared prefill (2 distinct prompts, 7 positions: tfjs' products) its LM head (2 rows)
+      expect(fast.kernels.get('RfaiFewRowsXWt')).toBe(11 * 8 + 1);
+      CausalLM.fewRowsProducts = false;
+      let plain: ReturnType<typeof countKernels<GenerationResult[]>>;
+      try {
+        plain = countKernels(() => generate(model, rows, base));
+      } finally {
+        CausalLM.fewRowsProducts = true;
+      }
+      expect(plain.kernels.has('RfaiFewRowsXWt')).toBe(false);
+      fast.result.forEach((r, i) => {
+        expect(r.ids).toEqual(plain.result[i].ids);
+        r.logprobs.forEach((lp, j) => expect(lp).toBeCloseTo(plain.result[i].logprobs[j], 5));
+      });
+      // under a gradient tape (training) the products are tfjs' own
+      const scored = countKernels(() => tf.variableGrads(() => tf.sum(model.forward([prompts[0].slice(0, 2)])) as tf.Scalar));
+      expect(scored.kernels.has('RfaiFewRowsXWt')).toBe(false);
+      tf.dispose([scored.result.value, ...Object.values(scored.result.grads)]);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('small models (the tiny preset) never take it', () => {
+    const config = presetConfig('tiny', 'byte');
+    expect(isLargeModel(config)).toBe(false);
+    const model = createModel(config, 3);
+    try {
+      const { kernels } = countKernels(() => generate(model, [[5, 6, 7]], { ...base, maxNewTokens: 4 }));
+      expect(kernels.has('RfaiFewRowsXWt')).toBe(false);
+      expect(kernels.get('BatchMatMul')).toBeGreaterThan(0);
+    } finally {
+      model.dispose();
+    }
   });
 });

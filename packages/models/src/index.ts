@@ -26,7 +26,7 @@ export {
   type TokenizerKind,
 } from './config';
 export { architectureFor, type Architecture } from './architecture';
-export { CausalLM, attentionLayout, disposeCache, type KVCache, type DecoderInputs, type LoraAdapter } from './decoder';
+export { CausalLM, attentionLayout, isLargeModel, disposeCache, type KVCache, type DecoderInputs, type LoraAdapter } from './decoder';
 export { createModel, createPresetModel, type CreateModelOptions } from './create';
 export {
   ByteTokenizer,
