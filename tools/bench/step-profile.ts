@@ -11,6 +11,7 @@
 // on wasm the kernels are synchronous). Prints one JSON object (stdout); CPU seconds of the process alongside wall.
 import * as os from 'node:os';
 import { initBackend, tf } from '../../packages/core/src/index';
+import { setSimdTranspose } from '../../packages/core/src/wasm-transpose';
 import {
   applyLora,
   attentionLayout,
@@ -180,6 +181,31 @@ async function main() {
       value.dataSync();
       tf.dispose([value, ...Object.values(grads)]);
     }, profile);
+  }
+  // --ab-transpose=R: forward + backward with the wasm SIMD transpose off and on, interleaved over R rounds.
+  const abT = Number(arg('ab-transpose') ?? 0);
+  if (abT > 0) {
+    const vars = [...model.trainableParams().values()];
+    const runs: Record<string, number[][]> = { simd_off: [], simd_on: [] };
+    for (let round = 0; round < abT; round++) {
+      for (const on of [false, true]) {
+        setSimdTranspose(on);
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        const { value, grads } = tf.variableGrads(() => {
+          const lp = tokenLogProbs(model, packed, { entropy: true, promptLayout, saveElements });
+          return tf.tidy(() => tf.neg(tf.add(tf.sum(lp.logprobs), tf.mul(0.01, tf.sum(lp.entropy!))))) as tf.Scalar;
+        }, vars);
+        value.dataSync();
+        tf.dispose([value, ...Object.values(grads)]);
+        const cu = process.cpuUsage(c0);
+        const r = [+((performance.now() - t0) / 1000).toFixed(3), +((cu.user + cu.system) / 1e6).toFixed(3)];
+        runs[on ? 'simd_on' : 'simd_off'].push(r);
+        process.stderr.write(`round ${round} simd transpose ${on ? 'on' : 'off'}: forward+backward ${r} (wall, cpu s); load ${os.loadavg()[0].toFixed(2)}\n`);
+      }
+    }
+    setSimdTranspose(true);
+    out.ab_transpose = runs;
   }
   // --ab=variant;variant (each `layout:packed|passes,save:N`): reference + forward/backward of each variant,
   // interleaved over --rounds rounds (same load for all), wall and CPU seconds of every run.

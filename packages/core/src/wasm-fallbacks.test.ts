@@ -144,7 +144,7 @@ describe('wasm fallback kernels', () => {
     await initBackend({ backend: 'cpu' });
   });
 
-  it('Transpose of a wide matrix (the blocked override) equals the cpu kernel; other transposes too', async () => {
+  it('Transpose of a large matrix (the SIMD and blocked overrides) equals the cpu kernel; other transposes too', async () => {
     // Wide and large enough for the override (odd sizes: partial blocks), with leading axes of size 1, a tall one
     // and a rank-3 permutation (the native kernel).
     const cases: Array<{ shape: number[]; perm: number[] }> = [
@@ -153,6 +153,12 @@ describe('wasm fallback kernels', () => {
       { shape: [2051, 37], perm: [1, 0] },
       { shape: [3, 40, 700], perm: [0, 2, 1] },
       { shape: [5, 7], perm: [1, 0] },
+      // sides multiples of 4: the wasm SIMD tiles (wide, tall, a leading axis of size 1, a partial column block)
+      { shape: [36, 2052], perm: [1, 0] },
+      { shape: [2052, 36], perm: [1, 0] },
+      { shape: [1, 44, 1600], perm: [0, 2, 1] },
+      { shape: [64, 1028], perm: [1, 0] },
+      { shape: [1028, 64], perm: [1, 0] },
     ];
     for (const { shape, perm } of cases) {
       const n = shape.reduce((a, b) => a * b, 1);

@@ -9,6 +9,8 @@
 //   its outputs are copied back to the wasm heap.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { WasmBackendHeap } from './wasm-encoder';
+import { simdTranspose, simdTransposeSupported } from './wasm-transpose';
 
 /** Backend operations the fallbacks use; BackendWasm and MathBackendCPU both have them. */
 interface ReadWriteBackend extends KernelBackend {
@@ -30,7 +32,7 @@ export const WASM_FALLBACK_KERNELS: Readonly<Record<string, 'javascript' | 'cpu-
 /** wasm kernels of tfjs that @rfai/core wraps for speed (same results), with why. */
 export const WASM_KERNEL_OVERRIDES: Readonly<Record<string, string>> = {
   BatchMatMul: 'batch > 1 or a transposed operand: split into untransposed batch-1 products, which tfjs-backend-wasm runs on XNNPACK (10-50x faster)',
-  Transpose: 'a wide float32 matrix ([rows, cols], rows < cols, 64 Ki elements or more): transposed in 16 x 16 blocks in JavaScript on the wasm heap (tfjs writes it column by column: 2.3x slower for [896, 4864], 2x for [27, 151936])',
+  Transpose: 'a float32 matrix of 64 Ki elements or more: both sides multiples of 4, in 4 x 4 wasm SIMD tiles on the heap (wasm-transpose.ts); else when wide (rows < cols), in 16 x 16 blocks in JavaScript (tfjs writes it column by column: 2.3x slower for [896, 4864], 2x for [27, 151936])',
 };
 
 /** Smallest matrix (elements) whose transposition the Transpose override does itself. */
@@ -54,8 +56,9 @@ export function blockedTranspose2d(src: Float32Array, dst: Float32Array, rows: n
 
 /**
  * Transpose override for wasm: a float32 [rows, cols] matrix (perm [1, 0], or leading axes of size 1 kept in place)
- * with rows < cols and at least BLOCKED_TRANSPOSE_MIN_ELEMENTS elements is transposed here, block by block, straight
- * from the input's heap memory into the output's; everything else goes to the native kernel. Same values (a copy).
+ * of at least BLOCKED_TRANSPOSE_MIN_ELEMENTS elements is transposed here, straight from the input's heap memory into
+ * the output's: in wasm SIMD 4 x 4 tiles when rows and cols are multiples of 4 (wasm-transpose.ts), else, when
+ * rows < cols, in 16 x 16 blocks in JavaScript; everything else goes to the native kernel. Same values (a copy).
  */
 export function blockedTransposeKernel(native: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
@@ -67,11 +70,15 @@ export function blockedTransposeKernel(native: tf.KernelFunc): tf.KernelFunc {
     const swapsLastTwo =
       r >= 2 && perm[r - 1] === r - 2 && perm[r - 2] === r - 1 && lead.every((d, i) => d === 1 && perm[i] === i);
     const [rows, cols] = x.shape.slice(-2);
-    if (!swapsLastTwo || x.dtype !== 'float32' || rows >= cols || rows * cols < BLOCKED_TRANSPOSE_MIN_ELEMENTS) return native(args);
-    if (!backend.makeOutput) return native(args);
+    if (!swapsLastTwo || x.dtype !== 'float32' || rows * cols < BLOCKED_TRANSPOSE_MIN_ELEMENTS || !backend.makeOutput) return native(args);
+    const simd = simdTransposeSupported(backend as unknown as WasmBackendHeap, rows, cols);
+    if (!simd && rows >= cols) return native(args);
     const out = backend.makeOutput([...lead, cols, rows], 'float32'); // allocated, not written
     // Views made after the output's allocation (which may grow, and detach, the heap).
-    blockedTranspose2d(backend.typedArrayFromHeap(x) as Float32Array, backend.typedArrayFromHeap(out) as Float32Array, rows, cols);
+    const src = backend.typedArrayFromHeap(x) as Float32Array;
+    const dst = backend.typedArrayFromHeap(out) as Float32Array;
+    if (simd) simdTranspose(backend as unknown as WasmBackendHeap, src.byteOffset, dst.byteOffset, rows, cols);
+    else blockedTranspose2d(src, dst, rows, cols);
     return out;
   };
 }

@@ -3,7 +3,8 @@
 // every tail, inputs that are views into larger tensors' neighbours on the heap, and a heap that grows between
 // calls. It has no gradient (inference only), and it leaks nothing.
 import { FEW_ROWS_MAX, fewRowsSupported, fewRowsXWt, initBackend, tf } from './index';
-import { fewRowsModuleBytes, wasmApi } from './wasm-gemv';
+import { wasmApi } from './wasm-encoder';
+import { fewRowsModuleBytes } from './wasm-gemv';
 
 /** Deterministic values in (-1, 1) without structure. */
 function values(n: number, seed: number): Float32Array {

@@ -7,13 +7,14 @@
 // kernel reads each weight row once and takes its dot product with every x row (wasm SIMD, 4 lanes, one to four
 // weight rows a turn): one pass over W, as fast as memory streams it.
 //
-// It is a small WebAssembly module written out here byte by byte (no toolchain), instantiated on the wasm backend's
-// own memory (imported), so it reads the tensors where they are. One module per row length K (a multiple of 8),
+// It is a small WebAssembly module written out byte by byte (wasm-encoder.ts), instantiated on the wasm backend's
+// own memory, so it reads the tensors where they are. One module per row length K (a multiple of 8),
 // so that row offsets are immediates. Sums are in a different order than XNNPACK's (4 or 8 partial sums per dot
 // product, then added), so results differ from tf.matMul by float rounding: callers that must reproduce earlier
 // results keep tf.matMul.
 import * as tf from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { functionBody, instantiateOnHeap, memoryOf, moduleBytes, op, type WasmBackendHeap } from './wasm-encoder';
 
 /**
  * Largest number of x rows the kernel takes. At 8 rows its x loads (8 per weight chunk) make it slower than
@@ -22,70 +23,6 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 export const FEW_ROWS_MAX = 4;
 /** The kernel's name in tfjs' registry (wasm only); inputs x [M, K], w [N, K]; output [M, N]. */
 export const FEW_ROWS_KERNEL = 'RfaiFewRowsXWt';
-
-// ---- a minimal WebAssembly encoder ----------------------------------------------------------------------------
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-function str(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-const I32 = 0x7f;
-const V128 = 0x7b;
-const op = {
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  end: [0x0b],
-  br: (d: number) => [0x0c, ...uleb(d)],
-  brIf: (d: number) => [0x0d, ...uleb(d)],
-  get: (l: number) => [0x20, ...uleb(l)],
-  set: (l: number) => [0x21, ...uleb(l)],
-  i32: (v: number) => [0x41, ...sleb(v)],
-  i32Add: [0x6a],
-  i32Mul: [0x6c],
-  i32Sub: [0x6b],
-  i32RemU: [0x70],
-  i32LtU: [0x49],
-  i32GeU: [0x4f],
-  f32Add: [0x92],
-  f32Store: (offset: number) => [0x38, 2, ...uleb(offset)],
-  v128Load: (offset: number) => [0xfd, ...uleb(0x00), 4, ...uleb(offset)],
-  v128Zero: [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)],
-  f32x4Add: [0xfd, ...uleb(0xe4)],
-  f32x4Mul: [0xfd, ...uleb(0xe6)],
-  lane: (i: number) => [0xfd, ...uleb(0x1f), i],
-};
 
 /** Weight rows per turn (R) and partial sums per dot product (P) for M x rows: at most 8 accumulators. */
 function tiling(M: number): { R: number; P: number } {
@@ -160,62 +97,18 @@ function fewRowsBody(M: number, K: number): number[] {
     e(op.get(W), op.get(N), op.i32(R), op.i32RemU, op.i32(kb), op.i32Mul, op.i32Add, op.set(WEND));
     rowLoop(e, M, kb, 1, P, WEND);
   }
-  const vLocals = 1 + M * R * P + R * P;
-  const locals = vec([
-    [...uleb(6), I32],
-    [...uleb(vLocals), V128],
-  ]);
-  const body = [...locals, ...code, ...op.end];
-  return [...uleb(body.length), ...body];
+  return functionBody(6, 1 + M * R * P + R * P, code);
 }
 
 /** The module for rows of K floats (K a multiple of 8): imports env.memory, exports xwt1 .. xwt{FEW_ROWS_MAX}. */
 export function fewRowsModuleBytes(K: number): Uint8Array {
   if (!(K > 0 && K % 8 === 0)) throw new Error(`fewRowsModuleBytes: K must be a positive multiple of 8, found ${K}`);
-  const type = [0x60, ...vec([[I32], [I32], [I32], [I32]]), ...vec([])];
   const ms = Array.from({ length: FEW_ROWS_MAX }, (_, i) => i + 1);
-  const bytes = [
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec([type])),
-    ...section(2, vec([[...str('env'), ...str('memory'), 0x02, 0x00, 0x00]])),
-    ...section(3, vec(ms.map(() => [0]))),
-    ...section(7, vec(ms.map((m, i) => [...str(`xwt${m}`), 0x00, ...uleb(i)]))),
-    ...section(10, vec(ms.map((m) => fewRowsBody(m, K)))),
-  ];
-  return Uint8Array.from(bytes);
+  return moduleBytes(4, ms.map((m) => [`xwt${m}`, fewRowsBody(m, K)]));
 }
-
-// ---- the tfjs kernel -------------------------------------------------------------------------------------------
 
 type XwtFn = (x: number, w: number, y: number, n: number) => void;
 
-/** The parts of the WebAssembly API used here (the workspace's TypeScript lib has no DOM or WebAssembly types). */
-interface WasmMemory {
-  readonly buffer: ArrayBufferLike;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Memory: abstract new (...args: never[]) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  validate(bytes: Uint8Array): boolean;
-}
-/** Node's global WebAssembly. */
-export const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-interface WasmBackendHeap {
-  wasm: { HEAPU8: Uint8Array; wasmMemory?: WasmMemory; asm?: { memory?: WasmMemory } };
-  typedArrayFromHeap(t: TensorInfo): tf.TypedArray;
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-}
-
-/** The backend's WebAssembly memory when a module can import it (not the threaded build's shared memory). */
-function memoryOf(backend: WasmBackendHeap): WasmMemory | null {
-  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
-  return memory instanceof wasmApi.Memory && !(memory.buffer instanceof SharedArrayBuffer) ? memory : null;
-}
-
-/** Instances by backend and row length K (a module is a few kB and compiles in well under a millisecond). */
 const instances = new WeakMap<object, Map<number, XwtFn[]>>();
 
 function functionsFor(backend: WasmBackendHeap, K: number): XwtFn[] {
@@ -223,10 +116,9 @@ function functionsFor(backend: WasmBackendHeap, K: number): XwtFn[] {
   if (!byK) instances.set(backend, (byK = new Map()));
   let fns = byK.get(K);
   if (!fns) {
-    const memory = memoryOf(backend);
-    if (!memory) throw new Error(`${FEW_ROWS_KERNEL}: the wasm backend's memory cannot be imported`);
-    const inst = new wasmApi.Instance(new wasmApi.Module(fewRowsModuleBytes(K)), { env: { memory } });
-    fns = Array.from({ length: FEW_ROWS_MAX }, (_, i) => inst.exports[`xwt${i + 1}`] as unknown as XwtFn);
+    const exports = instantiateOnHeap(backend, fewRowsModuleBytes(K));
+    if (!exports) throw new Error(`${FEW_ROWS_KERNEL}: the wasm backend's memory cannot be imported`);
+    fns = Array.from({ length: FEW_ROWS_MAX }, (_, i) => exports[`xwt${i + 1}`] as XwtFn);
     byK.set(K, fns);
   }
   return fns;
