@@ -13,7 +13,7 @@ import {
   LORA_TARGETS,
   presetConfig,
   referenceConfig,
-  type CausalLM,
+  CausalLM,
   type ModelConfig,
 } from '@rfai/models';
 import { computeAdvantages } from '@rfai/policy-gradient-kl';
@@ -64,6 +64,7 @@ interface Options {
   tokenizer?: 'qwen' | 'byte';
   backend: 'auto' | 'wasm' | 'cpu';
   gradientCheckpointing?: 'on' | 'off';
+  fewRows: 'on' | 'off';
   microBatches?: number;
   workers?: number;
   seed: number;
@@ -103,6 +104,7 @@ function benchCommand(): Command {
     .option('--tokenizer <kind>', 'qwen | byte (default qwen for the Qwen models, byte for the presets)', choice(['qwen', 'byte'] as const))
     .option('--backend <name>', 'auto | wasm | cpu (default wasm)', choice(['auto', 'wasm', 'cpu'] as const), 'wasm' as const)
     .option('--gradient-checkpointing <on|off>', 'recompute layers in the backward pass (default on for the Qwen models, off for presets)', choice(['on', 'off'] as const))
+    .option('--few-rows <on|off>', 'decode-step products of large models on the few-rows kernel (CausalLM.fewRowsProducts; default on); off: XNNPACK, for A/B timings', choice(['on', 'off'] as const), 'on' as const)
     .option('--micro-batches <k>', 'micro-batches the update is split into (training.gradient_accumulation_steps; must divide prompts x samples). Default: 1, or for the Qwen models the fewest that keep 4 samples or fewer per micro-batch', positiveInt)
     .option('--workers <n>', 'processes computing each policy update (rfai.workers; default: the config\'s). Their CPU time is not in cpu_s_per_step', positiveInt)
     .option('--seed <s>', 'seed of the weights, prompts order and sampling (default 0)', (v) => {
@@ -254,6 +256,7 @@ export async function runBenchScale(argv: string[]): Promise<number> {
   const t = performance.now();
   const model: CausalLM = createModel(modelConfig, o.seed);
   model.gradientCheckpointing = checkpointing;
+  CausalLM.fewRowsProducts = o.fewRows === 'on';
   const params = model.numParameters;
   if (o.lora) applyLora(model, { r: o.loraR, alpha: loraAlpha, targetModules: o.loraTargets, seed: o.seed });
   let reference: CausalLM | null = null;
@@ -454,6 +457,7 @@ export async function runBenchScale(argv: string[]): Promise<number> {
       trainable_params: trainable,
       lora: o.lora ? { r: o.loraR, alpha: loraAlpha, targets: o.loraTargets } : null,
       gradient_checkpointing: checkpointing,
+      few_rows_kernel: o.fewRows === 'on',
       micro_batches: micro,
       prompt_tokens_mean: r3(sum((x) => x.promptTokens) / (steps.length * o.prompts * o.samples)),
       completion_tokens_mean: r3(sum((x) => x.genTokens) / (steps.length * o.prompts * o.samples)),
