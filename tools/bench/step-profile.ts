@@ -155,6 +155,10 @@ async function main() {
     out.decode_step_matmul_only = await timed('decode step, tf.matMul only', decodeStep(true), false, 3);
     CausalLM.fewRowsProducts = true;
     out.decode_step_again = await timed('decode step again', decodeStep(true), false, 3);
+    // Decode attention as batched products instead of broadcast multiply + sum.
+    CausalLM.decodeAttention = 'matmul';
+    out.decode_step_attention_matmul = await timed('decode step, attention by batched products', decodeStep(true), false, 3);
+    CausalLM.decodeAttention = 'broadcast';
     disposeCache(cache);
   }
   const packed = packSequences(Array.from({ length: rows }, () => prompt), comps, 0);
