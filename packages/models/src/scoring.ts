@@ -8,7 +8,7 @@
  */
 import { tf } from '@rfai/core';
 import { headDim, type ModelConfig } from './config';
-import { attentionLayout, type CausalLM } from './decoder';
+import { attentionLayout, isLargeModel, type CausalLM } from './decoder';
 import { ModelUsageError } from './errors';
 
 /** Additive attention bias of a masked key (as attentionLayout's). */
@@ -218,7 +218,7 @@ export const PACKED_ATTENTION_SHARE = 0.05;
 export function choosePacked(packed: PackedBatch, g: { source: number[]; first: number[] }, config: ModelConfig): boolean {
   // Small models: no weight takes the transposed-copy path (matmul.ts, 1 Mi elements), and the attention weighs
   // more than the ops the packed layout saves. They keep the two passes (also: one layout for every batch shape).
-  if (config.intermediate_size * config.hidden_size < 1 << 20) return false;
+  if (!isLargeModel(config)) return false;
   const { n: N, promptLength: P, completionLength: C } = packed;
   const U = g.first.length;
   const Gmax = Math.max(...groupMembers(g).members.map((m) => m.length));
