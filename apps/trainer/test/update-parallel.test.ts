@@ -133,11 +133,16 @@ describe('data-parallel RFAI update', () => {
     refDir = await writeTinyModel(mkdtempSync(path.join(tmpdir(), 'rfai-updp-ref-')), undefined, 5);
   });
 
-  it.each([1, 2])('full fine-tuning with %p worker(s) equals the one-process update over two steps', async (n) => {
+  // With 2 workers the weights sent at start go in pieces of 999 elements (every tensor of the tiny model in several,
+  // the last one partial), as a 0.6 B base goes in pieces of 16 Mi.
+  it.each([
+    [1, undefined],
+    [2, 999],
+  ])('full fine-tuning with %p worker(s) equals the one-process update over two steps (weight pieces %p)', async (n, pieceElements) => {
     const ref = await loadModel(refDir);
     const withRef: UpdateContext['withReference'] = (fn) => fn(ref);
     const starter = await loadModel(dir);
-    const workers = await TrainWorkers.start(starter, n, { backend: 'cpu', label: 'rfai', reference: ref });
+    const workers = await TrainWorkers.start(starter, n, { backend: 'cpu', label: 'rfai', reference: ref, pieceElements });
     starter.dispose();
     try {
       expect(workers.workers).toBe(n);
@@ -160,7 +165,10 @@ describe('data-parallel RFAI update', () => {
     }
   });
 
-  it.each([1, 2])('LoRA with %p worker(s): adapter gradients only, the reference is the base with adapters off', async (n) => {
+  it.each([
+    [1, undefined],
+    [2, 999],
+  ])('LoRA with %p worker(s): adapter gradients only, the reference is the base with adapters off (weight pieces %p)', async (n, pieceElements) => {
     const lora = async () => {
       const m = await loadModel(dir);
       applyLora(m, { r: 4, alpha: 8, targetModules: ['q_proj', 'v_proj', 'down_proj'], seed: 7 });
@@ -169,7 +177,7 @@ describe('data-parallel RFAI update', () => {
     const one = await lora();
     const par = await lora();
     const base = weights(await loadModel(dir));
-    const workers = await TrainWorkers.start(par, n, { backend: 'cpu', label: 'rfai', reference: par });
+    const workers = await TrainWorkers.start(par, n, { backend: 'cpu', label: 'rfai', reference: par, pieceElements });
     try {
       const cfg = config(['rfai.loss_aggregation=sequence-mean', 'rfai.update_epochs=2', 'model.lora.enabled=true']);
       // Fresh adapters (B = 0) leave the policy equal to the base: move them once so that the KL is not 0.

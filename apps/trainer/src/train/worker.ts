@@ -26,17 +26,23 @@ export type ToWorker =
       names: string[];
       shapes: number[][];
       trainable: boolean[];
-      /** The values of the base parameters that do not train (the LoRA base), sent once, in `names` order. */
-      frozen: Float32Array[];
       lora: LoraSpec | null;
       /** Names of the trainable parameters, in `trainableParams()` order (checked against the worker's model). */
       trainableNames: string[];
-      /** The reference model's weights (full fine-tuning, in `names` order), or null: none (or the LoRA base). */
-      reference: Float32Array[] | null;
+      /** Whether a reference model's weights (full fine-tuning, every base parameter) follow; false: none (or the LoRA base). */
+      reference: boolean;
       gradientCheckpointing: boolean;
       backend: 'wasm' | 'cpu';
       threads: number;
     }
+  /**
+   * After `init`, the weights sent once, in pieces (one structured-clone message cannot carry the 2.4 GB of a
+   * Qwen3-0.6B base): `values` are elements [offset, offset + values.length) of base parameter `index` (in `names`
+   * order) of the frozen base (`frozen`: the parameters that do not train) or of the reference model (`reference`).
+   */
+  | { type: 'weights'; part: 'frozen' | 'reference'; index: number; offset: number; values: Float32Array }
+  /** Every piece is sent: the worker builds its models and answers `ready`. */
+  | { type: 'init-end' }
   | { type: 'sft'; id: number; weights: Float32Array[]; rows: SftRow[]; total: number; o: SftStepOptions }
   | { type: 'rfai'; id: number; weights: Float32Array[]; epoch: number; shard: UpdateBatch | null; o: ShardOptions };
 
@@ -48,6 +54,8 @@ export type FromWorker =
   | { type: 'error'; id: number | null; message: string };
 
 let policy: CausalLM | null = null;
+/** The `init` message and the weights gathered from its `weights` pieces, until `init-end`. */
+let pending: { init: Extract<ToWorker, { type: 'init' }>; frozen: Map<number, Float32Array>; reference: Map<number, Float32Array> } | null = null;
 let reference: CausalLM | null = null;
 /** The RFAI shard of the current step and its frozen log-probs, kept from epoch 0 to the last epoch. */
 let current: { shard: UpdateBatch; micros: Micro[] } | null = null;
@@ -62,18 +70,32 @@ function assign(v: tf.Variable, data: Float32Array): void {
   t.dispose();
 }
 
-function init(m: Extract<ToWorker, { type: 'init' }>): void {
+/** Copies one piece of the frozen weights into place (the whole parameter is allocated at its first piece). */
+function receive(m: Extract<ToWorker, { type: 'weights' }>): void {
+  if (!pending) throw new Error('weights received before init');
+  const { init: i } = pending;
+  const into = m.part === 'frozen' ? pending.frozen : pending.reference;
+  const size = i.shapes[m.index].reduce((a, b) => a * b, 1);
+  if (m.offset + m.values.length > size) throw new Error(`weights of ${i.names[m.index]} beyond its ${size} elements`);
+  let buf = into.get(m.index);
+  if (!buf) into.set(m.index, (buf = new Float32Array(size)));
+  buf.set(m.values, m.offset);
+}
+
+function init(m: Extract<ToWorker, { type: 'init' }>, frozen: Map<number, Float32Array>, refWeights: Map<number, Float32Array>): void {
+  const missing = m.names.findIndex((_, i) => (!m.trainable[i] && !frozen.has(i)) || (m.reference && !refWeights.has(i)));
+  if (missing >= 0) throw new Error(`the weights of ${m.names[missing]} never arrived`);
   const params = new Map<string, tf.Variable>();
   // A frozen parameter is made from its values directly, a trainable one from zeros (its values come with each
   // step). The initial tensor is freed once the variable holds its data: a variable shares the tensor's data, and a
   // tensor left alive keeps a second reference (with the 0.5 B base, 2 GB more of a 4 GiB wasm heap).
-  let f = 0;
-  m.names.forEach((name, i) =>
+  m.names.forEach((name, i) => {
     params.set(
       name,
-      tf.tidy(() => tf.variable(m.trainable[i] ? tf.zeros(m.shapes[i], 'float32') : tf.tensor(m.frozen[f++], m.shapes[i], 'float32'), m.trainable[i], `w${i}`)),
-    ),
-  );
+      tf.tidy(() => tf.variable(m.trainable[i] ? tf.zeros(m.shapes[i], 'float32') : tf.tensor(frozen.get(i)!, m.shapes[i], 'float32'), m.trainable[i], `w${i}`)),
+    );
+    frozen.delete(i); // the JS copy goes as soon as the backend holds it
+  });
   const model = new CausalLM(m.config, params);
   if (m.lora) applyLora(model, { r: m.lora.r, alpha: m.lora.alpha, dropout: m.lora.dropout, targetModules: m.lora.targetModules });
   // applyLora freezes every base parameter; the parent's flags decide.
@@ -86,7 +108,10 @@ function init(m: Extract<ToWorker, { type: 'init' }>): void {
   policy = model;
   if (m.reference) {
     const ref = new Map<string, tf.Variable>();
-    m.names.forEach((name, i) => ref.set(name, tf.tidy(() => tf.variable(tf.tensor(m.reference![i], m.shapes[i], 'float32'), false, `ref${i}`))));
+    m.names.forEach((name, i) => {
+      ref.set(name, tf.tidy(() => tf.variable(tf.tensor(refWeights.get(i)!, m.shapes[i], 'float32'), false, `ref${i}`)));
+      refWeights.delete(i);
+    });
     reference = new CausalLM(m.config, ref);
   }
 }
@@ -109,7 +134,15 @@ function withReference<T>(fn: (ref: CausalLM) => T): T {
 async function handle(m: ToWorker): Promise<void> {
   if (m.type === 'init') {
     await initBackend({ backend: m.backend, threads: m.backend === 'wasm' ? m.threads : undefined, log: () => undefined });
-    init(m);
+    pending = { init: m, frozen: new Map(), reference: new Map() };
+    return;
+  }
+  if (m.type === 'weights') return receive(m);
+  if (m.type === 'init-end') {
+    if (!pending) throw new Error('init-end before init');
+    const p = pending;
+    pending = null;
+    init(p.init, p.frozen, p.reference);
     reply({ type: 'ready' });
     return;
   }
@@ -140,8 +173,14 @@ async function handle(m: ToWorker): Promise<void> {
   }
 }
 
+// One message at a time, in order: `init` awaits the backend while the weights' pieces are already arriving.
+let queue: Promise<void> = Promise.resolve();
 process.on('message', (m: ToWorker) => {
-  handle(m).catch((e: unknown) => reply({ type: 'error', id: m.type === 'init' ? null : m.id, message: e instanceof Error ? (e.stack ?? e.message) : String(e) }));
+  queue = queue.then(() =>
+    handle(m).catch((e: unknown) =>
+      reply({ type: 'error', id: m.type === 'sft' || m.type === 'rfai' ? m.id : null, message: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
+    ),
+  );
 });
 process.on('disconnect', () => process.exit(0));
 // Ctrl-C reaches the whole process group: the parent decides (it finishes the step, saves and closes the workers).

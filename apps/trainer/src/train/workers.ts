@@ -9,6 +9,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import type { tf } from '@rfai/core';
 import type { CausalLM } from '@rfai/models';
 import type { SftRow, SftShardRunner, SftStepOptions } from './sft';
 import type { ShardOptions, ShardResult, UpdateBatch, UpdateShardRunner } from './update';
@@ -34,6 +35,22 @@ export interface StartOptions {
    * policy itself (LoRA: the base with adapters off, which the workers already hold), or null (the warm-up).
    */
   reference?: CausalLM | null;
+  /** Most float32 elements in one message of the weights sent at start (default {@link WEIGHT_PIECE_ELEMENTS}). */
+  pieceElements?: number;
+}
+
+/**
+ * Elements per message of the frozen weights sent at start: 16 Mi (64 MB). Structured clone fails on one message of
+ * gigabytes ("Unable to deserialize cloned data" with a Qwen3-0.6B base, 2.4 GB), and pieces keep the copies small.
+ */
+export const WEIGHT_PIECE_ELEMENTS = 16 * 2 ** 20;
+
+/** Sends one message; resolves once it is written (the IPC channel's backpressure), rejects when it cannot be. */
+function send(child: ChildProcess, m: ToWorker): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!child.connected) return reject(new WorkerError('the worker is gone'));
+    child.send(m, (e) => (e ? reject(e) : resolve()));
+  });
 }
 
 export class TrainWorkers implements SftShardRunner, UpdateShardRunner {
@@ -58,12 +75,12 @@ export class TrainWorkers implements SftShardRunner, UpdateShardRunner {
     if (ref && ref !== policy && ref.lora.size > 0) throw new WorkerError(`${opts.label} workers: the reference model carries LoRA adapters`);
     const lora = policy.loraConfig;
     if (ref === policy && !lora) throw new WorkerError(`${opts.label} workers: the reference is the policy itself but it has no LoRA adapters`);
-    const referenceWeights =
+    const refParams =
       ref && ref !== policy
         ? params.map(([name, v]) => {
             const w = ref.params.get(name);
             if (!w || w.shape.join(',') !== v.shape.join(',')) throw new WorkerError(`${opts.label} workers: the reference model lacks ${name} or its shape differs`);
-            return w.dataSync() as Float32Array;
+            return w;
           })
         : null;
     const init: ToWorker = {
@@ -72,10 +89,9 @@ export class TrainWorkers implements SftShardRunner, UpdateShardRunner {
       names: params.map(([name]) => name),
       shapes: params.map(([, v]) => v.shape),
       trainable: params.map(([, v]) => v.trainable),
-      frozen: params.filter(([, v]) => !v.trainable).map(([, v]) => v.dataSync() as Float32Array),
       lora: lora ? { r: lora.r, alpha: lora.alpha, dropout: lora.dropout, targetModules: lora.targetModules } : null,
       trainableNames,
-      reference: referenceWeights,
+      reference: refParams !== null,
       gradientCheckpointing: policy.gradientCheckpointing,
       backend: opts.backend,
       threads: 1,
@@ -126,10 +142,27 @@ export class TrainWorkers implements SftShardRunner, UpdateShardRunner {
     }
     const workers = new TrainWorkers(pool, opts.label);
     try {
+      // The weights that do not train, once, in pieces; each read out of the backend once for all workers.
+      const piece = Math.max(1, Math.floor(opts.pieceElements ?? WEIGHT_PIECE_ELEMENTS));
+      const uploads: Array<['frozen' | 'reference', number, tf.Variable]> = [
+        ...params.flatMap(([, v], i): Array<['frozen', number, tf.Variable]> => (v.trainable ? [] : [['frozen', i, v]])),
+        ...(refParams ?? []).map((w, i): ['reference', number, tf.Variable] => ['reference', i, w]),
+      ];
+      for (const [part, index, v] of uploads) {
+        const data = v.dataSync() as Float32Array;
+        for (let offset = 0; offset === 0 || offset < data.length; offset += piece) {
+          // A copy, not a view: structured clone sends a view's whole buffer.
+          const values = data.slice(offset, offset + piece);
+          await Promise.all(pool.map((w) => send(w.child, { type: 'weights', part, index, offset, values })));
+        }
+      }
+      await Promise.all(pool.map((w) => send(w.child, { type: 'init-end' })));
       await Promise.all(started);
     } catch (e) {
+      // A worker that died mid-upload fails the send too: its own error says why.
+      const dead = pool.find((w) => w.failed)?.failed;
       workers.close();
-      throw e;
+      throw dead ?? e;
     }
     return workers;
   }
