@@ -203,6 +203,16 @@ export abstract class Optimizer {
   /** Extra per-parameter checks on restored state; throws OptimizerStateError. */
   protected validateParamState(_name: string, _rec: Record<string, Float32TensorData>): void {}
 
+  /**
+   * Forgets every step taken: moments freed, the step count back to 0 (the next step is a first step, with its bias
+   * correction). The parameters are not touched. For a new phase with a different objective (the RFAI steps after a
+   * supervised warm-up), whose gradients the old moments would mis-scale.
+   */
+  reset(): void {
+    this.clearState();
+    this.stepCount = 0;
+  }
+
   /** Frees every state tensor; the parameters are not touched. */
   dispose(): void {
     this.clearState();

@@ -177,6 +177,34 @@ describe('AdamW', () => {
     disposeAll(uninterrupted, resumed);
   });
 
+
+  it('reset() forgets moments and step count: the next steps equal a fresh optimizer on the same parameters', () => {
+    const params = makeParams();
+    const opt = new AdamW(params, { weightDecay: 0.05 });
+    for (const lr of [0.1, 0.05, 0.05]) {
+      const g = gradsOf(params);
+      opt.step(g, lr);
+      disposeAll(g);
+    }
+    const before = tf.memory().numTensors;
+    opt.reset();
+    expect(opt.stepCount).toBe(0);
+    expect(Object.keys(opt.stateDict())).toEqual(['adamw.step']);
+    expect(tf.memory().numTensors).toBe(before - 2 * params.size); // both moments of every parameter freed
+    const twin = makeParams(values(params));
+    const fresh = new AdamW(twin, { weightDecay: 0.05 });
+    for (const lr of [0.02, 0.01]) {
+      const ga = gradsOf(params), gb = gradsOf(twin);
+      opt.step(ga, lr);
+      fresh.step(gb, lr);
+      disposeAll(ga, gb);
+    }
+    expect(values(params)).toEqual(values(twin));
+    expect(opt.stateDict()).toEqual(fresh.stateDict());
+    opt.dispose();
+    fresh.dispose();
+    disposeAll(params, twin);
+  });
   it('rejects bad state with the key named, changing nothing', () => {
     const params = makeParams();
     const opt = new AdamW(params);

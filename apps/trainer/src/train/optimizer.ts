@@ -20,6 +20,8 @@ export interface Optimizer {
   stateTensors(): Record<string, TensorData>;
   /** Restores state saved by stateTensors. */
   loadState(state: Record<string, TensorData>): void;
+  /** Forgets the moments and step count (a new phase starts from a fresh optimizer). */
+  reset(): void;
   dispose(): void;
 }
 
@@ -57,6 +59,9 @@ export function createOptimizer(params: Map<string, tf.Variable>, cfg: RfaiConfi
     },
     loadState(state) {
       adam.loadStateDict(state as unknown as Record<string, { shape: number[]; data: ArrayLike<number> }>);
+    },
+    reset() {
+      adam.reset();
     },
     dispose() {
       adam.dispose();

@@ -119,8 +119,14 @@ export class Warmup {
       workers?.close();
     }
     student.freezeReference();
+    // RFAI starts from a fresh AdamW: the warm-up's second moments (cross-entropy gradients at sft.learning_rate)
+    // would otherwise scale its first ~100 steps (beta2 0.99) by a different objective's gradient sizes.
+    this.p.optimizer.reset();
     const first = this.history[0]?.loss;
-    this.p.log(`sft warm-up done: loss ${fmt(first ?? Number.NaN)} -> ${fmt(this.history[this.history.length - 1]?.loss ?? Number.NaN)}; the KL reference is now the warmed-up model`);
+    this.p.log(
+      `sft warm-up done: loss ${fmt(first ?? Number.NaN)} -> ${fmt(this.history[this.history.length - 1]?.loss ?? Number.NaN)}; ` +
+        'the KL reference is now the warmed-up model; RFAI starts with a fresh optimizer',
+    );
     let evalAfter: EvalReport | null = null;
     if (c.evaluation.at_start && evals.enabled) {
       evalAfter = await evals.afterWarmup(this.done);
