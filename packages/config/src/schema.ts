@@ -264,7 +264,7 @@ export const configSchema = object({
       'Supervised warm-up before RFAI: the student learns to imitate the training prompts\' `reference` solutions (cross-entropy over the reference tokens), then the frozen KL reference becomes the warmed-up model. A student built from a preset starts from random weights and cannot write code that a teacher could rank; a pretrained checkpoint does not need it.',
       {
         steps: int(
-          'Warm-up steps. null: auto, 400 for a built-in preset student when the training prompts have references and 0 for a model.path checkpoint; 0: off. Not available with model.lora.enabled.',
+          'Warm-up steps. null: auto, 600 for a built-in preset student when the training prompts have references and 0 for a model.path checkpoint; 0: off. Not available with model.lora.enabled.',
           null,
           { minimum: 0 },
           true,

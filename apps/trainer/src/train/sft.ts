@@ -15,7 +15,7 @@ import { encodePrompt, solutionPrefix, type PromptStyle } from './prompt-format'
 import { accumulate, microBatches } from './update';
 
 /** Warm-up steps of a preset student when `sft.steps` is null (auto). */
-export const AUTO_SFT_STEPS = 400;
+export const AUTO_SFT_STEPS = 600;
 
 /** The training records that carry a reference solution. */
 export function sftExamples(train: readonly DatasetRecord[]): DatasetRecord[] {
