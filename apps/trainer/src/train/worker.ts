@@ -75,7 +75,7 @@ function receive(m: Extract<ToWorker, { type: 'weights' }>): void {
   if (!pending) throw new Error('weights received before init');
   const { init: i } = pending;
   const into = m.part === 'frozen' ? pending.frozen : pending.reference;
-  const size = i.shapes[m.index].reduce((a, b) => a * b, 1);
+  const size = tf.util.sizeFromShape(i.shapes[m.index]);
   if (m.offset + m.values.length > size) throw new Error(`weights of ${i.names[m.index]} beyond its ${size} elements`);
   let buf = into.get(m.index);
   if (!buf) into.set(m.index, (buf = new Float32Array(size)));

@@ -186,7 +186,7 @@ export class TrainWorkers implements SftShardRunner, UpdateShardRunner {
           w.waiting.set(id, { resolve, reject });
         }),
       );
-      sent.push(new Promise<void>((resolve, reject) => w.child.send(make(id), (e) => (e ? reject(e) : resolve()))));
+      sent.push(send(w.child, make(id)));
     });
     const all = Promise.all(results);
     all.catch(() => undefined); // the caller awaits it; a send that fails rejects below first
