@@ -1,4 +1,5 @@
 import { tf } from '@rfai/core';
+import { attentionLayout, disposeCache, type CausalLM } from './decoder';
 import { fixtureModel, tinyConfig } from './__fixtures__/models';
 import { fixtureRandom, referenceLogits } from './__fixtures__/reference';
 
@@ -39,6 +40,72 @@ describe('decoder forward vs an independent float64 reference', () => {
     const ref = referenceLogits(cfg as never, weights, short).flat();
     expect(maxAbsDiff(row1.dataSync(), ref)).toBeLessThan(1e-4);
     tf.dispose([logits, row1]);
+    model.dispose();
+  });
+});
+
+describe('hiddenStates outputFrom (the last layer on the needed columns only)', () => {
+  const r = fixtureRandom(11);
+  const rows = [Array.from({ length: 9 }, () => Math.floor(r() * 99)), Array.from({ length: 9 }, () => Math.floor(r() * 99))];
+  const mask = [rows[0].map(() => 1), [0, 0, 0, 1, 1, 1, 1, 1, 1]];
+
+  /** Hidden states (all columns, or from `from`) and gradients of a weighted sum of the kept columns. */
+  function run(model: CausalLM, from: number, checkpointing: boolean) {
+    model.gradientCheckpointing = checkpointing;
+    const { positions, bias } = attentionLayout(mask, 9);
+    const E = model.config.hidden_size;
+    const wts = tf.tensor2d(Array.from({ length: 2 * (9 - 5) * E }, (_, i) => Math.sin(i)), [2 * (9 - 5), E]);
+    let hidden: Float32Array | null = null;
+    const vars = [...model.trainableParams().values()];
+    const { value, grads } = tf.variableGrads(() => {
+      const ids = tf.tensor2d(rows.flat(), [2, 9], 'int32');
+      const h = model.hiddenStates({ ids, positions, bias: tf.tensor4d(bias, [2, 1, 9, 9]), outputFrom: from }).hidden;
+      // Columns 5..8 of each row: sliced out of the full result, or all of the outputFrom = 5 result.
+      const kept = from === 5 ? h : tf.reshape(tf.slice(tf.reshape(h, [2, 9, E]), [0, 5, 0], [2, 4, E]), [8, E]);
+      hidden = kept.dataSync() as Float32Array;
+      return tf.sum(tf.mul(kept, wts)) as tf.Scalar;
+    }, vars);
+    // The LM head (untied) gets none: hidden states stop before it.
+    const g = vars.filter((v) => grads[v.name] !== undefined).map((v) => grads[v.name].dataSync() as Float32Array);
+    tf.dispose([value, wts, ...Object.values(grads)]);
+    model.gradientCheckpointing = false;
+    return { hidden: hidden!, grads: g };
+  }
+
+  for (const mt of ['llama', 'qwen3'] as const) {
+    it(`${mt}: equals slicing the full result, values and gradients, with and without gradient checkpointing`, () => {
+      const { model } = fixtureModel(tinyConfig(mt, mt === 'llama' ? { attention_bias: true } : {}), 4);
+      const full = run(model, 0, false);
+      for (const checkpointing of [false, true]) {
+        const part = run(model, 5, checkpointing);
+        expect(part.hidden.length).toBe(full.hidden.length);
+        expect(maxAbsDiff(part.hidden, full.hidden)).toBeLessThan(1e-5);
+        expect(part.grads.length).toBe(full.grads.length);
+        full.grads.forEach((g, i) => expect(maxAbsDiff(part.grads[i], g)).toBeLessThan(1e-5));
+      }
+      // Not degenerate: the gradients reach the last layer's MLP, and it is the layer that ran on 4 columns.
+      expect(Math.max(...full.grads.map((g) => Math.max(...g.map(Math.abs))))).toBeGreaterThan(1e-3);
+      model.dispose();
+    });
+  }
+
+  it('keeps every column of the keys/values (a cache built with outputFrom continues as without it)', () => {
+    const { model } = fixtureModel(tinyConfig('qwen3'), 6);
+    const { positions, bias } = attentionLayout(mask, 9);
+    const ids = tf.tensor2d(rows.flat(), [2, 9], 'int32');
+    const a = model.hiddenStates({ ids, positions, bias: tf.tensor4d(bias, [2, 1, 9, 9]) });
+    const b = model.hiddenStates({ ids, positions, bias: tf.tensor4d(bias, [2, 1, 9, 9]), outputFrom: 8 });
+    expect(b.hidden.shape).toEqual([2, model.config.hidden_size]);
+    a.present.layers.forEach((l, i) => {
+      expect(maxAbsDiff(b.present.layers[i].k.dataSync(), l.k.dataSync())).toBe(0);
+      expect(maxAbsDiff(b.present.layers[i].v.dataSync(), l.v.dataSync())).toBe(0);
+    });
+    expect(() => model.hiddenStates({ ids, positions, bias: tf.tensor4d(bias, [2, 1, 9, 9]), outputFrom: 9 })).toThrow(
+      /outputFrom must be an integer in \[0, 8\] \(T = 9\), found 9/,
+    );
+    tf.dispose([ids, a.hidden, b.hidden]);
+    disposeCache(a.present);
+    disposeCache(b.present);
     model.dispose();
   });
 });

@@ -54,6 +54,13 @@ export interface LoraAdapter {
   dropout: number;
 }
 
+/** Columns from..T-1 of each row of x [B*T, E], as [B*(T-from), E] (x itself when from is 0). */
+function columnsFrom(x: tf.Tensor2D, B: number, T: number, from: number): tf.Tensor2D {
+  if (from === 0) return x;
+  const E = x.shape[1];
+  return tf.reshape(tf.slice(tf.reshape(x, [B, T, E]), [0, from, 0], [B, T - from, E]), [B * (T - from), E]);
+}
+
 /**
  * Inputs of {@link CausalLM.hiddenStates}: everything already laid out as tensors/arrays by the caller.
  */
@@ -66,6 +73,12 @@ export interface DecoderInputs {
   bias: tf.Tensor4D;
   /** Keys/values of earlier positions; when given, the result carries the extended caches. */
   past?: KVCache;
+  /**
+   * Return the hidden states of columns `outputFrom`..T-1 of each row only ([B*(T-outputFrom), E]): the last
+   * layer computes its queries, attention output and MLP for those columns alone (its keys and values, and every
+   * earlier layer, still cover all T). The same values as slicing the full result. Default 0 (every column).
+   */
+  outputFrom?: number;
 }
 
 /** A causal LM: config, parameters under Hugging Face keys, and the forward pass. */
@@ -205,6 +218,7 @@ export class CausalLM {
     bias: tf.Tensor4D,
     past?: { k: tf.Tensor3D; v: tf.Tensor3D },
     dropoutSeed = 0,
+    from = 0,
   ): { x: tf.Tensor2D; k: tf.Tensor3D; v: tf.Tensor3D } {
     const seeds = { base: dropoutSeed, next: 0 };
     const c = this.config;
@@ -214,9 +228,11 @@ export class CausalLM {
     const D = headDim(c);
     const p = `model.layers.${i}`;
 
-    // Attention block.
+    // Attention block. Queries (and everything after the attention) cover columns from..T-1 only: Tq of them.
+    const Tq = T - from;
     const h = this.rmsNorm(x, this.weight(`${p}.input_layernorm.weight`)) as tf.Tensor2D; // [N, E]
-    let q = tf.reshape(this.linear(h, `${p}.self_attn.q_proj`, seeds), [B, T, H, D]) as tf.Tensor4D; // [B, T, H, D]
+    const hq = columnsFrom(h, B, T, from); // [B*Tq, E]
+    let q = tf.reshape(this.linear(hq, `${p}.self_attn.q_proj`, seeds), [B, Tq, H, D]) as tf.Tensor4D; // [B, Tq, H, D]
     let k = tf.reshape(this.linear(h, `${p}.self_attn.k_proj`, seeds), [B, T, KV, D]) as tf.Tensor4D; // [B, T, KV, D]
     const v = tf.reshape(this.linear(h, `${p}.self_attn.v_proj`, seeds), [B, T, KV, D]); // [B, T, KV, D]
     if (this.arch.qkNorm) {
@@ -224,11 +240,11 @@ export class CausalLM {
       q = this.rmsNorm(q, this.weight(`${p}.self_attn.q_norm.weight`)) as tf.Tensor4D;
       k = this.rmsNorm(k, this.weight(`${p}.self_attn.k_norm.weight`)) as tf.Tensor4D;
     }
-    q = this.rope4(q, cos, sin);
+    q = from === 0 ? this.rope4(q, cos, sin) : this.rope4(q, tf.slice(cos, [0, from, 0, 0], [B, Tq, 1, D]), tf.slice(sin, [0, from, 0, 0], [B, Tq, 1, D]));
     k = this.rope4(k, cos, sin);
     // Fold the D^-0.5 scaling into q (fewer elements than the scores), then group query heads by their KV head:
-    // head h uses KV head floor(h / G), so [B, H, T, D] = [B, KV, G, T, D] -> [B*KV, G*T, D] without copying K/V.
-    const qs = tf.reshape(tf.transpose(tf.mul(q, 1 / Math.sqrt(D)), [0, 2, 1, 3]), [B * KV, G * T, D]);
+    // head h uses KV head floor(h / G), so [B, H, Tq, D] = [B, KV, G, Tq, D] -> [B*KV, G*Tq, D] without copying K/V.
+    const qs = tf.reshape(tf.transpose(tf.mul(q, 1 / Math.sqrt(D)), [0, 2, 1, 3]), [B * KV, G * Tq, D]);
     let kh = tf.reshape(tf.transpose(k, [0, 2, 1, 3]), [B * KV, T, D]) as tf.Tensor3D; // [B*KV, T, D]
     let vh = tf.reshape(tf.transpose(v, [0, 2, 1, 3]), [B * KV, T, D]) as tf.Tensor3D; // [B*KV, T, D]
     if (past) {
@@ -237,20 +253,21 @@ export class CausalLM {
     }
     const S = kh.shape[1];
     // One new position (decoding): broadcast multiply + sum, which beats many tiny batched products on wasm.
-    const decode = T === 1 && CausalLM.decodeAttention === 'broadcast';
+    const decode = Tq === 1 && CausalLM.decodeAttention === 'broadcast';
     const qk = decode
       ? tf.sum(tf.mul(tf.reshape(qs, [B * KV, G, 1, D]), tf.reshape(kh, [B * KV, 1, S, D])), 3) // [B*KV, G, S]
-      : matmul(qs, kh, true); // [B*KV, G*T, S]
-    const scores = tf.add(tf.reshape(qk, [B, H, T, S]), bias); // [B, H, T, S]
-    const probs = tf.reshape(tf.softmax(scores), [B * KV, G * T, S]);
+      : matmul(qs, kh, true); // [B*KV, G*Tq, S]
+    const biasQ = from === 0 ? bias : tf.slice(bias, [0, 0, from, 0], [B, 1, Tq, S]);
+    const scores = tf.add(tf.reshape(qk, [B, H, Tq, S]), biasQ); // [B, H, Tq, S]
+    const probs = tf.reshape(tf.softmax(scores), [B * KV, G * Tq, S]);
     const pv = decode
       ? tf.sum(tf.mul(tf.reshape(probs, [B * KV, G, S, 1]), tf.reshape(vh, [B * KV, 1, S, D])), 2) // [B*KV, G, D]
-      : matmul(probs, vh); // [B*KV, G*T, D]
-    const ctx = tf.reshape(tf.transpose(tf.reshape(pv, [B, H, T, D]), [0, 2, 1, 3]), [
-      B * T,
+      : matmul(probs, vh); // [B*KV, G*Tq, D]
+    const ctx = tf.reshape(tf.transpose(tf.reshape(pv, [B, H, Tq, D]), [0, 2, 1, 3]), [
+      B * Tq,
       H * D,
-    ]) as tf.Tensor2D; // [N, H*D]
-    x = tf.add(x, this.linear(ctx, `${p}.self_attn.o_proj`, seeds));
+    ]) as tf.Tensor2D; // [B*Tq, H*D]
+    x = tf.add(columnsFrom(x, B, T, from), this.linear(ctx, `${p}.self_attn.o_proj`, seeds));
 
     // MLP block: down(silu(gate(x)) * up(x)).
     const h2 = this.rmsNorm(x, this.weight(`${p}.post_attention_layernorm.weight`)) as tf.Tensor2D;
@@ -264,7 +281,8 @@ export class CausalLM {
   // ---- model -----------------------------------------------------------------------------------------------
 
   /**
-   * Runs the decoder stack and the final norm. Returns hidden states [B*T, E] and, per layer, the full keys and
+   * Runs the decoder stack and the final norm. Returns hidden states [B*T, E] ([B*(T-outputFrom), E] with
+   * {@link DecoderInputs.outputFrom}) and, per layer, the full keys and
    * values [B*KV, S, D] (past + new). Every returned tensor is new: the caller disposes them (call inside tf.tidy
    * and return what you keep). Each layer's intermediates are freed as soon as the layer is done (under a
    * gradient tape the tape keeps what the backward pass needs; with {@link gradientCheckpointing} only each
@@ -277,6 +295,10 @@ export class CausalLM {
     if (inp.positions.length !== B * T) {
       throw new ModelUsageError(`positions has ${inp.positions.length} entries, expected B*T = ${B * T}`);
     }
+    const outputFrom = inp.outputFrom ?? 0;
+    if (!Number.isInteger(outputFrom) || outputFrom < 0 || outputFrom >= T) {
+      throw new ModelUsageError(`outputFrom must be an integer in [0, ${T - 1}] (T = ${T}), found ${outputFrom}`);
+    }
     const { cos, sin } = this.rope.gather(inp.positions);
     const cosT = tf.tensor4d(cos, [B, T, 1, D]);
     const sinT = tf.tensor4d(sin, [B, T, 1, D]);
@@ -288,9 +310,10 @@ export class CausalLM {
       const past = inp.past?.layers[i];
       const seed = dropout && this.dropoutRng ? Math.floor(this.dropoutRng.uniform() * 2 ** 31) : 0;
       const xi = x;
+      const from = i === this.config.num_hidden_layers - 1 ? outputFrom : 0;
       const r = checkpoint
-        ? this.checkpointedLayer(i, xi, B, T, cosT, sinT, inp.bias, past, seed)
-        : tf.tidy(() => this.layer(i, xi, B, T, cosT, sinT, inp.bias, past, seed));
+        ? this.checkpointedLayer(i, xi, B, T, cosT, sinT, inp.bias, past, seed, from)
+        : tf.tidy(() => this.layer(i, xi, B, T, cosT, sinT, inp.bias, past, seed, from));
       if (i > 0) xi.dispose(); // a layer's input is kept by the tape when the backward pass needs it
       x = r.x;
       present.layers.push({ k: r.k, v: r.v });
@@ -344,6 +367,7 @@ export class CausalLM {
     bias: tf.Tensor4D,
     past: { k: tf.Tensor3D; v: tf.Tensor3D } | undefined,
     seed: number,
+    from = 0,
   ): { x: tf.Tensor2D; k: tf.Tensor3D; v: tf.Tensor3D } {
     const vars = this.layerTrainables(i);
     const acts: tf.Tensor[] = past ? [x, past.k, past.v] : [x];
@@ -356,7 +380,7 @@ export class CausalLM {
     const run = (a: tf.Tensor[], c: tf.Tensor[]): tf.Tensor =>
       tf.tidy(() => {
         const pastKV = a.length > 1 ? { k: a[1] as tf.Tensor3D, v: a[2] as tf.Tensor3D } : undefined;
-        const r = this.layer(i, a[0] as tf.Tensor2D, B, T, c[0], c[1], c[2] as tf.Tensor4D, pastKV, seed);
+        const r = this.layer(i, a[0] as tf.Tensor2D, B, T, c[0], c[1], c[2] as tf.Tensor4D, pastKV, seed, from);
         return tf.concat([tf.reshape(r.x, [-1]), tf.reshape(r.k, [-1]), tf.reshape(r.v, [-1])]);
       });
     const n = acts.length;
@@ -384,10 +408,10 @@ export class CausalLM {
     }) as Parameters<typeof tf.customGrad>[0]);
     const flat = f(...acts, ...vars);
     const E = x.shape[1];
-    const nx = x.size;
+    const nx = B * (T - from) * E;
     const nk = kShape[0] * kShape[1] * kShape[2];
     const out = {
-      x: tf.reshape(tf.slice(flat, [0], [nx]), [B * T, E]) as tf.Tensor2D,
+      x: tf.reshape(tf.slice(flat, [0], [nx]), [B * (T - from), E]) as tf.Tensor2D,
       k: tf.reshape(tf.slice(flat, [nx], [nk]), kShape) as tf.Tensor3D,
       v: tf.reshape(tf.slice(flat, [nx + nk], [nk]), kShape) as tf.Tensor3D,
     };

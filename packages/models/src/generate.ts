@@ -188,12 +188,8 @@ function* decode(
           'int32',
         );
         const biasT = tf.tensor4d(bias, [B, 1, T, S]);
-        const { hidden, present } = model.hiddenStates({ ids, positions, bias: biasT, past: past ?? undefined });
-        // Only the last position's logits are needed: slice before the LM head.
-        const last = tf.reshape(
-          tf.slice(tf.reshape(hidden, [B, T, -1]), [0, T - 1, 0], [B, 1, -1]),
-          [B, -1],
-        ) as tf.Tensor2D;
+        // Only the last position's logits are needed: the last layer and the LM head run on it alone.
+        const { hidden: last, present } = model.hiddenStates({ ids, positions, bias: biasT, past: past ?? undefined, outputFrom: T - 1 }); // [B, E]
         const logits = model.logits(last); // [B, V]
         const layers = useCache ? present.layers.flatMap((l) => [l.k, l.v]) : [];
         if (!prefillShared) return { logits, layers };

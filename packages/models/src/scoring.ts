@@ -161,9 +161,8 @@ function fullCompletionHidden(model: CausalLM, packed: PackedBatch, flatIds: Int
   const { positions, bias } = attentionLayout(packed.attentionMask, L);
   const ids = tf.tensor2d(flatIds, [N, L], 'int32');
   const biasT = tf.tensor4d(bias, [N, 1, L, L]);
-  const { hidden } = model.hiddenStates({ ids, positions, bias: biasT }); // [N*L, E]
-  const E = hidden.shape[1];
-  return tf.reshape(tf.slice(tf.reshape(hidden, [N, L, E]), [0, P - 1, 0], [N, C, E]), [N * C, E]) as tf.Tensor2D;
+  // Only columns P-1.. predict completion tokens: the last layer runs on those alone.
+  return model.hiddenStates({ ids, positions, bias: biasT, outputFrom: P - 1 }).hidden; // [N*C, E]
 }
 
 /**
@@ -291,12 +290,14 @@ function packedGroupHidden(
       if (seg[t] >= 0) for (let s = P + seg[t] * T; s <= t; s++) if (m[s]) bias[row + s] = 0;
     }
   }
-  const { hidden } = model.hiddenStates({ ids: tf.tensor2d(ids, [U, Lp], 'int32'), positions, bias: tf.tensor4d(bias, [U, 1, Lp, Lp]) });
+  // The hidden states of columns P-1..Lp-1 of each row (the last layer runs on those alone): Lo per row.
+  const Lo = Lp - P + 1;
+  const { hidden } = model.hiddenStates({ ids: tf.tensor2d(ids, [U, Lp], 'int32'), positions, bias: tf.tensor4d(bias, [U, 1, Lp, Lp]), outputFrom: P - 1 });
   const idx = new Int32Array(N * C);
   for (let i = 0; i < N; i++) {
-    const base = g.source[i] * Lp;
-    idx[i * C] = base + P - 1;
-    for (let j = 1; j < C; j++) idx[i * C + j] = base + P + slot[i] * T + j - 1;
+    const base = g.source[i] * Lo;
+    idx[i * C] = base;
+    for (let j = 1; j < C; j++) idx[i * C + j] = base + 1 + slot[i] * T + j - 1;
   }
   return tf.gather(hidden, tf.tensor1d(idx, 'int32')) as tf.Tensor2D;
 }
@@ -320,11 +321,12 @@ function groupedCompletionHidden(
   const l1 = attentionLayout(promptMask, P);
   const ids1 = new Int32Array(U * P);
   g.first.forEach((i, u) => ids1.set(flatIds.subarray(i * L, i * L + P), u * P));
-  const pass1 = model.hiddenStates({ ids: tf.tensor2d(ids1, [U, P], 'int32'), positions: l1.positions, bias: tf.tensor4d(l1.bias, [U, 1, P, P]) });
+  // Only column P-1 of pass 1 reaches the LM head (the last layer runs on it alone; keys/values cover every column).
+  const pass1 = model.hiddenStates({ ids: tf.tensor2d(ids1, [U, P], 'int32'), positions: l1.positions, bias: tf.tensor4d(l1.bias, [U, 1, P, P]), outputFrom: P - 1 });
   const E = pass1.hidden.shape[1];
   const rowIdx = tf.tensor1d(g.source, 'int32');
   // Column P-1 of each distinct prompt, copied to its rows: [N, 1, E].
-  const lastPrompt = tf.gather(tf.slice(tf.reshape(pass1.hidden, [U, P, E]), [0, P - 1, 0], [U, 1, E]), rowIdx);
+  const lastPrompt = tf.gather(tf.reshape(pass1.hidden, [U, 1, E]), rowIdx);
   if (C === 1) return tf.reshape(lastPrompt, [N, E]) as tf.Tensor2D;
   const headIdx = tf.tensor1d(g.source.flatMap((u) => Array.from({ length: KV }, (_, h) => u * KV + h)), 'int32');
   const past = { layers: pass1.present.layers.map((l) => ({ k: tf.gather(l.k, headIdx) as tf.Tensor3D, v: tf.gather(l.v, headIdx) as tf.Tensor3D })) };
