@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { parseConfigText } from '@rfai/config';
 import { loadModel, type CausalLM } from '@rfai/models';
 import { createOptimizer } from '../src/train/optimizer';
-import { sftStep, sftStepParallel, type SftStepOptions } from '../src/train/sft';
+import { balancedShards, shardTokens, sftStep, sftStepParallel, type SftRow, type SftStepOptions } from '../src/train/sft';
 import { TrainWorkers } from '../src/train/workers';
 import { writeTinyModel } from './helpers';
 
@@ -106,5 +106,38 @@ describe('data-parallel warm-up step', () => {
       opt.dispose();
       par.dispose();
     }
+  });
+});
+
+describe('balancedShards (the warm-up batch cut for the processes)', () => {
+  const row = (p: number, c: number, tag: number): SftRow => ({ prompt: Array.from({ length: p }, () => tag), completion: Array.from({ length: c }, () => tag) });
+
+  it('puts every row in exactly one non-empty shard and evens the padded sizes: the long rows get fewer companions', () => {
+    // 16 rows with prompts of 100, 105, ..., 175 tokens in shuffled order, completions 8. Halves by position each
+    // pad to 170 and 175 tokens: 8 x 177 and 8 x 182 tokens. By length: the 9 shortest (up to 140: 9 x 147) and the 7 longest.
+    const rows = Array.from({ length: 16 }, (_, i) => row(100 + 5 * ((i * 7) % 16), 8, i));
+    const halves = [rows.slice(0, 8), rows.slice(8)].map(shardTokens);
+    expect(halves).toEqual([8 * 177, 8 * 182]);
+    const shards = balancedShards(rows, 2);
+    expect(shards.map((s) => s.length)).toEqual([9, 7]);
+    expect(shards.map(shardTokens)).toEqual([9 * 147, 7 * 182]);
+    const tags = shards.flat().map((r) => r.prompt[0]).sort((x, y) => x - y);
+    expect(tags).toEqual(rows.map((_, i) => i));
+  });
+
+  it('is exact: no contiguous cut of the length order has a smaller largest shard (3 parts, uneven rows)', () => {
+    const lens = [[120, 5], [90, 14], [150, 7], [101, 3], [133, 30], [95, 8], [160, 6], [110, 12], [99, 4], [141, 9]];
+    const rows = lens.map(([p, c], i) => row(p, c, i));
+    const got = Math.max(...balancedShards(rows, 3).map(shardTokens));
+    const sorted = [...rows].sort((a, b) => a.prompt.length - b.prompt.length || a.completion.length - b.completion.length);
+    let brute = Number.POSITIVE_INFINITY;
+    for (let i = 1; i < rows.length - 1; i++) {
+      for (let j = i + 1; j < rows.length; j++) {
+        brute = Math.min(brute, Math.max(shardTokens(sorted.slice(0, i)), shardTokens(sorted.slice(i, j)), shardTokens(sorted.slice(j))));
+      }
+    }
+    expect(got).toBe(brute);
+    expect(balancedShards(rows, 1)).toEqual([sorted]);
+    expect(() => balancedShards(rows, 11)).toThrow(/parts must be in \[1, 10\], found 11/);
   });
 });

@@ -198,8 +198,65 @@ export interface SftShardRunner {
   dispatch(policy: CausalLM, shards: SftRow[][], total: number, o: SftStepOptions): Promise<{ results: Promise<{ grads: Float32Array[][]; nll: number[] }> }>;
 }
 
+/** Tokens a shard feeds through the model: its rows times the padded length (longest prompt + longest completion - 1). */
+export function shardTokens(rows: readonly SftRow[]): number {
+  if (rows.length === 0) return 0;
+  let p = 0;
+  let c = 0;
+  for (const r of rows) {
+    p = Math.max(p, r.prompt.length);
+    c = Math.max(c, r.completion.length);
+  }
+  return rows.length * (p + c - 1);
+}
+
 /**
- * {@link sftStep} over `1 + runner.workers` processes: the batch is cut into contiguous shards, this process computes
+ * Cuts a batch into `parts` non-empty shards whose padded token counts ({@link shardTokens}) are as even as possible:
+ * the rows are ordered by length and split where the largest shard is smallest (exact, over contiguous splits of
+ * that order). A data-parallel step waits for its slowest shard, and a shard is padded to its longest row, so shards
+ * of similar lengths, the longer ones with fewer rows, finish together. Every row lands in exactly one shard.
+ */
+export function balancedShards(rows: readonly SftRow[], parts: number): SftRow[][] {
+  const n = rows.length;
+  if (!Number.isInteger(parts) || parts < 1 || parts > n) throw new RangeError(`balancedShards: parts must be in [1, ${n}], found ${parts}`);
+  const sorted = [...rows].sort((a, b) => a.prompt.length - b.prompt.length || a.completion.length - b.completion.length);
+  // cost[i][j]: tokens of the shard sorted[i..j-1] (the prompts are sorted: the longest is the last).
+  const cost = Array.from({ length: n }, (_, i) => {
+    const row = new Array<number>(n + 1).fill(0);
+    let c = 0;
+    for (let j = i + 1; j <= n; j++) {
+      c = Math.max(c, sorted[j - 1].completion.length);
+      row[j] = (j - i) * (sorted[j - 1].prompt.length + c - 1);
+    }
+    return row;
+  });
+  // best[k][j]: the smallest largest-shard cost of sorted[0..j-1] in k shards; cut[k][j] where its last shard starts.
+  const best = Array.from({ length: parts + 1 }, () => new Array<number>(n + 1).fill(Number.POSITIVE_INFINITY));
+  const cut = Array.from({ length: parts + 1 }, () => new Array<number>(n + 1).fill(0));
+  best[0][0] = 0;
+  for (let k = 1; k <= parts; k++) {
+    for (let j = k; j <= n - (parts - k); j++) {
+      for (let i = k - 1; i < j; i++) {
+        const v = Math.max(best[k - 1][i], cost[i][j]);
+        if (v < best[k][j]) {
+          best[k][j] = v;
+          cut[k][j] = i;
+        }
+      }
+    }
+  }
+  const shards: SftRow[][] = [];
+  for (let k = parts, j = n; k >= 1; k--) {
+    const i = cut[k][j];
+    shards.unshift(sorted.slice(i, j));
+    j = i;
+  }
+  return shards;
+}
+
+/**
+ * {@link sftStep} over `1 + runner.workers` processes: the batch is cut into shards of even padded sizes
+ * ({@link balancedShards}), this process computes
  * the first while the workers compute the others with the same weights, and the shards' gradients are summed in
  * shard order (equal to the one-process step up to float rounding) before one clipped AdamW step here.
  */
@@ -214,7 +271,7 @@ export async function sftStepParallel(
   if (total === 0) return { loss: Number.NaN, tokens: 0, grad_norm: 0, skipped: true };
   const parts = Math.min(1 + runner.workers, rows.length);
   if (parts <= 1) return sftStep(policy, optimizer, rows, o);
-  const shards = Array.from({ length: parts }, (_, k) => rows.slice(Math.floor((k * rows.length) / parts), Math.floor(((k + 1) * rows.length) / parts)));
+  const shards = balancedShards(rows, parts);
   const { results } = await runner.dispatch(policy, shards.slice(1), total, o);
   results.catch(() => undefined); // awaited below, after this process's shard
   const local = sftShardGradients(policy, shards[0], total, o);
