@@ -57,8 +57,11 @@ function expectSameMetrics(b: UpdateMetrics, a: UpdateMetrics): void {
   for (const k of STATS) {
     const x = a[k] as number;
     const y = b[k] as number;
-    // ~1e-5 relative: float32 sums in another order
-    expect(Math.abs(y - x)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(x)));
+    // ~1e-5 relative: float32 sums in another order. kl_max is the largest per-token KL of the batch, with k2 a
+    // squared log-ratio: in the 3rd PPO epoch, after two optimizer steps whose weights differ by ~1e-5, it moves by
+    // up to 2.5e-5 at 0.46 (the mean statistics by less than 3e-6), so it gets 1e-4.
+    const tol = k === 'kl_max' ? 1e-4 : 1e-5;
+    expect(Math.abs(y - x)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(x)));
   }
   expect(b.tokens).toBe(a.tokens);
   expect(b.dropped_samples).toBe(a.dropped_samples);

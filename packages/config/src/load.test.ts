@@ -30,12 +30,14 @@ describe('the shipped config.yaml', () => {
     // Deliberate differences: the shipped run warms up on its own split (a config that names no warm-up file, null by
     // default, warms up on data.train_file's references instead of failing on a missing data/sft.jsonl), and computes
     // the warm-up steps and the RFAI policy updates on two processes of one wasm thread each, what suits the tiny
-    // student on 2 cores (the defaults, one process of two threads, suit any machine and model).
+    // student on 2 cores (the defaults, one process of two threads, suit any machine and model). Its RFAI reward is
+    // the executed pass alone, with 8 replayed warm-up references and sampling at 1.3, measured on the tiny student
+    // (README); the defaults (the teacher's score, no replay, 1.0) suit any teacher, with or without tests.
     const defaults = defaultConfig();
     expect(loaded.config).toEqual({
       ...defaults,
       sft: { ...defaults.sft, train_file: 'data/sft.jsonl', workers: 2 },
-      rfai: { ...defaults.rfai, workers: 2 },
+      rfai: { ...defaults.rfai, workers: 2, reward_weight: 0, pass_reward: 1, replay_samples: 8, temperature: 1.3 },
       hardware: { ...defaults.hardware, threads: 1 },
     });
     expect(loaded.config.teacher.provider).toBe('offline');
