@@ -32,10 +32,13 @@ describe('the shipped config.yaml', () => {
     // the warm-up steps and the RFAI policy updates on two processes of one wasm thread each, what suits the tiny
     // student on 2 cores (the defaults, one process of two threads, suit any machine and model). Its RFAI reward is
     // the executed pass alone, with 8 replayed warm-up references and sampling at 1.3, measured on the tiny student
-    // (README); the defaults (the teacher's score, no replay, 1.0) suit any teacher, with or without tests.
+    // (README); the defaults (the teacher's score, no replay, 1.0) suit any teacher, with or without tests. Weight
+    // decay 0.1 makes the from-scratch warm-up generalise to the compositions it never shows (README); the default
+    // (0) leaves a pretrained checkpoint's weights where they are.
     const defaults = defaultConfig();
     expect(loaded.config).toEqual({
       ...defaults,
+      training: { ...defaults.training, weight_decay: 0.1 },
       sft: { ...defaults.sft, train_file: 'data/sft.jsonl', workers: 2 },
       rfai: { ...defaults.rfai, workers: 2, reward_weight: 0, pass_reward: 1, replay_samples: 8, temperature: 1.3 },
       hardware: { ...defaults.hardware, threads: 1 },
