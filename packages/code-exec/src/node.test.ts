@@ -155,6 +155,23 @@ describe('typescript / javascript runner', () => {
     }
   });
 
+  it("runs Node's fetch (undici's wasm HTTP parser) under the address-space limit, against a server the test starts", async () => {
+    // With V8's wasm trap handler on, a wasm memory reserves ~10 GiB of address space and the limit (memoryMb + 1 GiB)
+    // refuses it: fetch failed with "Cannot allocate Wasm memory" before the runner turned the trap handler off.
+    const r = await run('javascript', 'import http from "node:http";\nexport { http };', [
+      [
+        'const server = http.createServer((req, res) => res.end(JSON.stringify({ url: req.url })));',
+        'await new Promise((res) => server.listen(0, "127.0.0.1", res));',
+        'try {',
+        '  const got = await fetch(`http://127.0.0.1:${server.address().port}/items/7`);',
+        '  __t.eq(await got.json(), { url: "/items/7" });',
+        '} finally { server.close(); }',
+      ].join('\n'),
+    ]);
+    expect(r.cases).toEqual([{ index: 0, passed: true }]);
+    expect(r.sandbox.limits.addressSpaceMb).toBe(512 + 1024);
+  });
+
   it('scrubs the environment', async () => {
     process.env.RFAI_SECRET_TEST = 'abc';
     try {

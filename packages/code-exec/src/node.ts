@@ -117,11 +117,23 @@ for (let __rfai_i = 0; __rfai_i < __rfai_cases.length; __rfai_i++) {
 __rfai_exit(0);
 `;
 
+/**
+ * V8 reserves ~10 GiB of address space (guard regions) for every WebAssembly memory when its trap handler is on, which
+ * the run's address-space limit refuses: Node's own fetch (undici parses HTTP with a wasm module) then fails with
+ * "Cannot allocate Wasm memory". Without the trap handler wasm checks bounds explicitly and reserves what it uses.
+ * The flag exists from Node 20.15 / 22.2; the toolchain is this process's node, so its flag list tells.
+ */
+const NODE_HEAP_FLAGS = (memoryMb: number): string[] => [
+  `--max-old-space-size=${memoryMb}`,
+  ...(process.allowedNodeEnvironmentFlags.has('--disable-wasm-trap-handler') ? ['--disable-wasm-trap-handler'] : []),
+];
+
 export const nodeRunner: Runner = {
   async plan(input: RunnerInput): Promise<RunPlan> {
     const isTs = input.language === 'typescript';
-    const flags = [`--max-old-space-size=${input.memoryMb}`, isTs ? 'ts:ESNext/ES2022' : 'js'];
-    const base = { argv: [input.toolchain.path ?? 'node', `--max-old-space-size=${input.memoryMb}`, 'main.mjs'], addressSpaceMb: input.memoryMb + 1024, flags };
+    const nodeFlags = NODE_HEAP_FLAGS(input.memoryMb);
+    const flags = [...nodeFlags, isTs ? 'ts:ESNext/ES2022' : 'js'];
+    const base = { argv: [input.toolchain.path ?? 'node', ...nodeFlags, 'main.mjs'], addressSpaceMb: input.memoryMb + 1024, flags };
     let candidate = input.code;
     if (isTs) {
       const t = await transpile(input.code, 'solution.ts');
