@@ -123,15 +123,12 @@ __rfai_exit(0);
  * "Cannot allocate Wasm memory". Without the trap handler wasm checks bounds explicitly and reserves what it uses.
  * The flag exists from Node 20.15 / 22.2; the toolchain is this process's node, so its flag list tells.
  */
-const NODE_HEAP_FLAGS = (memoryMb: number): string[] => [
-  `--max-old-space-size=${memoryMb}`,
-  ...(process.allowedNodeEnvironmentFlags.has('--disable-wasm-trap-handler') ? ['--disable-wasm-trap-handler'] : []),
-];
+const NO_WASM_TRAP_HANDLER = process.allowedNodeEnvironmentFlags.has('--disable-wasm-trap-handler') ? ['--disable-wasm-trap-handler'] : [];
 
 export const nodeRunner: Runner = {
   async plan(input: RunnerInput): Promise<RunPlan> {
     const isTs = input.language === 'typescript';
-    const nodeFlags = NODE_HEAP_FLAGS(input.memoryMb);
+    const nodeFlags = [`--max-old-space-size=${input.memoryMb}`, ...NO_WASM_TRAP_HANDLER];
     const flags = [...nodeFlags, isTs ? 'ts:ESNext/ES2022' : 'js'];
     const base = { argv: [input.toolchain.path ?? 'node', ...nodeFlags, 'main.mjs'], addressSpaceMb: input.memoryMb + 1024, flags };
     let candidate = input.code;
