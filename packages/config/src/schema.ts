@@ -366,6 +366,10 @@ export const configSchema = object({
         1,
         { minimum: 1, maximum: 64 },
       ),
+      parallel_generation: bool(
+        'Sample over the update\'s processes too (needs rfai.workers > 1): each process decodes a contiguous share of the step\'s rows with the current weights. Every row then draws from its own random stream, forked from the run\'s in row order, so a seeded run repeats itself and the samples do not depend on how the rows are split; they differ from those of one shared stream (false). Decoding is per-operation overhead at the tiny preset and compute at 8+ rows of a 0.5 B model, both of which a second process halves (tiny, 4 prompts x 4 samples: generation 0.64-0.72 -> 0.38-0.45 s a step); two rows of a 0.5 B model are bound by memory bandwidth and gain little. Leave it off when the offline teacher\'s sandbox needs the second core while sampling (the default run grades each sample as it finishes).',
+        false,
+      ),
     }),
     data: section('Training and evaluation prompts (JSONL: prompt, language, optional id, reference, tests, tags, difficulty).', {
       train_file: str('Training prompts. Relative paths are resolved against the config file.', 'data/train.jsonl', { minLength: 1 }),

@@ -84,6 +84,22 @@ describe('generate (wasm)', () => {
     tf.dispose([scored.logprobs, scored.mask]);
   });
 
+  it('per-row generators (rowRngs): a row samples the same tokens whatever else shares its batch', () => {
+    const opts: GenerateOptions = { maxNewTokens: 20, temperature: 1, tokenizer, eosTokenIds: [] };
+    const states = [new Rng(21), new Rng(22), new Rng(23)].map((r) => r.getState());
+    const rowRngs = () => states.map((st) => Rng.fromState(st));
+    const all = generate(model, prompts, { ...opts, rowRngs: rowRngs() });
+    // Each row alone, and the last two rows together, with their own generators.
+    prompts.forEach((p, i) => expect(generate(model, [p], { ...opts, rowRngs: [rowRngs()[i]] })[0].ids).toEqual(all[i].ids));
+    const tail = generate(model, prompts.slice(1), { ...opts, rowRngs: rowRngs().slice(1) });
+    expect(tail.map((r) => r.ids)).toEqual(all.slice(1).map((r) => r.ids));
+    // Different generators give different samples; one shared rng is not what the rows drew.
+    const shared = generate(model, prompts, { ...opts, rng: new Rng(21) });
+    expect(shared[1].ids).not.toEqual(all[1].ids);
+    expect(all[0].ids).not.toEqual(all[2].ids);
+    expect(() => generate(model, prompts, { ...opts, rowRngs: rowRngs().slice(1) })).toThrow(/rowRngs must hold one generator per prompt \(3\), found 2/);
+  });
+
   it('sampling is seeded and its log-probs are those of the unmodified model (equal to tokenLogProbs)', () => {
     const opts: GenerateOptions = { maxNewTokens: 24, temperature: 0.7, topK: 20, topP: 0.9, tokenizer, eosTokenIds: [] };
     const a = generate(model, prompts, { ...opts, rng: new Rng(3) });

@@ -28,6 +28,12 @@ export interface GenerateOptions {
   tokenizer: Tokenizer;
   /** Seeded generator for sampling (required unless greedy or temperature 0). One uniform() per sampled token. */
   rng?: Rng;
+  /**
+   * One seeded generator per prompt, used instead of `rng`: row i draws only from rowRngs[i], so a row's tokens do
+   * not depend on which other rows share its batch (generation split over processes gives the rows one process
+   * would). Same length as the prompts.
+   */
+  rowRngs?: Rng[];
   /** Ids that end a row; default the tokenizer's eos plus config.json's eos_token_id(s). */
   eosTokenIds?: number[];
   /** Use the KV cache (default true). false recomputes the whole prefix every token (slow; for tests/benchmarks). */
@@ -77,7 +83,10 @@ function checkOptions(model: CausalLM, prompts: number[][], o: GenerateOptions):
   const topP = o.topP ?? 1;
   if (!(topP > 0 && topP <= 1)) throw new ModelUsageError(`generate: topP must be in (0, 1], found ${o.topP}`);
   const greedy = o.greedy === true || temperature === 0;
-  if (!greedy && !o.rng) {
+  if (o.rowRngs && o.rowRngs.length !== prompts.length) {
+    throw new ModelUsageError(`generate: rowRngs must hold one generator per prompt (${prompts.length}), found ${o.rowRngs.length}`);
+  }
+  if (!greedy && !o.rng && !o.rowRngs) {
     throw new ModelUsageError('generate: sampling needs a seeded rng (opts.rng = new Rng(seed)), or set greedy: true');
   }
   if (prompts.length === 0) throw new ModelUsageError('generate: no prompts given');
@@ -216,7 +225,7 @@ function* decode(
       for (let j = 0; j < active.length; j++) {
         const row = rows[active[j]];
         const l = logits.subarray(j * V, (j + 1) * V);
-        const id = sp.greedy ? argmax(l) : sampleToken(l, sp, opts.rng!);
+        const id = sp.greedy ? argmax(l) : sampleToken(l, sp, opts.rowRngs ? opts.rowRngs[active[j]] : opts.rng!);
         row.ids.push(id);
         row.logprobs.push(logProbOf(l, id));
         seqs[j].push(id);

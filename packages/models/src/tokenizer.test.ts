@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tokenizer as HfImpl } from '@huggingface/tokenizers';
-import { ByteTokenizer, CHATML_TEMPLATE, HfTokenizer, loadTokenizer, qwenTokenizer } from './tokenizer';
+import { ByteTokenizer, CHATML_TEMPLATE, HfTokenizer, loadTokenizer, qwenTokenizer, tokenizerFromSpec, tokenizerSpec } from './tokenizer';
 
 const root = mkdtempSync(join(tmpdir(), 'rfai-tok-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -49,6 +49,20 @@ describe('ByteTokenizer', () => {
 });
 
 describe('Hugging Face tokenizers', () => {
+  it('tokenizerSpec / tokenizerFromSpec: what another process reloads (byte; the folder of a loaded one; none for one built in memory)', () => {
+    expect(tokenizerSpec(new ByteTokenizer())).toEqual({ kind: 'byte' });
+    expect(tokenizerFromSpec({ kind: 'byte' })).toBeInstanceOf(ByteTokenizer);
+    const q = qwenTokenizer();
+    const spec = tokenizerSpec(q);
+    expect(spec).not.toBeNull();
+    const again = tokenizerFromSpec(spec!);
+    expect(again).toBeInstanceOf(HfTokenizer);
+    expect(again.encode('def f(x):\n    return x + 1')).toEqual(q.encode('def f(x):\n    return x + 1'));
+    expect(again.eosTokenId).toBe(q.eosTokenId);
+    const files = new ByteTokenizer().files();
+    const inMemory = new HfTokenizer(JSON.parse(files['tokenizer.json']), JSON.parse(files['tokenizer_config.json']), 'label');
+    expect(tokenizerSpec(inMemory)).toBeNull();
+  });
   it('qwenTokenizer: Qwen3 vocabulary, eos/pad ids, chat template', () => {
     const q = qwenTokenizer();
     expect(q.eosTokenId).toBe(151645);

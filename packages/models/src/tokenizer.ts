@@ -320,7 +320,27 @@ export function loadTokenizer(dir: string): Tokenizer {
       dir,
     );
   }
-  return new HfTokenizer(readJson(tokFile), config, dir);
+  const tok = new HfTokenizer(readJson(tokFile), config, dir);
+  loadedFrom.set(tok, dir);
+  return tok;
+}
+
+/** The folders Hugging Face tokenizers were loaded from (by {@link loadTokenizer}), for {@link tokenizerSpec}. */
+const loadedFrom = new WeakMap<Tokenizer, string>();
+
+/** How another process loads the same tokenizer again: the byte tokenizer, or the folder it was loaded from. */
+export type TokenizerSpec = { kind: 'byte' } | { dir: string };
+
+/** The spec that reloads `tok` ({@link tokenizerFromSpec}), or null for one built in memory (not from a folder). */
+export function tokenizerSpec(tok: Tokenizer): TokenizerSpec | null {
+  if (tok instanceof ByteTokenizer) return { kind: 'byte' };
+  const dir = loadedFrom.get(tok);
+  return dir === undefined ? null : { dir };
+}
+
+/** Loads the tokenizer a {@link TokenizerSpec} describes. @throws TokenizerError as {@link loadTokenizer} */
+export function tokenizerFromSpec(spec: TokenizerSpec): Tokenizer {
+  return 'dir' in spec ? loadTokenizer(spec.dir) : new ByteTokenizer();
 }
 
 let qwenCache: HfTokenizer | undefined;

@@ -10,6 +10,7 @@ import {
   builtinTokenizer,
   createModel,
   generate,
+  tokenizerSpec,
   LORA_TARGETS,
   presetConfig,
   referenceConfig,
@@ -20,6 +21,7 @@ import { computeAdvantages } from '@rfai/policy-gradient-kl';
 import { createTeacher } from '@rfai/teacher-clients';
 import { parseArgs, positiveInt } from '../cli-args';
 import { gradeAll } from '../train/grading';
+import { generateParallel } from '../train/parallel-generation';
 import { createOptimizer } from '../train/optimizer';
 import { encodePrompt, resolvePromptStyle } from '../train/prompt-format';
 import { computeRewards } from '../train/rewards';
@@ -31,7 +33,8 @@ import { teacherOptions } from '../train/setup';
 /**
  * `nx run trainer:bench-scale -- --model qwen2.5-0.5b|qwen3-0.6b|tiny|small|base --prompts N --samples G
  *   --new-tokens T --steps S [--lora --lora-r 16 --lora-targets q_proj,k_proj,v_proj,o_proj] [--threads K]
- *   [--tokenizer qwen|byte] [--backend auto|wasm|cpu] [--gradient-checkpointing on|off] [--workers N]`
+ *   [--tokenizer qwen|byte] [--backend auto|wasm|cpu] [--gradient-checkpointing on|off] [--workers N]
+ *   [--parallel-generation on|off]`
  *
  * Runs S RFAI steps (sampling, offline-teacher grading, rewards, advantages and the trainer's own policy update)
  * on a model of the exact Hugging Face shape with seeded random weights and prints one JSON object on the last
@@ -67,6 +70,7 @@ interface Options {
   fewRows: 'on' | 'off';
   microBatches?: number;
   workers?: number;
+  parallelGeneration?: 'on' | 'off';
   seed: number;
   config?: string;
   matmul: boolean;
@@ -107,6 +111,7 @@ function benchCommand(): Command {
     .option('--few-rows <on|off>', 'decode-step products of large models on the few-rows kernel (CausalLM.fewRowsProducts; default on); off: XNNPACK, for A/B timings', choice(['on', 'off'] as const), 'on' as const)
     .option('--micro-batches <k>', 'micro-batches the update is split into (training.gradient_accumulation_steps; must divide prompts x samples). Default: 1, or for the Qwen models the fewest that keep 4 samples or fewer per micro-batch', positiveInt)
     .option('--workers <n>', 'processes computing each policy update (rfai.workers; default: the config\'s). Their CPU time is not in cpu_s_per_step', positiveInt)
+    .option('--parallel-generation <on|off>', 'sample over the update\'s processes too (rfai.parallel_generation; needs --workers > 1). Default on for the Qwen models, else the config\'s', choice(['on', 'off'] as const))
     .option('--seed <s>', 'seed of the weights, prompts order and sampling (default 0)', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected an integer >= 0, found "${v}"`);
@@ -245,6 +250,7 @@ export async function runBenchScale(argv: string[]): Promise<number> {
     throw e;
   }
   const threads = o.threads ?? cfg.hardware.threads ?? 1;
+  const parallelGeneration = o.parallelGeneration ? o.parallelGeneration === 'on' : big || cfg.rfai.parallel_generation;
   const load0 = loadAvg();
 
   const matmul = o.matmul && o.backend !== 'cpu' ? await matmulLines(o.backend, threads) : null;
@@ -292,8 +298,13 @@ export async function runBenchScale(argv: string[]): Promise<number> {
     if (info.name !== 'wasm' && info.name !== 'cpu') log(`--workers ${workerCount} ignored: the ${info.name} backend uses every core itself`);
     else {
       const w0 = performance.now();
-      workers = await TrainWorkers.start(model, workerCount - 1, { backend: info.name, label: 'rfai', reference: student.withReference((r) => r) });
-      log(`update: data parallel over ${workerCount} processes (started in ${((performance.now() - w0) / 1000).toFixed(1)} s)`);
+      workers = await TrainWorkers.start(model, workerCount - 1, {
+        backend: info.name,
+        label: 'rfai',
+        reference: student.withReference((r) => r),
+        tokenizer: parallelGeneration ? tokenizerSpec(tokenizer) : null,
+      });
+      log(`update${workers.canGenerate ? ' and sampling' : ''}: data parallel over ${workerCount} processes (started in ${((performance.now() - w0) / 1000).toFixed(1)} s)`);
     }
   }
 
@@ -324,7 +335,7 @@ export async function runBenchScale(argv: string[]): Promise<number> {
       }
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      const gens = generate(model, promptIds, {
+      const genOpts = {
         maxNewTokens: o.newTokens,
         temperature: cfg.rfai.temperature,
         topK: cfg.rfai.top_k,
@@ -332,7 +343,8 @@ export async function runBenchScale(argv: string[]): Promise<number> {
         stopStrings: cfg.rfai.stop,
         tokenizer,
         rng,
-      });
+      };
+      const gens = workers?.canGenerate ? await generateParallel(model, promptIds, genOpts, workers) : generate(model, promptIds, genOpts);
       notePeak();
       const t1 = performance.now();
       const genTokens = gens.reduce((a, g) => a + g.ids.length, 0);
@@ -457,6 +469,7 @@ export async function runBenchScale(argv: string[]): Promise<number> {
       trainable_params: trainable,
       lora: o.lora ? { r: o.loraR, alpha: loraAlpha, targets: o.loraTargets } : null,
       gradient_checkpointing: checkpointing,
+      parallel_generation: workers?.canGenerate === true,
       few_rows_kernel: o.fewRows === 'on',
       micro_batches: micro,
       prompt_tokens_mean: r3(sum((x) => x.promptTokens) / (steps.length * o.prompts * o.samples)),

@@ -6,7 +6,7 @@
 import type { RfaiConfig } from '@rfai/config';
 import { getBackendInfo, Rng } from '@rfai/core';
 import { mixSeed, type DatasetRecord, type DatasetSampler, type SamplerCursor } from '@rfai/datasets';
-import { generateAsync, type GenerationResult } from '@rfai/models';
+import { generateAsync, tokenizerSpec, type GenerationResult } from '@rfai/models';
 import { computeAdvantages, klPenalizedRewards, type EmaBaseline, type KLController } from '@rfai/policy-gradient-kl';
 import type { Teacher } from '@rfai/teacher-clients';
 import { execPassed } from './evaluate';
@@ -17,6 +17,7 @@ import type { StepRecord } from './records';
 import { computeRewards, finiteStats } from './rewards';
 import { sftSequence } from './sft';
 import type { Student } from './student';
+import { generateParallel } from './parallel-generation';
 import { policyUpdate, policyUpdateParallel, type UpdateContext, type UpdateMetrics } from './update';
 import { TrainWorkers } from './workers';
 
@@ -90,9 +91,15 @@ export class RfaiStep {
       log(`rfai.workers = ${c.rfai.workers} ignored: LoRA dropout draws its masks from one random stream; the update runs in this process`);
       return null;
     }
+    const tokenizer = c.rfai.parallel_generation ? tokenizerSpec(student.tokenizer) : null;
+    if (c.rfai.parallel_generation && !tokenizer) {
+      log('rfai.parallel_generation ignored: the student\'s tokenizer was not loaded from a folder, so the workers cannot load it; sampling runs in this process');
+    }
     const t0 = performance.now();
-    const workers = await TrainWorkers.start(student.model, n, { backend, label: 'rfai', reference: student.withReference((ref) => ref) });
-    log(`rfai update: data parallel over ${n + 1} processes (${n} worker${n === 1 ? '' : 's'} on 1 ${backend} thread each, started in ${((performance.now() - t0) / 1000).toFixed(1)}s)`);
+    const workers = await TrainWorkers.start(student.model, n, { backend, label: 'rfai', reference: student.withReference((ref) => ref), tokenizer });
+    log(
+      `rfai update${workers.canGenerate ? ' and sampling' : ''}: data parallel over ${n + 1} processes (${n} worker${n === 1 ? '' : 's'} on 1 ${backend} thread each, started in ${((performance.now() - t0) / 1000).toFixed(1)}s)`,
+    );
     return workers;
   }
 
@@ -123,7 +130,8 @@ export class RfaiStep {
    * Samples G completions per prompt of the next batch (step `step` + 1). Each sample goes to the teacher as soon as
    * it is finished, while the others are still generating (generateAsync gives the event loop a turn between tokens,
    * so a remote teacher's requests are sent and answered and the sandbox's programs run meanwhile); `grading`
-   * settles when the last of them is graded.
+   * settles when the last of them is graded. With rfai.parallel_generation the update's workers decode shares of
+   * the rows (parallel-generation.ts).
    */
   async rollout(step: number): Promise<Rollout> {
     const { cfg: c, student } = this.p;
@@ -136,7 +144,11 @@ export class RfaiStep {
     const id = `${step + 1}`;
     const grades: Grade[] = new Array<Grade>(promptIds.length);
     const parts: Array<Promise<void>> = [];
-    const gens = await generateAsync(student.model, promptIds, {
+    const workers = c.rfai.parallel_generation ? await this.startWorkers() : null;
+    const generateRows = workers?.canGenerate
+      ? (o: Parameters<typeof generateAsync>[2]) => generateParallel(student.model, promptIds, o, workers)
+      : (o: Parameters<typeof generateAsync>[2]) => generateAsync(student.model, promptIds, o);
+    const gens = await generateRows({
       maxNewTokens: c.rfai.max_new_tokens,
       temperature: c.rfai.temperature,
       topK: c.rfai.top_k,

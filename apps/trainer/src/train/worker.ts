@@ -1,11 +1,22 @@
 /**
  * A training worker process (see workers.ts): holds a copy of the student (and, for the RFAI update, of its frozen
  * reference) and, for each step, takes the current trainable weights and a shard of the batch and answers with the
- * shard's gradients: of the warm-up loss (`sft`) or of the policy-gradient loss (`rfai`). Started by TrainWorkers
- * with `fork`; talks over the IPC channel only.
+ * shard's gradients: of the warm-up loss (`sft`) or of the policy-gradient loss (`rfai`), or with the completions
+ * of a share of the step's prompts (`generate`, rfai.parallel_generation). Started by TrainWorkers with `fork`;
+ * talks over the IPC channel only.
  */
-import { initBackend, tf } from '@rfai/core';
-import { applyLora, CausalLM, withAdaptersDisabled, type ModelConfig } from '@rfai/models';
+import { initBackend, Rng, tf, type RngState } from '@rfai/core';
+import {
+  applyLora,
+  CausalLM,
+  generate,
+  tokenizerFromSpec,
+  withAdaptersDisabled,
+  type GenerationResult,
+  type ModelConfig,
+  type Tokenizer,
+  type TokenizerSpec,
+} from '@rfai/models';
 import { sftShardGradients, type SftRow, type SftStepOptions } from './sft';
 import { disposeMicros, prepareShard, shardGradients, type Micro, type ShardOptions, type ShardSums, type UpdateBatch } from './update';
 
@@ -15,6 +26,17 @@ export interface LoraSpec {
   alpha: number;
   dropout: number;
   targetModules: string[];
+}
+
+/** The sampling settings of a `generate` message (plain data; the rows' generators travel as their states). */
+export interface WorkerGenerateOptions {
+  maxNewTokens: number;
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  greedy?: boolean;
+  stopStrings?: string[];
+  eosTokenIds?: number[];
 }
 
 /** Messages from the parent. */
@@ -34,6 +56,8 @@ export type ToWorker =
       gradientCheckpointing: boolean;
       backend: 'wasm' | 'cpu';
       threads: number;
+      /** How to load the student's tokenizer (decoding and stop strings of `generate`); null: the worker cannot sample. */
+      tokenizer: TokenizerSpec | null;
     }
   /**
    * After `init`, the weights sent once, in pieces (one structured-clone message cannot carry the 2.4 GB of a
@@ -44,19 +68,25 @@ export type ToWorker =
   /** Every piece is sent: the worker builds its models and answers `ready`. */
   | { type: 'init-end' }
   | { type: 'sft'; id: number; weights: Float32Array[]; rows: SftRow[]; total: number; o: SftStepOptions }
-  | { type: 'rfai'; id: number; weights: Float32Array[]; epoch: number; shard: UpdateBatch | null; o: ShardOptions };
+  | { type: 'rfai'; id: number; weights: Float32Array[]; epoch: number; shard: UpdateBatch | null; o: ShardOptions }
+  /** Sample completions of `prompts` with the given weights; row i draws from the generator restored from rngs[i] (null: greedy). */
+  | { type: 'generate'; id: number; weights: Float32Array[]; prompts: number[][]; rngs: RngState[] | null; o: WorkerGenerateOptions };
 
 /** Messages to the parent. */
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'sft'; id: number; grads: Float32Array[]; nll: number }
   | { type: 'rfai'; id: number; grads: Float32Array[] | null; sums: ShardSums }
+  | { type: 'generate'; id: number; results: GenerationResult[] }
   | { type: 'error'; id: number | null; message: string };
 
 let policy: CausalLM | null = null;
 /** The `init` message and the weights gathered from its `weights` pieces, until `init-end`. */
 let pending: { init: Extract<ToWorker, { type: 'init' }>; frozen: Map<number, Float32Array>; reference: Map<number, Float32Array> } | null = null;
 let reference: CausalLM | null = null;
+/** The student's tokenizer, loaded at the first `generate` from the init message's spec. */
+let tokenizerSpecOf: TokenizerSpec | null = null;
+let tokenizer: Tokenizer | null = null;
 /** The RFAI shard of the current step and its frozen log-probs, kept from epoch 0 to the last epoch. */
 let current: { shard: UpdateBatch; micros: Micro[] } | null = null;
 
@@ -106,6 +136,7 @@ function init(m: Extract<ToWorker, { type: 'init' }>, frozen: Map<number, Float3
   }
   model.gradientCheckpointing = m.gradientCheckpointing;
   policy = model;
+  tokenizerSpecOf = m.tokenizer;
   if (m.reference) {
     const ref = new Map<string, tf.Variable>();
     m.names.forEach((name, i) => {
@@ -147,6 +178,13 @@ async function handle(m: ToWorker): Promise<void> {
     return;
   }
   const model = setWeights(m.weights);
+  if (m.type === 'generate') {
+    if (!tokenizerSpecOf) throw new Error('this worker was started without the student\'s tokenizer; it cannot sample');
+    tokenizer ??= tokenizerFromSpec(tokenizerSpecOf);
+    const results = generate(model, m.prompts, { ...m.o, tokenizer, rowRngs: m.rngs ? m.rngs.map((st) => Rng.fromState(st)) : undefined });
+    reply({ type: 'generate', id: m.id, results });
+    return;
+  }
   if (m.type === 'sft') {
     const { grads, nll } = sftShardGradients(model, m.rows, m.total, m.o);
     const data = grads.map((g) => g.dataSync() as Float32Array);
@@ -178,7 +216,7 @@ let queue: Promise<void> = Promise.resolve();
 process.on('message', (m: ToWorker) => {
   queue = queue.then(() =>
     handle(m).catch((e: unknown) =>
-      reply({ type: 'error', id: m.type === 'sft' || m.type === 'rfai' ? m.id : null, message: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
+      reply({ type: 'error', id: m.type === 'sft' || m.type === 'rfai' || m.type === 'generate' ? m.id : null, message: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
     ),
   );
 });

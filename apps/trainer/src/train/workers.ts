@@ -9,11 +9,11 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import type { tf } from '@rfai/core';
-import type { CausalLM } from '@rfai/models';
+import type { RngState, tf } from '@rfai/core';
+import type { CausalLM, TokenizerSpec } from '@rfai/models';
 import type { SftRow, SftShardRunner, SftStepOptions } from './sft';
 import type { ShardOptions, ShardResult, UpdateBatch, UpdateShardRunner } from './update';
-import type { FromWorker, ToWorker } from './worker';
+import type { FromWorker, ToWorker, WorkerGenerateOptions } from './worker';
 
 /** A worker that died or answered with an error. */
 export class WorkerError extends Error {}
@@ -37,6 +37,8 @@ export interface StartOptions {
   reference?: CausalLM | null;
   /** Most float32 elements in one message of the weights sent at start (default {@link WEIGHT_PIECE_ELEMENTS}). */
   pieceElements?: number;
+  /** The student's tokenizer, for sampling on the workers ({@link TrainWorkers.dispatchGenerate}); absent: they cannot sample. */
+  tokenizer?: TokenizerSpec | null;
 }
 
 /**
@@ -58,6 +60,8 @@ export class TrainWorkers implements SftShardRunner, UpdateShardRunner {
   private constructor(
     private readonly pool: Worker[],
     private readonly label: string,
+    /** Whether the workers were given the tokenizer (they can sample). */
+    readonly canGenerate: boolean,
   ) {}
 
   get workers(): number {
@@ -95,6 +99,7 @@ export class TrainWorkers implements SftShardRunner, UpdateShardRunner {
       gradientCheckpointing: policy.gradientCheckpointing,
       backend: opts.backend,
       threads: 1,
+      tokenizer: opts.tokenizer ?? null,
     };
     const file = path.join(__dirname, 'worker.ts');
     const pool: Worker[] = [];
@@ -140,7 +145,7 @@ export class TrainWorkers implements SftShardRunner, UpdateShardRunner {
       );
       child.send(init);
     }
-    const workers = new TrainWorkers(pool, opts.label);
+    const workers = new TrainWorkers(pool, opts.label, (opts.tokenizer ?? null) !== null);
     try {
       // The weights that do not train, once, in pieces; each read out of the backend once for all workers.
       const piece = Math.max(1, Math.floor(opts.pieceElements ?? WEIGHT_PIECE_ELEMENTS));
@@ -214,6 +219,20 @@ export class TrainWorkers implements SftShardRunner, UpdateShardRunner {
     const weights = TrainWorkers.weights(policy);
     const { results } = await this.post(shards.map((shard) => (id: number): ToWorker => ({ type: 'rfai', id, weights, epoch, shard, o })));
     const all = results.then((rs) => (rs as Array<Extract<Reply, { type: 'rfai' }>>).map((x): ShardResult => ({ grads: x.grads, sums: x.sums })));
+    all.catch(() => undefined);
+    return { results: all };
+  }
+
+  /**
+   * Samples completions on the first `shards.length` workers with the policy's current weights: shard k's prompts,
+   * row i drawing from the generator restored from its `rngs[i]` (null: greedy). Resolves once the messages are
+   * written, with the promise of each shard's results in order.
+   */
+  async dispatchGenerate(policy: CausalLM, shards: Array<{ prompts: number[][]; rngs: RngState[] | null }>, o: WorkerGenerateOptions) {
+    if (!this.canGenerate) throw new WorkerError(`${this.label} workers: started without the student's tokenizer, they cannot sample`);
+    const weights = TrainWorkers.weights(policy);
+    const { results } = await this.post(shards.map((s) => (id: number): ToWorker => ({ type: 'generate', id, weights, prompts: s.prompts, rngs: s.rngs, o })));
+    const all = results.then((rs) => (rs as Array<Extract<Reply, { type: 'generate' }>>).map((x) => x.results));
     all.catch(() => undefined);
     return { results: all };
   }
