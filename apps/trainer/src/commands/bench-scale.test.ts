@@ -65,7 +65,7 @@ describe('bench-scale', () => {
   });
 
   it('runs RFAI steps and prints one JSON object on its last line', async () => {
-    const r = await run(['--model', 'tiny', '--prompts', '1', '--samples', '2', '--new-tokens', '4', '--steps', '2', '--backend', 'cpu', '--lora', '--lora-r', '2', '--no-matmul', '--threads', '1']);
+    const r = await run(['--model', 'tiny', '--prompts', '1', '--samples', '2', '--new-tokens', '4', '--steps', '2', '--backend', 'cpu', '--lora', '--lora-r', '2', '--no-matmul', '--threads', '1', '--workers', '2', '--parallel-generation', 'on']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     const report = JSON.parse(lines[lines.length - 1]);
@@ -80,5 +80,11 @@ describe('bench-scale', () => {
     expect(report.shape.trainable_params).toBe(4 * (512 + 384 + 384 + 512));
     expect(report.ratio_to_trl).toBeNull();
     expect(r.stderr).toMatch(/step 2\/2: .* s \(generation/);
+    // Sampling and the update ran over this process and one worker, whose peak memory is reported too.
+    expect(report.update_processes).toBe(2);
+    expect(report.shape.parallel_generation).toBe(true);
+    expect(report.peak_rss_mb_workers).toHaveLength(1);
+    expect(report.peak_rss_mb_workers[0]).toBeGreaterThan(50);
+    expect(report.peak_rss_mb_all_processes).toBe(report.peak_rss_mb + report.peak_rss_mb_workers[0]);
   });
 });

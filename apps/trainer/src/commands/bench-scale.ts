@@ -125,13 +125,18 @@ function benchCommand(): Command {
 
 /** Peak resident set size of this process so far (Linux VmHWM), in MB; falls back to the current RSS. */
 export function peakRssMb(): number {
+  return peakRssOfMb('self') ?? Math.round(process.memoryUsage().rss / 2 ** 20);
+}
+
+/** Peak resident set size of process `pid` so far (Linux VmHWM), in MB, or null where it cannot be read. */
+function peakRssOfMb(pid: number | 'self'): number | null {
   try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     if (m) return Math.round(Number(m[1]) / 1024);
   } catch {
-    // not Linux
+    // not Linux, or the process is gone
   }
-  return Math.round(process.memoryUsage().rss / 2 ** 20);
+  return null;
 }
 
 /** Bytes of the wasm module's linear memory (it only grows, so this is its peak), or null off wasm. */
@@ -324,6 +329,8 @@ export async function runBenchScale(argv: string[]): Promise<number> {
     loss: number;
   }[] = [];
   let peakTf = 0;
+  /** Peak RSS of each worker process, read before they stop. */
+  let workerPeaks: Array<number | null> = [];
   const notePeak = () => (peakTf = Math.max(peakTf, tf.memory().numBytes));
   try {
     for (let s = 0; s < o.steps; s++) {
@@ -419,6 +426,7 @@ export async function runBenchScale(argv: string[]): Promise<number> {
     );
     return 1;
   } finally {
+    workerPeaks = workers ? workers.pids.map((pid) => peakRssOfMb(pid)) : [];
     workers?.close();
     try {
       optimizer.dispose();
@@ -451,6 +459,8 @@ export async function runBenchScale(argv: string[]): Promise<number> {
       optimizer: r3(median(steps.map((x) => x.timings.optimizer_ms / 1000))),
     },
     peak_rss_mb: peakRssMb(),
+    peak_rss_mb_workers: workerPeaks,
+    peak_rss_mb_all_processes: workerPeaks.every((x) => x !== null) ? peakRssMb() + workerPeaks.reduce<number>((a, x) => a + (x ?? 0), 0) : null,
     peak_backend_mb: Math.round(peakTf / 2 ** 20),
     wasm_heap_mb: heap === null ? null : Math.round(heap / 2 ** 20),
     backend: info.name,

@@ -68,6 +68,11 @@ export class TrainWorkers implements SftShardRunner, UpdateShardRunner {
     return this.pool.length;
   }
 
+  /** The worker processes' ids (benchmarks read their memory). */
+  get pids(): number[] {
+    return this.pool.map((w) => w.child.pid).filter((p): p is number => p !== undefined);
+  }
+
   /**
    * Starts `n` worker processes holding the structure of `policy` (its trainable weights arrive with each step), each
    * on one backend thread. Rejects with WorkerError when one cannot start.
