@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { runBenchScale, benchModelConfig, trlFigure } from './bench-scale';
 
 /** Runs the command with stdout/stderr captured. */
@@ -62,10 +65,14 @@ describe('bench-scale', () => {
     const c = await run(['--model', 'qwen2.5-0.5b', '--tokenizer', 'byte']);
     expect(c.code).toBe(2);
     expect(c.stderr).toMatch(/--tokenizer byte is not available for qwen2.5-0.5b/);
+    const d = await run(['--checkpoint', 'x']);
+    expect(d.code).toBe(2);
+    expect(d.stderr).toMatch(/--checkpoint needs --lora/);
   });
 
-  it('runs RFAI steps and prints one JSON object on its last line', async () => {
-    const r = await run(['--model', 'tiny', '--prompts', '1', '--samples', '2', '--new-tokens', '4', '--steps', '2', '--backend', 'cpu', '--lora', '--lora-r', '2', '--no-matmul', '--threads', '1', '--workers', '2', '--parallel-generation', 'on']);
+  it('runs RFAI steps and prints one JSON object on its last line; the LoRA checkpoint round trip reloads the same logits', async () => {
+    const ckpt = mkdtempSync(path.join(tmpdir(), 'rfai-bench-ckpt-'));
+    const r = await run(['--checkpoint', ckpt, '--model', 'tiny', '--prompts', '1', '--samples', '2', '--new-tokens', '4', '--steps', '2', '--backend', 'cpu', '--lora', '--lora-r', '2', '--no-matmul', '--threads', '1', '--workers', '2', '--parallel-generation', 'on']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     const report = JSON.parse(lines[lines.length - 1]);
@@ -86,5 +93,18 @@ describe('bench-scale', () => {
     expect(report.peak_rss_mb_workers).toHaveLength(1);
     expect(report.peak_rss_mb_workers[0]).toBeGreaterThan(50);
     expect(report.peak_rss_mb_all_processes).toBe(report.peak_rss_mb + report.peak_rss_mb_workers[0]);
+    // The round trip: a base folder, the PEFT pair and a merged folder, each reloaded. The adapters (B set to noise)
+    // change the logits; base + adapter reloads them bit for bit, the merged weights to float rounding.
+    const c = report.checkpoint;
+    expect(c.dir).toBe(path.resolve(ckpt));
+    for (const f of ['base/model.safetensors', 'base/config.json', 'adapter/adapter_config.json', 'adapter/adapter_model.safetensors', 'merged/model.safetensors']) {
+      expect(existsSync(path.join(ckpt, f))).toBe(true);
+    }
+    expect(JSON.parse(readFileSync(path.join(ckpt, 'adapter/adapter_config.json'), 'utf8'))).toMatchObject({ peft_type: 'LORA', r: 2, lora_alpha: 4 });
+    expect(c.adapter_tensors).toBe(4 * 4 * 2);
+    expect(c.adapter_first_key).toBe('base_model.model.model.layers.0.self_attn.k_proj.lora_A.weight');
+    expect(c.adapter_effect_max_abs).toBeGreaterThan(1e-2);
+    expect(c.peft_max_abs_diff).toBe(0);
+    expect(c.merged_max_rel_diff).toBeLessThan(1e-5);
   });
 });

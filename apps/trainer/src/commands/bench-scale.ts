@@ -21,6 +21,7 @@ import { computeAdvantages } from '@rfai/policy-gradient-kl';
 import { createTeacher } from '@rfai/teacher-clients';
 import { parseArgs, positiveInt } from '../cli-args';
 import { gradeAll } from '../train/grading';
+import { checkpointRoundTrip, type CheckpointReport } from './bench-checkpoint';
 import { generateParallel } from '../train/parallel-generation';
 import { createOptimizer } from '../train/optimizer';
 import { encodePrompt, resolvePromptStyle } from '../train/prompt-format';
@@ -34,7 +35,7 @@ import { teacherOptions } from '../train/setup';
  * `nx run trainer:bench-scale -- --model qwen2.5-0.5b|qwen3-0.6b|tiny|small|base --prompts N --samples G
  *   --new-tokens T --steps S [--lora --lora-r 16 --lora-targets q_proj,k_proj,v_proj,o_proj] [--threads K]
  *   [--tokenizer qwen|byte] [--backend auto|wasm|cpu] [--gradient-checkpointing on|off] [--workers N]
- *   [--parallel-generation on|off]`
+ *   [--parallel-generation on|off] [--checkpoint DIR]`
  *
  * Runs S RFAI steps (sampling, offline-teacher grading, rewards, advantages and the trainer's own policy update)
  * on a model of the exact Hugging Face shape with seeded random weights and prints one JSON object on the last
@@ -71,6 +72,7 @@ interface Options {
   microBatches?: number;
   workers?: number;
   parallelGeneration?: 'on' | 'off';
+  checkpoint?: string;
   seed: number;
   config?: string;
   matmul: boolean;
@@ -117,6 +119,7 @@ function benchCommand(): Command {
       if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected an integer >= 0, found "${v}"`);
       return n;
     }, 0)
+    .option('--checkpoint <dir>', 'after the steps, write the LoRA policy as base/, a PEFT adapter/ and a merged/ folder under dir, load each back and compare logits (needs --lora)')
     .option('--config <file>', 'config whose teacher, data and rfai settings are used (default config.yaml)')
     .option('--no-matmul', 'skip the matmul GFLOP/s line')
     .exitOverride()
@@ -226,6 +229,10 @@ export async function runBenchScale(argv: string[]): Promise<number> {
     log(`bench-scale: --micro-batches ${micro} must divide prompts x samples = ${samples}`);
     return 2;
   }
+  if (o.checkpoint && !o.lora) {
+    log('bench-scale: --checkpoint needs --lora (it checks the PEFT adapter pair and the merged export)');
+    return 2;
+  }
   const loraAlpha = o.loraAlpha ?? 2 * o.loraR;
   let cfg: RfaiConfig;
   let loaded: LoadedConfig;
@@ -331,6 +338,13 @@ export async function runBenchScale(argv: string[]): Promise<number> {
   let peakTf = 0;
   /** Peak RSS of each worker process, read before they stop. */
   let workerPeaks: Array<number | null> = [];
+  let checkpoint: CheckpointReport | null = null;
+  const sampledOnWorkers = workers?.canGenerate === true;
+  /** Processes of the update (kept: the round trip stops the workers before the report). */
+  let updateProcesses = workers ? workers.workers + 1 : 1;
+  /** The last step's first prompt and completion, at most 48 tokens from its end: the round trip's probe. */
+  let probe: number[] = [];
+  let released = false;
   const notePeak = () => (peakTf = Math.max(peakTf, tf.memory().numBytes));
   try {
     for (let s = 0; s < o.steps; s++) {
@@ -355,6 +369,7 @@ export async function runBenchScale(argv: string[]): Promise<number> {
       notePeak();
       const t1 = performance.now();
       const genTokens = gens.reduce((a, g) => a + g.ids.length, 0);
+      probe = [...promptIds[0], ...gens[0].ids].slice(-48);
       log(`step ${s + 1}/${o.steps}: generated ${genTokens} tokens in ${((t1 - t0) / 1000).toFixed(1)} s; grading; ${memLine()}`);
       const grades = await gradeAll(
         teacher,
@@ -417,6 +432,19 @@ export async function runBenchScale(argv: string[]): Promise<number> {
           `peak RSS ${peakRssMb()} MB, tensors ${(tf.memory().numBytes / 2 ** 20).toFixed(0)} MB, load ${loadAvg().join(' ')}`,
       );
     }
+    if (o.checkpoint) {
+      updateProcesses = workers ? workers.workers + 1 : 1;
+      workerPeaks = workers ? workers.pids.map((pid) => peakRssOfMb(pid)) : [];
+      workers?.close();
+      workers = null;
+      log(`checkpoint round trip under ${o.checkpoint}: saving base, adapter and merged folders`);
+      checkpoint = await checkpointRoundTrip(model, tokenizer, o.checkpoint, probe, () => {
+        released = true;
+        optimizer.dispose();
+        student.dispose();
+      });
+      log(`checkpoint round trip: ${JSON.stringify(checkpoint)}`);
+    }
   } catch (e) {
     // Report the failure with the memory picture before anything is freed (a wasm abort can break later frees).
     const heap = wasmHeapBytes();
@@ -426,11 +454,13 @@ export async function runBenchScale(argv: string[]): Promise<number> {
     );
     return 1;
   } finally {
-    workerPeaks = workers ? workers.pids.map((pid) => peakRssOfMb(pid)) : [];
+    if (workers) workerPeaks = workers.pids.map((pid) => peakRssOfMb(pid));
     workers?.close();
     try {
-      optimizer.dispose();
-      student.dispose();
+      if (!released) {
+        optimizer.dispose();
+        student.dispose();
+      }
     } catch {
       // the backend may be unusable after a failed step; the process ends anyway
     }
@@ -465,7 +495,7 @@ export async function runBenchScale(argv: string[]): Promise<number> {
     wasm_heap_mb: heap === null ? null : Math.round(heap / 2 ** 20),
     backend: info.name,
     threads: info.threads,
-    update_processes: workers ? workers.workers + 1 : 1,
+    update_processes: updateProcesses,
     simd: info.simd,
     shape: {
       prompts: o.prompts,
@@ -479,7 +509,7 @@ export async function runBenchScale(argv: string[]): Promise<number> {
       trainable_params: trainable,
       lora: o.lora ? { r: o.loraR, alpha: loraAlpha, targets: o.loraTargets } : null,
       gradient_checkpointing: checkpointing,
-      parallel_generation: workers?.canGenerate === true,
+      parallel_generation: sampledOnWorkers,
       few_rows_kernel: o.fewRows === 'on',
       micro_batches: micro,
       prompt_tokens_mean: r3(sum((x) => x.promptTokens) / (steps.length * o.prompts * o.samples)),
@@ -492,6 +522,7 @@ export async function runBenchScale(argv: string[]): Promise<number> {
     load_avg_start: load0,
     load_avg_end: loadAvg(),
     cores: os.availableParallelism(),
+    checkpoint,
   };
   process.stdout.write(JSON.stringify(report) + '\n');
   return 0;
