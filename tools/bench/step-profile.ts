@@ -90,7 +90,7 @@ async function main() {
   const promptLayout = (arg('layout') ?? 'auto') as 'auto' | 'packed' | 'passes';
   const saveElements = arg('save-elements') === undefined ? undefined : Number(arg('save-elements'));
   const info = await initBackend({ backend: (arg('backend') ?? 'wasm') as 'wasm' | 'cpu', threads });
-  const config = modelName === 'qwen2.5-0.5b' || modelName === 'qwen3-0.6b' ? referenceConfig(modelName) : presetConfig(modelName as 'tiny', 'byte');
+  const config = modelName === 'qwen2.5-0.5b' || modelName === 'qwen3-0.6b' ? referenceConfig(modelName) : presetConfig(modelName as 'tiny', arg('tokenizer') === 'qwen' ? 'qwen' : 'byte');
   const model: CausalLM = createModel(config, 1);
   model.gradientCheckpointing = arg('checkpointing') !== '0';
   if (r > 0) applyLora(model, { r, alpha: 2 * r, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'], seed: 1 });

@@ -109,11 +109,11 @@ function benchCommand(): Command {
     .option('--threads <k>', 'backend threads (default: the config, else 1)', positiveInt)
     .option('--tokenizer <kind>', 'qwen | byte (default qwen for the Qwen models, byte for the presets)', choice(['qwen', 'byte'] as const))
     .option('--backend <name>', 'auto | wasm | cpu (default wasm)', choice(['auto', 'wasm', 'cpu'] as const), 'wasm' as const)
-    .option('--gradient-checkpointing <on|off>', 'recompute layers in the backward pass (default on for the Qwen models, off for presets)', choice(['on', 'off'] as const))
+    .option('--gradient-checkpointing <on|off>', 'recompute layers in the backward pass (default on for the Qwen models and the Qwen vocabulary, off for byte presets)', choice(['on', 'off'] as const))
     .option('--few-rows <on|off>', 'decode-step products of large models on the few-rows kernel (CausalLM.fewRowsProducts; default on); off: XNNPACK, for A/B timings', choice(['on', 'off'] as const), 'on' as const)
-    .option('--micro-batches <k>', 'micro-batches the update is split into (training.gradient_accumulation_steps; must divide prompts x samples). Default: 1, or for the Qwen models the fewest that keep 4 samples or fewer per micro-batch', positiveInt)
+    .option('--micro-batches <k>', 'micro-batches the update is split into (training.gradient_accumulation_steps; must divide prompts x samples). Default: 1, or for the Qwen models and the Qwen vocabulary the fewest that keep 4 samples or fewer per micro-batch', positiveInt)
     .option('--workers <n>', 'processes computing each policy update (rfai.workers; default: the config\'s). Their CPU time is not in cpu_s_per_step', positiveInt)
-    .option('--parallel-generation <on|off>', 'sample over the update\'s processes too (rfai.parallel_generation; needs --workers > 1). Default on for the Qwen models, else the config\'s', choice(['on', 'off'] as const))
+    .option('--parallel-generation <on|off>', 'sample over the update\'s processes too (rfai.parallel_generation; needs --workers > 1). Default on for the Qwen models and the Qwen vocabulary, else the config\'s', choice(['on', 'off'] as const))
     .option('--seed <s>', 'seed of the weights, prompts order and sampling (default 0)', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected an integer >= 0, found "${v}"`);
@@ -222,9 +222,12 @@ export async function runBenchScale(argv: string[]): Promise<number> {
     log(`bench-scale: ${(e as Error).message}`);
     return 2;
   }
-  const checkpointing = o.gradientCheckpointing ? o.gradientCheckpointing === 'on' : big;
+  // The Qwen vocabulary makes even a preset large (its 151,936 x hidden embedding, and the LM head over it): the
+  // memory-bound defaults then apply to it as to the Qwen models.
+  const large = big || tokenizerKind === 'qwen';
+  const checkpointing = o.gradientCheckpointing ? o.gradientCheckpointing === 'on' : large;
   const samples = o.prompts * o.samples;
-  const micro = o.microBatches ?? (big ? defaultMicroBatches(samples, 4) : 1);
+  const micro = o.microBatches ?? (large ? defaultMicroBatches(samples, 4) : 1);
   if (samples % micro !== 0) {
     log(`bench-scale: --micro-batches ${micro} must divide prompts x samples = ${samples}`);
     return 2;
@@ -262,7 +265,7 @@ export async function runBenchScale(argv: string[]): Promise<number> {
     throw e;
   }
   const threads = o.threads ?? cfg.hardware.threads ?? 1;
-  const parallelGeneration = o.parallelGeneration ? o.parallelGeneration === 'on' : big || cfg.rfai.parallel_generation;
+  const parallelGeneration = o.parallelGeneration ? o.parallelGeneration === 'on' : large || cfg.rfai.parallel_generation;
   const load0 = loadAvg();
 
   const matmul = o.matmul && o.backend !== 'cpu' ? await matmulLines(o.backend, threads) : null;

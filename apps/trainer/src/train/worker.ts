@@ -81,8 +81,18 @@ export type FromWorker =
   | { type: 'error'; id: number | null; message: string };
 
 let policy: CausalLM | null = null;
-/** The `init` message and the weights gathered from its `weights` pieces, until `init-end`. */
-let pending: { init: Extract<ToWorker, { type: 'init' }>; frozen: Map<number, Float32Array>; reference: Map<number, Float32Array> } | null = null;
+/**
+ * The `init` message and the weights of its `weights` pieces, until `init-end`: a parameter's pieces gather in a JS
+ * buffer (`partial`) and it moves into the backend as soon as the last one is in (`frozen` / `reference`), so the
+ * worker never holds more than one parameter twice (with a 0.5 B base: 2 GB of JS buffers otherwise, beside the
+ * 2 GB in the backend).
+ */
+let pending: {
+  init: Extract<ToWorker, { type: 'init' }>;
+  partial: Map<string, { buf: Float32Array; filled: number }>;
+  frozen: Map<number, tf.Variable>;
+  reference: Map<number, tf.Variable>;
+} | null = null;
 let reference: CausalLM | null = null;
 /** The student's tokenizer, loaded at the first `generate` from the init message's spec. */
 let tokenizerSpecOf: TokenizerSpec | null = null;
@@ -100,31 +110,36 @@ function assign(v: tf.Variable, data: Float32Array): void {
   t.dispose();
 }
 
-/** Copies one piece of the frozen weights into place (the whole parameter is allocated at its first piece). */
+/**
+ * Copies one piece of the frozen weights into place (the whole parameter is allocated at its first piece); the
+ * parameter becomes a (non-trainable) variable once all its elements are in. Pieces never overlap (workers.ts).
+ */
 function receive(m: Extract<ToWorker, { type: 'weights' }>): void {
   if (!pending) throw new Error('weights received before init');
   const { init: i } = pending;
-  const into = m.part === 'frozen' ? pending.frozen : pending.reference;
   const size = tf.util.sizeFromShape(i.shapes[m.index]);
   if (m.offset + m.values.length > size) throw new Error(`weights of ${i.names[m.index]} beyond its ${size} elements`);
-  let buf = into.get(m.index);
-  if (!buf) into.set(m.index, (buf = new Float32Array(size)));
-  buf.set(m.values, m.offset);
+  const key = `${m.part}:${m.index}`;
+  let p = pending.partial.get(key);
+  if (!p) pending.partial.set(key, (p = { buf: new Float32Array(size), filled: 0 }));
+  p.buf.set(m.values, m.offset);
+  p.filled += m.values.length;
+  if (p.filled < size) return;
+  pending.partial.delete(key);
+  // The initial tensor is freed once the variable holds its data: a variable shares the tensor's data, and a tensor
+  // left alive keeps a second reference (with the 0.5 B base, 2 GB more of a 4 GiB wasm heap).
+  const buf = p.buf;
+  const v = tf.tidy(() => tf.variable(tf.tensor(buf, i.shapes[m.index], 'float32'), false, `${m.part === 'frozen' ? 'w' : 'ref'}${m.index}`));
+  (m.part === 'frozen' ? pending.frozen : pending.reference).set(m.index, v);
 }
 
-function init(m: Extract<ToWorker, { type: 'init' }>, frozen: Map<number, Float32Array>, refWeights: Map<number, Float32Array>): void {
+function init(m: Extract<ToWorker, { type: 'init' }>, frozen: Map<number, tf.Variable>, refWeights: Map<number, tf.Variable>): void {
   const missing = m.names.findIndex((_, i) => (!m.trainable[i] && !frozen.has(i)) || (m.reference && !refWeights.has(i)));
   if (missing >= 0) throw new Error(`the weights of ${m.names[missing]} never arrived`);
   const params = new Map<string, tf.Variable>();
-  // A frozen parameter is made from its values directly, a trainable one from zeros (its values come with each
-  // step). The initial tensor is freed once the variable holds its data: a variable shares the tensor's data, and a
-  // tensor left alive keeps a second reference (with the 0.5 B base, 2 GB more of a 4 GiB wasm heap).
+  // A frozen parameter arrived as a variable; a trainable one starts as zeros (its values come with each step).
   m.names.forEach((name, i) => {
-    params.set(
-      name,
-      tf.tidy(() => tf.variable(m.trainable[i] ? tf.zeros(m.shapes[i], 'float32') : tf.tensor(frozen.get(i)!, m.shapes[i], 'float32'), m.trainable[i], `w${i}`)),
-    );
-    frozen.delete(i); // the JS copy goes as soon as the backend holds it
+    params.set(name, m.trainable[i] ? tf.tidy(() => tf.variable(tf.zeros(m.shapes[i], 'float32'), true, `w${i}`)) : frozen.get(i)!);
   });
   const model = new CausalLM(m.config, params);
   if (m.lora) applyLora(model, { r: m.lora.r, alpha: m.lora.alpha, dropout: m.lora.dropout, targetModules: m.lora.targetModules });
@@ -137,14 +152,7 @@ function init(m: Extract<ToWorker, { type: 'init' }>, frozen: Map<number, Float3
   model.gradientCheckpointing = m.gradientCheckpointing;
   policy = model;
   tokenizerSpecOf = m.tokenizer;
-  if (m.reference) {
-    const ref = new Map<string, tf.Variable>();
-    m.names.forEach((name, i) => {
-      ref.set(name, tf.tidy(() => tf.variable(tf.tensor(refWeights.get(i)!, m.shapes[i], 'float32'), false, `ref${i}`)));
-      refWeights.delete(i);
-    });
-    reference = new CausalLM(m.config, ref);
-  }
+  if (m.reference) reference = new CausalLM(m.config, new Map(m.names.map((name, i) => [name, refWeights.get(i)!])));
 }
 
 function setWeights(weights: Float32Array[]): CausalLM {
@@ -165,7 +173,7 @@ function withReference<T>(fn: (ref: CausalLM) => T): T {
 async function handle(m: ToWorker): Promise<void> {
   if (m.type === 'init') {
     await initBackend({ backend: m.backend, threads: m.backend === 'wasm' ? m.threads : undefined, log: () => undefined });
-    pending = { init: m, frozen: new Map(), reference: new Map() };
+    pending = { init: m, partial: new Map(), frozen: new Map(), reference: new Map() };
     return;
   }
   if (m.type === 'weights') return receive(m);
