@@ -12,6 +12,7 @@ import {
   generate,
   tokenizerFromSpec,
   withAdaptersDisabled,
+  type GenerateOptions,
   type GenerationResult,
   type ModelConfig,
   type Tokenizer,
@@ -29,15 +30,7 @@ export interface LoraSpec {
 }
 
 /** The sampling settings of a `generate` message (plain data; the rows' generators travel as their states). */
-export interface WorkerGenerateOptions {
-  maxNewTokens: number;
-  temperature?: number;
-  topK?: number;
-  topP?: number;
-  greedy?: boolean;
-  stopStrings?: string[];
-  eosTokenIds?: number[];
-}
+export type WorkerGenerateOptions = Pick<GenerateOptions, 'maxNewTokens' | 'temperature' | 'topK' | 'topP' | 'greedy' | 'stopStrings' | 'eosTokenIds'>;
 
 /** Messages from the parent. */
 export type ToWorker =
