@@ -109,9 +109,9 @@ function benchCommand(): Command {
     .option('--threads <k>', 'backend threads (default: the config, else 1)', positiveInt)
     .option('--tokenizer <kind>', 'qwen | byte (default qwen for the Qwen models, byte for the presets)', choice(['qwen', 'byte'] as const))
     .option('--backend <name>', 'auto | wasm | cpu (default wasm)', choice(['auto', 'wasm', 'cpu'] as const), 'wasm' as const)
-    .option('--gradient-checkpointing <on|off>', 'recompute layers in the backward pass (default on for the Qwen models and the Qwen vocabulary, off for byte presets)', choice(['on', 'off'] as const))
+    .option('--gradient-checkpointing <on|off>', 'recompute layers in the backward pass (default on for the Qwen models and the small and base presets with the Qwen vocabulary, else off)', choice(['on', 'off'] as const))
     .option('--few-rows <on|off>', 'decode-step products of large models on the few-rows kernel (CausalLM.fewRowsProducts; default on); off: XNNPACK, for A/B timings', choice(['on', 'off'] as const), 'on' as const)
-    .option('--micro-batches <k>', 'micro-batches the update is split into (training.gradient_accumulation_steps; must divide prompts x samples). Default: 1, or for the Qwen models and the Qwen vocabulary the fewest that keep 4 samples or fewer per micro-batch', positiveInt)
+    .option('--micro-batches <k>', 'micro-batches the update is split into (training.gradient_accumulation_steps; must divide prompts x samples). Default: 1, or for the Qwen models and the small and base presets with the Qwen vocabulary the fewest that keep 4 samples or fewer per micro-batch', positiveInt)
     .option('--workers <n>', 'processes computing each policy update (rfai.workers; default: the config\'s). Their CPU time is not in cpu_s_per_step', positiveInt)
     .option('--parallel-generation <on|off>', 'sample over the update\'s processes too (rfai.parallel_generation; needs --workers > 1). Default on for the Qwen models and the Qwen vocabulary, else the config\'s', choice(['on', 'off'] as const))
     .option('--seed <s>', 'seed of the weights, prompts order and sampling (default 0)', (v) => {
@@ -222,12 +222,14 @@ export async function runBenchScale(argv: string[]): Promise<number> {
     log(`bench-scale: ${(e as Error).message}`);
     return 2;
   }
-  // The Qwen vocabulary makes even a preset large (its 151,936 x hidden embedding, and the LM head over it): the
-  // memory-bound defaults then apply to it as to the Qwen models.
+  // The Qwen vocabulary makes the small and base presets large too (a 151,936 x hidden embedding, trained, and the LM
+  // head over it): the memory-bound defaults apply to them as to the Qwen models (full fine-tuning of `small` without
+  // them peaked at 4,051 MB of the 4,096 MB wasm heap). The tiny preset fits without them (1.96 GB), faster.
   const large = big || tokenizerKind === 'qwen';
-  const checkpointing = o.gradientCheckpointing ? o.gradientCheckpointing === 'on' : large;
+  const memoryBound = big || (tokenizerKind === 'qwen' && o.model !== 'tiny');
+  const checkpointing = o.gradientCheckpointing ? o.gradientCheckpointing === 'on' : memoryBound;
   const samples = o.prompts * o.samples;
-  const micro = o.microBatches ?? (large ? defaultMicroBatches(samples, 4) : 1);
+  const micro = o.microBatches ?? (memoryBound ? defaultMicroBatches(samples, 4) : 1);
   if (samples % micro !== 0) {
     log(`bench-scale: --micro-batches ${micro} must divide prompts x samples = ${samples}`);
     return 2;
