@@ -6,8 +6,9 @@
  * weights leave the adapters' B at zero (every reward is 0, so is every advantage), which would make any reload
  * look right: B is first set to seeded noise, so that the adapters change the logits and the comparisons see them.
  */
-import { openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { openWeights } from '@rfai/checkpoint-io';
 import { tf } from '@rfai/core';
 import { loadAdapter, loadModel, saveAdapter, saveMergedModel, saveModel, withAdaptersDisabled, type CausalLM, type Tokenizer } from '@rfai/models';
 
@@ -50,21 +51,6 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 function folderMb(dir: string): number {
   const bytes = readdirSync(dir).reduce((a, f) => a + statSync(path.join(dir, f)).size, 0);
   return Math.round((bytes / 2 ** 20) * 10) / 10;
-}
-
-/** The tensor names in a safetensors file's header (8-byte little-endian length, then JSON). */
-export function safetensorsKeys(file: string): string[] {
-  const fd = openSync(file, 'r');
-  try {
-    const len = Buffer.alloc(8);
-    readSync(fd, len, 0, 8, 0);
-    const n = Number(len.readBigUInt64LE(0));
-    const header = Buffer.alloc(n);
-    readSync(fd, header, 0, n, 8);
-    return Object.keys(JSON.parse(header.toString('utf8'))).filter((k) => k !== '__metadata__');
-  } finally {
-    closeSync(fd);
-  }
 }
 
 const seconds = (t0: number) => Math.round((performance.now() - t0) / 10) / 100;
@@ -115,7 +101,9 @@ export async function checkpointRoundTrip(
   full.dispose();
   let scale = 1e-6;
   for (const v of want) scale = Math.max(scale, Math.abs(v));
-  const keys = safetensorsKeys(path.join(adapter, 'adapter_model.safetensors'));
+  const src = await openWeights(adapter, { name: 'adapter_model' });
+  const keys = src.names();
+  await src.close();
   const mergedAbs = maxAbsDiff(want, mergedLogits);
   return {
     dir: path.resolve(dir),
