@@ -63,7 +63,7 @@ export class AdamW extends Optimizer {
     this.weightDecay = weightDecay;
   }
 
-  protected update(name: string, p: tf.Variable, g: tf.Tensor, baseLr: number, group: ResolvedGroup): void {
+  protected update(name: string, p: tf.Variable, g: tf.Tensor, baseLr: number, group: ResolvedGroup, scale: number): void {
     const [b1, b2] = this.betas;
     let st = this.state.get(name);
     if (st == null) {
@@ -75,16 +75,21 @@ export class AdamW extends Optimizer {
     const stepSize = lr / (1 - b1 ** t);
     const bc2Sqrt = Math.sqrt(1 - b2 ** t);
     const { expAvg, expAvgSq } = st;
-    tf.tidy(() => {
-      const grad = tf.cast(g, 'float32');
-      if (group.weightDecay !== 0) p.assign(tf.mul(p, 1 - lr * group.weightDecay));
-      const m = tf.add(tf.mul(expAvg, b1), tf.mul(grad, 1 - b1));
-      const v = tf.add(tf.mul(expAvgSq, b2), tf.mul(tf.square(grad), 1 - b2));
-      const denom = tf.add(tf.div(tf.sqrt(v), bc2Sqrt), this.eps);
-      p.assign(tf.sub(p, tf.mul(tf.div(m, denom), stepSize)));
-      expAvg.assign(m);
-      expAvgSq.assign(v);
-    });
+    // One tidy per assignment, so that at most four parameter-sized temporaries exist at once (one tidy over the
+    // whole update held fourteen: 4.3 GB for a 151,936 x 512 embedding, more than the wasm heap has).
+    const grad = this.scaledGrad(g, scale);
+    try {
+      if (group.weightDecay !== 0) tf.tidy(() => p.assign(tf.mul(p, 1 - lr * group.weightDecay)));
+      tf.tidy(() => expAvg.assign(tf.add(tf.mul(expAvg, b1), tf.mul(grad, 1 - b1))));
+      tf.tidy(() => expAvgSq.assign(tf.add(tf.mul(expAvgSq, b2), tf.mul(tf.square(grad), 1 - b2))));
+    } finally {
+      this.releaseGrad(grad, g);
+    }
+    const denom = tf.tidy(() => tf.add(tf.div(tf.sqrt(expAvgSq), bc2Sqrt), this.eps));
+    const delta = tf.tidy(() => tf.mul(tf.div(expAvg, denom), stepSize));
+    denom.dispose();
+    tf.tidy(() => p.assign(tf.sub(p, delta)));
+    delta.dispose();
     st.step = t;
   }
 

@@ -11,6 +11,17 @@ export function globalNorm(grads: Map<string, tf.Tensor>): number {
   return tf.tidy(() => tf.sqrt(tf.addN([...grads.values()].map((g) => tf.sum(tf.square(tf.cast(g, 'float32')))))).dataSync()[0]);
 }
 
+/**
+ * The factor clipByGlobalNorm scales by for a global norm `norm`: min(1, maxNorm / (norm + 1e-6)), or 1 when the norm
+ * is not finite. Pass it as Optimizer.step's gradScale to clip without a copy of the gradients.
+ */
+export function clipCoefficient(norm: number, maxNorm: number): number {
+  if (!(typeof maxNorm === 'number' && Number.isFinite(maxNorm) && maxNorm > 0)) {
+    throw new InvalidOptionError('clipCoefficient maxNorm', 'a positive finite number', maxNorm);
+  }
+  return Number.isFinite(norm) ? Math.min(1, maxNorm / (norm + 1e-6)) : 1;
+}
+
 /** Result of clipByGlobalNorm(). */
 export interface ClipResult {
   /** New gradient tensors (same keys), scaled by `coef`. The caller disposes them. */
@@ -34,7 +45,7 @@ export function clipByGlobalNorm(grads: Map<string, tf.Tensor>, maxNorm: number)
     throw new InvalidOptionError('clipByGlobalNorm maxNorm', 'a positive finite number', maxNorm);
   }
   const norm = globalNorm(grads);
-  const coef = Number.isFinite(norm) ? Math.min(1, maxNorm / (norm + 1e-6)) : 1;
+  const coef = clipCoefficient(norm, maxNorm);
   const out = new Map<string, tf.Tensor>();
   for (const [name, g] of grads) out.set(name, coef === 1 ? tf.clone(g) : tf.tidy(() => tf.mul(g, coef)));
   return { grads: out, norm, coef };

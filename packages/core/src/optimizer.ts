@@ -30,6 +30,15 @@ export interface OptimizerBaseOptions extends ParamGroupOptions {
   skipNonFinite?: boolean;
 }
 
+/** Options of Optimizer.step(). */
+export interface StepOptions {
+  /**
+   * Every gradient is multiplied by this before it is used (global-norm clipping's coefficient: see clipCoefficient),
+   * one parameter at a time, so that no scaled copy of all the gradients is ever held. Default 1.
+   */
+  gradScale?: number;
+}
+
 /** What step() did. */
 export interface StepResult {
   /** False when the update was skipped because of non-finite gradients. */
@@ -87,9 +96,13 @@ export abstract class Optimizer {
    * left untouched and their state does not advance (as in PyTorch). Does not dispose
    * `grads`. Throws TensorMismatchError for an unknown name or a wrong shape.
    */
-  step(grads: Map<string, tf.Tensor>, lr: number): StepResult {
+  step(grads: Map<string, tf.Tensor>, lr: number, opts: StepOptions = {}): StepResult {
     if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
       throw new InvalidOptionError(`${this.constructor.name}.step lr`, 'a finite number >= 0', lr);
+    }
+    const scale = opts.gradScale ?? 1;
+    if (typeof scale !== 'number' || !Number.isFinite(scale) || scale < 0) {
+      throw new InvalidOptionError(`${this.constructor.name}.step gradScale`, 'a finite number >= 0', scale);
     }
     for (const [name, g] of grads) {
       const p = this.params.get(name);
@@ -116,13 +129,29 @@ export abstract class Optimizer {
         return { applied: false, step: this.stepCount, nonFinite };
       }
     }
-    for (const [name, g] of grads) this.update(name, this.params.get(name)!, g, lr, this.groupOf(name));
+    for (const [name, g] of grads) this.update(name, this.params.get(name)!, g, lr, this.groupOf(name), scale);
     this.stepCount++;
     return { applied: true, step: this.stepCount, nonFinite: [] };
   }
 
-  /** Updates one parameter in place. */
-  protected abstract update(name: string, p: tf.Variable, g: tf.Tensor, lr: number, group: ResolvedGroup): void;
+  /** Updates one parameter in place with the gradient g times `scale` (computed as tf.mul(g, scale) when scale != 1). */
+  protected abstract update(name: string, p: tf.Variable, g: tf.Tensor, lr: number, group: ResolvedGroup, scale: number): void;
+
+  /**
+   * The float32 gradient times `scale` as update() uses it: g itself when it already is (no copy: on wasm a cast or
+   * clone copies the data), else a new tensor; free it with {@link releaseGrad}.
+   */
+  protected scaledGrad(g: tf.Tensor, scale: number): tf.Tensor {
+    return tf.tidy(() => {
+      const f = g.dtype === 'float32' ? g : tf.cast(g, 'float32');
+      return scale === 1 ? f : tf.mul(f, scale);
+    });
+  }
+
+  /** Disposes a tensor from {@link scaledGrad} unless it is the caller's gradient itself. */
+  protected releaseGrad(grad: tf.Tensor, g: tf.Tensor): void {
+    if (grad !== g) grad.dispose();
+  }
 
   /** Per-parameter state tensors to save, keyed by suffix (e.g. 'exp_avg'). */
   protected abstract paramState(name: string): Record<string, tf.Tensor | number> | undefined;

@@ -1,4 +1,4 @@
-import { tf, AdamW, SGD, NO_DECAY_PATTERN, InvalidOptionError, OptimizerStateError, TensorMismatchError } from './index';
+import { tf, AdamW, SGD, NO_DECAY_PATTERN, InvalidOptionError, OptimizerStateError, TensorMismatchError, clipByGlobalNorm, clipCoefficient, globalNorm } from './index';
 
 // Fixed problem: loss = sum_i w_i * (p_i - c_i)^2 over three parameters; gradient 2 w (p - c).
 const INIT: Record<string, { shape: number[]; values: number[] }> = {
@@ -307,6 +307,52 @@ describe('AdamW', () => {
     disposeAll(grads, params);
     opt.dispose();
     unchecked.dispose();
+  });
+
+  it('gradScale gives exactly the step of gradients scaled by clipByGlobalNorm, without holding a scaled copy', () => {
+    const a = makeParams();
+    const b = makeParams();
+    const optA = new AdamW(a, { weightDecay: 0.1 });
+    const optB = new AdamW(b, { weightDecay: 0.1 });
+    for (let step = 0; step < 3; step++) {
+      const ga = gradsOf(a);
+      const clipped = clipByGlobalNorm(ga, 0.5);
+      expect(clipped.coef).toBeLessThan(1);
+      optA.step(clipped.grads, 0.05);
+      const gb = gradsOf(b);
+      const norm = globalNorm(gb);
+      expect(norm).toBe(clipped.norm);
+      optB.step(gb, 0.05, { gradScale: clipCoefficient(norm, 0.5) });
+      expect(values(b)).toEqual(values(a));
+      disposeAll(ga, clipped.grads, gb);
+    }
+    expect(clipCoefficient(0.25, 0.5)).toBe(1);
+    expect(clipCoefficient(NaN, 0.5)).toBe(1);
+    expect(() => optB.step(new Map(), 0.1, { gradScale: -1 })).toThrow(/gradScale.*finite number >= 0/);
+    disposeAll(a, b);
+    optA.dispose();
+    optB.dispose();
+  });
+
+  it('holds at most four parameter-sized temporaries during a step (one tidy over the update held fourteen)', async () => {
+    const n = 1 << 16;
+    const p = tf.variable(tf.fill([n], 0.5), true, 'big.weight');
+    const opt = new AdamW(new Map([['big.weight', p]]), { weightDecay: 0.1 });
+    const g = tf.fill([n], 0.25);
+    for (const gradScale of [1, 0.5]) {
+      const before = tf.memory().numBytes;
+      const info = await tf.profile(() => {
+        opt.step(new Map([['big.weight', g]]), 0.01, { gradScale });
+      });
+      // The moments (created on the first step) are state, not temporaries: 2 n floats once.
+      const state = gradScale === 1 ? 2 * n * 4 : 0;
+      const extra = info.peakBytes - before - state;
+      expect(extra).toBeLessThanOrEqual(4 * n * 4 + (gradScale === 1 ? 0 : n * 4));
+      expect(tf.memory().numBytes - before).toBe(state);
+    }
+    g.dispose();
+    p.dispose();
+    opt.dispose();
   });
 });
 

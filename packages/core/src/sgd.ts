@@ -59,10 +59,11 @@ export class SGD extends Optimizer {
     this.weightDecay = weightDecay;
   }
 
-  protected update(name: string, p: tf.Variable, g: tf.Tensor, baseLr: number, group: ResolvedGroup): void {
+  protected update(name: string, p: tf.Variable, g: tf.Tensor, baseLr: number, group: ResolvedGroup, scale: number): void {
     const lr = baseLr * group.lrScale;
+    const grad = this.scaledGrad(g, scale);
     tf.tidy(() => {
-      let d = tf.cast(g, 'float32');
+      let d = grad;
       if (group.weightDecay !== 0) d = tf.add(d, tf.mul(p, group.weightDecay));
       if (this.momentum !== 0) {
         const prev = this.buffers.get(name);
@@ -78,6 +79,7 @@ export class SGD extends Optimizer {
       }
       p.assign(tf.sub(p, tf.mul(d, lr)));
     });
+    this.releaseGrad(grad, g);
   }
 
   protected paramState(name: string): Record<string, tf.Tensor | number> | undefined {

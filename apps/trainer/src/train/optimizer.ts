@@ -1,4 +1,4 @@
-import { AdamW, clipByGlobalNorm, globalNorm, tf, type OptimizerStateDict } from '@rfai/core';
+import { AdamW, clipCoefficient, globalNorm, tf, type OptimizerStateDict } from '@rfai/core';
 import type { TensorData } from '@rfai/checkpoint-io';
 import type { RfaiConfig } from '@rfai/config';
 
@@ -35,23 +35,11 @@ export function createOptimizer(params: Map<string, tf.Variable>, cfg: RfaiConfi
   });
   return {
     applyGradients(grads, lr, maxGradNorm) {
-      let norm: number;
-      let use = grads;
-      let clipped: Map<string, tf.Tensor> | null = null;
-      if (maxGradNorm > 0) {
-        const c = clipByGlobalNorm(grads, maxGradNorm);
-        clipped = c.grads;
-        use = c.grads;
-        norm = c.norm;
-      } else {
-        norm = globalNorm(grads);
-      }
-      try {
-        const r = adam.step(use, lr);
-        return { gradNorm: norm, skipped: !r.applied, nonFinite: r.nonFinite.map((n) => n.name) };
-      } finally {
-        if (clipped) for (const g of clipped.values()) g.dispose();
-      }
+      // Clipping scales each gradient as the optimizer reaches it (gradScale) instead of copying them all first.
+      const norm = globalNorm(grads);
+      const gradScale = maxGradNorm > 0 ? clipCoefficient(norm, maxGradNorm) : 1;
+      const r = adam.step(grads, lr, { gradScale });
+      return { gradNorm: norm, skipped: !r.applied, nonFinite: r.nonFinite.map((n) => n.name) };
     },
     stateTensors() {
       const s: OptimizerStateDict = adam.stateDict();
