@@ -3,6 +3,7 @@ import { tf } from './tf';
 import { InvalidOptionError, OptimizerStateError } from './errors';
 import { Optimizer, ownedVariable, type Float32TensorData, type NamedVariables, type OptimizerBaseOptions } from './optimizer';
 import type { ResolvedGroup } from './param-groups';
+import { adamwKernelAvailable, adamwStepWasm } from './wasm-adamw';
 
 /** Options of AdamW. */
 export interface AdamWOptions extends OptimizerBaseOptions {
@@ -44,6 +45,11 @@ export class AdamW extends Optimizer {
   /** Base weight decay (before groups / noDecay). */
   readonly weightDecay: number;
   private state = new Map<string, AdamState>();
+  /**
+   * On wasm, update each parameter with the one-pass kernel of wasm-adamw.ts (moments in place; same float32 results
+   * as the tfjs formulation). Default true; false runs the tfjs formulation everywhere (for A/B tests).
+   */
+  static wasmKernel = true;
 
   /** @param params the trainable variables by name (e.g. model.params) */
   constructor(params: NamedVariables, opts: AdamWOptions = {}) {
@@ -75,6 +81,15 @@ export class AdamW extends Optimizer {
     const stepSize = lr / (1 - b1 ** t);
     const bc2Sqrt = Math.sqrt(1 - b2 ** t);
     const { expAvg, expAvgSq } = st;
+    if (AdamW.wasmKernel && adamwKernelAvailable() && g.dtype === 'float32') {
+      // wasm: one pass, moments in place, the new parameter the only allocation; same float32 results.
+      const decay = group.weightDecay !== 0 ? 1 - lr * group.weightDecay : 1;
+      const next = adamwStepWasm(p, g, expAvg, expAvgSq, { scale, beta1: b1, beta2: b2, decay, stepSize, bc2Sqrt, eps: this.eps });
+      p.assign(next);
+      next.dispose();
+      st.step = t;
+      return;
+    }
     // One tidy per assignment, so that at most four parameter-sized temporaries exist at once (one tidy over the
     // whole update held fourteen: 4.3 GB for a 151,936 x 512 embedding, more than the wasm heap has).
     const grad = this.scaledGrad(g, scale);

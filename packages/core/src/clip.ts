@@ -8,7 +8,13 @@ import { InvalidOptionError } from './errors';
  */
 export function globalNorm(grads: Map<string, tf.Tensor>): number {
   if (grads.size === 0) return 0;
-  return tf.tidy(() => tf.sqrt(tf.addN([...grads.values()].map((g) => tf.sum(tf.square(tf.cast(g, 'float32')))))).dataSync()[0]);
+  // One gradient at a time, no cast of a float32 one (on wasm a cast copies): one gradient-sized temporary at most.
+  const sums = [...grads.values()].map((g) => tf.tidy(() => tf.sum(tf.square(g.dtype === 'float32' ? g : tf.cast(g, 'float32')))));
+  try {
+    return tf.tidy(() => tf.sqrt(tf.addN(sums)).dataSync()[0]);
+  } finally {
+    tf.dispose(sums);
+  }
 }
 
 /**

@@ -18,7 +18,7 @@ export { AdamW } from './adamw';
 export type { AdamWOptions } from './adamw';
 export { SGD } from './sgd';
 export type { SGDOptions } from './sgd';
-export { Optimizer } from './optimizer';
+export { Optimizer, ownedVariable } from './optimizer';
 export type { Float32TensorData, OptimizerStateDict, OptimizerBaseOptions, StepOptions, StepResult, NamedVariables } from './optimizer';
 export { NO_DECAY_PATTERN } from './param-groups';
 export type { NameMatcher, ParamGroupRule, ParamGroupOptions, ResolvedGroup } from './param-groups';

@@ -21,8 +21,11 @@ export interface NonFiniteReport {
 export function findNonFinite(grads: Map<string, tf.Tensor>): NonFiniteReport[] {
   const entries = [...grads.entries()];
   if (entries.length === 0) return [];
-  // sum(g * 0) is 0 for a finite g and NaN as soon as one element is NaN or infinite.
-  const probe = tf.tidy(() => tf.stack(entries.map(([, g]) => tf.sum(tf.mul(tf.cast(g, 'float32'), 0)))).dataSync());
+  // sum(g * 0) is 0 for a finite g and NaN as soon as one element is NaN or infinite. One gradient at a time, with
+  // no cast of a float32 one (on wasm a cast copies): at most one gradient-sized temporary exists.
+  const sums = entries.map(([, g]) => tf.tidy(() => tf.sum(tf.mul(g.dtype === 'float32' ? g : tf.cast(g, 'float32'), 0))));
+  const probe = tf.tidy(() => tf.stack(sums).dataSync());
+  tf.dispose(sums);
   const bad = entries.filter((_, i) => !Number.isFinite(probe[i]));
   if (bad.length === 0) return [];
   const counts = tf.tidy(() =>

@@ -1,4 +1,4 @@
-import { tf, AdamW, SGD, NO_DECAY_PATTERN, InvalidOptionError, OptimizerStateError, TensorMismatchError, clipByGlobalNorm, clipCoefficient, globalNorm } from './index';
+import { initBackend, Rng, tf, AdamW, SGD, NO_DECAY_PATTERN, InvalidOptionError, OptimizerStateError, TensorMismatchError, clipByGlobalNorm, clipCoefficient, globalNorm } from './index';
 
 // Fixed problem: loss = sum_i w_i * (p_i - c_i)^2 over three parameters; gradient 2 w (p - c).
 const INIT: Record<string, { shape: number[]; values: number[] }> = {
@@ -423,5 +423,64 @@ describe('SGD', () => {
     expect(() => new SGD(params, { nesterov: true, momentum: 0.9, dampening: 0.1 })).toThrow('found momentum 0.9, dampening 0.1');
     expect(() => new SGD(params, { momentum: -0.1 })).toThrow('SGD.momentum: expected a finite number >= 0, found -0.1');
     disposeAll(params);
+  });
+});
+
+describe('AdamW on wasm: the one-pass kernel', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+  afterAll(async () => {
+    AdamW.wasmKernel = true;
+    await initBackend({ backend: 'cpu' });
+  });
+
+  /** Three steps of AdamW (weight decay, clipping scale, a no-decay group) with the kernel on or off. */
+  function run(kernel: boolean) {
+    AdamW.wasmKernel = kernel;
+    const params = makeParams();
+    // A parameter whose size is not a multiple of 4 and a larger one.
+    const r = new Rng(3);
+    const big = Float32Array.from({ length: 1031 }, () => r.normal());
+    params.set('big.weight', tf.variable(tf.tensor1d(big), true, `big${kernel}`));
+    const opt = new AdamW(params, { weightDecay: 0.1 });
+    for (let step = 0; step < 3; step++) {
+      const grads = gradsOf(new Map([...params].filter(([n]) => n !== 'big.weight')));
+      grads.set('big.weight', tf.tensor1d(Float32Array.from({ length: 1031 }, (_, i) => Math.sin(i + step) * (i % 7))));
+      opt.step(grads, 0.05, { gradScale: step === 1 ? 0.37 : 1 });
+      disposeAll(grads);
+    }
+    const out = { values: values(params), state: opt.stateDict() };
+    disposeAll(params);
+    opt.dispose();
+    return out;
+  }
+
+  it('gives the bits of the tfjs formulation, parameters and moments', () => {
+    const kernel = run(true);
+    const ops = run(false);
+    expect(kernel.values).toEqual(ops.values);
+    expect(Object.keys(kernel.state)).toEqual(Object.keys(ops.state));
+    for (const k of Object.keys(ops.state)) expect(Array.from(kernel.state[k].data)).toEqual(Array.from(ops.state[k].data));
+    // And the float64 PyTorch-semantics reference of the first test holds on wasm too (through the kernel).
+    expect(kernel.values['layer.weight'].every(Number.isFinite)).toBe(true);
+  });
+
+  it('allocates only the new parameter during a step (and the non-finite probe one temporary)', async () => {
+    AdamW.wasmKernel = true;
+    const n = 1 << 16;
+    const p = tf.variable(tf.fill([n], 0.5), true, 'wasm-big');
+    const opt = new AdamW(new Map([['wasm-big', p]]), { weightDecay: 0.1 });
+    const g = tf.fill([n], 0.25);
+    opt.step(new Map([['wasm-big', g]]), 0.01); // creates the moments
+    const before = tf.memory().numBytes;
+    const info = await tf.profile(() => {
+      opt.step(new Map([['wasm-big', g]]), 0.01, { gradScale: 0.5 });
+    });
+    expect(info.peakBytes - before).toBeGreaterThanOrEqual(n * 4);
+    expect(info.peakBytes - before).toBeLessThanOrEqual(n * 4 + 64);
+    expect(tf.memory().numBytes).toBe(before);
+    tf.dispose([g, p]);
+    opt.dispose();
   });
 });

@@ -113,17 +113,44 @@ export function unsortedSegmentSumKernel(args: { inputs: NamedTensorInfoMap; bac
   const xv = backend.readSync(x.dataId) as tf.TypedArray;
   const ids = backend.readSync(segmentIds.dataId) as tf.TypedArray;
   const inner = tf.util.sizeFromShape(x.shape.slice(idRank));
-  const acc = new Float64Array(numSegments * inner);
+  // Only the segments some id names get an accumulator (an embedding's gradient touches a few hundred of 151,936
+  // rows: a dense float64 accumulator would be 622 MB of JavaScript memory and as many zeros to round).
+  const slot = new Int32Array(numSegments).fill(-1);
+  const touched: number[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const s = ids[i];
+    if (s >= 0 && s < numSegments && slot[s] < 0) {
+      slot[s] = touched.length;
+      touched.push(s);
+    }
+  }
+  const acc = new Float64Array(touched.length * inner);
   for (let i = 0; i < ids.length; i++) {
     const s = ids[i];
     if (s < 0 || s >= numSegments) continue;
     const src = i * inner;
-    const dst = s * inner;
+    const dst = slot[s] * inner;
     for (let j = 0; j < inner; j++) acc[dst + j] += xv[src + j];
   }
   const dtype = x.dtype === 'int32' ? 'int32' : 'float32';
-  const out = dtype === 'int32' ? Int32Array.from(acc) : Float32Array.from(acc);
-  return makeOutput(backend, [numSegments, ...x.shape.slice(idRank)], dtype, out);
+  const shape = [numSegments, ...x.shape.slice(idRank)];
+  /** Writes the sums (rounded once to the output dtype) into a zeroed output. */
+  const fill = (out: tf.TypedArray) => {
+    out.fill(0);
+    touched.forEach((s, k) => {
+      for (let j = 0; j < inner; j++) out[s * inner + j] = acc[k * inner + j];
+    });
+  };
+  const heap = backend as Partial<WasmBackendLike>;
+  if (backend.makeOutput && heap.typedArrayFromHeap) {
+    // wasm: written straight into the output's heap memory, with no full-size JavaScript copy.
+    const out = backend.makeOutput(shape, dtype);
+    fill(heap.typedArrayFromHeap(out));
+    return out;
+  }
+  const out = dtype === 'int32' ? new Int32Array(numSegments * inner) : new Float32Array(numSegments * inner);
+  fill(out);
+  return makeOutput(backend, shape, dtype, out);
 }
 
 /**

@@ -323,13 +323,23 @@ export class CausalLM {
   }
 
   /**
-   * Embedding lookup [B, T] -> [N, E]. A frozen embedding is looked up outside the gradient tape: tfjs would save
-   * the whole table for the backward pass, and on wasm a saved tensor is a copy (545 MB for Qwen's vocabulary).
+   * Embedding lookup [B, T] -> [N, E]. Under the gradient tape the table is captured, not saved: tfjs' gather would
+   * save the whole table for the backward pass, and on wasm a saved tensor is a copy (545 MB for Qwen's vocabulary),
+   * and its gradient would add a transposed copy of the [V, E] gradient. A trainable table's gradient is the
+   * segment sum of the rows' gradients by id; a frozen one gets none.
    */
   private embed(ids: tf.Tensor2D): tf.Tensor2D {
     const table = this.weight('model.embed_tokens.weight');
     const flat = tf.reshape(ids, [-1]);
-    if (table.trainable || !tapeIsOn()) return tf.gather(table, flat) as tf.Tensor2D;
+    if (!tapeIsOn()) return tf.gather(table, flat) as tf.Tensor2D;
+    const V = table.shape[0];
+    if (table.trainable) {
+      const idValues = Int32Array.from(flat.dataSync());
+      return tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+        value: tf.gather(args[0] as tf.Tensor, flat),
+        gradFunc: (dy: tf.Tensor) => [tf.tidy(() => tf.unsortedSegmentSum(dy, tf.tensor1d(idValues, 'int32'), V))],
+      })) as Parameters<typeof tf.customGrad>[0])(table) as tf.Tensor2D;
+    }
     // The ids are the only input, and nothing upstream of them trains, so the backward pass never reaches this.
     return tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
       value: tf.gather(table, args[0] as tf.Tensor),

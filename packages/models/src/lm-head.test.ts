@@ -32,8 +32,8 @@ function referenceLoss(h: tf.Tensor2D, w: tf.Tensor2D): tf.Scalar {
   return tf.sum(tf.mul(m, tf.add(tf.mul(picked, tf.tensor1d(a)), tf.mul(ent, tf.tensor1d(b))))) as tf.Scalar;
 }
 
-function chunkedLoss(h: tf.Tensor2D, w: tf.Tensor, chunkElements: number, saveElements?: number): tf.Scalar {
-  const s = tokenStats(h, w, targets, { chunkElements, saveElements }); // [M, 2]
+function chunkedLoss(h: tf.Tensor2D, w: tf.Tensor, chunkElements: number, saveElements?: number, backward?: 'rows' | 'vocab'): tf.Scalar {
+  const s = tokenStats(h, w, targets, { chunkElements, saveElements, backward }); // [M, 2]
   const m = tf.tensor1d(mask);
   const lp = tf.reshape(tf.slice(s, [0, 0], [M, 1]), [M]);
   const ent = tf.reshape(tf.slice(s, [0, 1], [M, 1]), [M]);
@@ -90,15 +90,18 @@ describe.each(['cpu', 'wasm'] as const)('tokenStats (chunked LM head) on %s', (b
 
   it('values and gradients (hidden and LM head) equal the unchunked computation, masked rows included', () => {
     const ref = lossAndGrads(referenceLoss);
-    // 2 rows per chunk (4 chunks, the last one short), one row per chunk, and everything in one chunk.
-    // Each with the forward's log-softmax kept for the backward (the default at this size) and recomputed (0).
-    for (const chunkElements of [2 * V, V, 1 << 22]) {
-      for (const saveElements of [undefined, 0]) {
-        const got = lossAndGrads((h, w) => chunkedLoss(h, w, chunkElements, saveElements));
-        expect(Math.abs(got.loss - ref.loss)).toBeLessThanOrEqual(1e-5 * Math.abs(ref.loss));
-        expectClose(got.dh, ref.dh, 1e-5);
-        expectClose(got.dw, ref.dw, 1e-5);
-      }
+    // By rows: 2 rows per chunk (4 chunks, the last one short), one row per chunk, and everything in one chunk,
+    // each with the forward's log-softmax kept for the backward (the default at this size) and recomputed (0).
+    // By vocabulary: 10 entries per chunk (4 chunks, the last one short, targets in the first and the last), 5, 1
+    // and the whole vocabulary in one chunk.
+    const cases: Array<[number, number | undefined, 'rows' | 'vocab']> = [];
+    for (const chunkElements of [2 * V, V, 1 << 22]) for (const save of [undefined, 0]) cases.push([chunkElements, save, 'rows']);
+    for (const chunkElements of [2 * V, V, M, 1 << 22]) cases.push([chunkElements, undefined, 'vocab']);
+    for (const [chunkElements, saveElements, backward] of cases) {
+      const got = lossAndGrads((h, w) => chunkedLoss(h, w, chunkElements, saveElements, backward));
+      expect(Math.abs(got.loss - ref.loss)).toBeLessThanOrEqual(1e-5 * Math.abs(ref.loss));
+      expectClose(got.dh, ref.dh, 1e-5);
+      expectClose(got.dw, ref.dw, 1e-5);
     }
   });
 
@@ -129,8 +132,8 @@ describe.each(['cpu', 'wasm'] as const)('tokenStats (chunked LM head) on %s', (b
     tf.dispose([h, w, s, logp]);
   });
 
-  it('gradients match float64 central finite differences', () => {
-    const got = lossAndGrads((h, w) => chunkedLoss(h, w, 2 * V));
+  it.each(['rows', 'vocab'] as const)('gradients by %s match float64 central finite differences', (backward) => {
+    const got = lossAndGrads((h, w) => chunkedLoss(h, w, 2 * V, undefined, backward));
     const h = Float64Array.from(hData);
     const w = Float64Array.from(wData);
     const eps = 1e-4;
@@ -151,22 +154,22 @@ describe.each(['cpu', 'wasm'] as const)('tokenStats (chunked LM head) on %s', (b
     }
   });
 
-  it('a frozen LM head gets no gradient and the hidden-state gradient is unchanged', () => {
+  it.each(['rows', 'vocab'] as const)('a frozen LM head gets no gradient and the hidden-state gradient by %s is unchanged', (backward) => {
     const ref = lossAndGrads(referenceLoss);
-    const h = tf.variable(tf.tensor2d(hData, [M, E]), true, `hf${backend}`);
-    const w = tf.variable(tf.tensor2d(wData, [V, E]), false, `wf${backend}`);
+    const h = tf.variable(tf.tensor2d(hData, [M, E]), true, `hf${backend}${backward}`);
+    const w = tf.variable(tf.tensor2d(wData, [V, E]), false, `wf${backend}${backward}`);
     // With no varList tfjs differentiates w.r.t. every trainable variable: the frozen head is not among them.
-    const { value, grads } = tf.variableGrads(() => tf.tidy(() => chunkedLoss(h, w, 2 * V)));
+    const { value, grads } = tf.variableGrads(() => tf.tidy(() => chunkedLoss(h, w, 2 * V, undefined, backward)));
     expect(Object.keys(grads)).toEqual([h.name]);
     expectClose(Array.from(grads[h.name].dataSync()), ref.dh, 1e-5);
     tf.dispose([value, grads[h.name], h, w]);
   });
 
-  it('leaves no tensors behind, forward or backward', () => {
-    const h = tf.variable(tf.tensor2d(hData, [M, E]), true, `hl${backend}`);
-    const w = tf.variable(tf.tensor2d(wData, [V, E]), true, `wl${backend}`);
+  it.each(['rows', 'vocab'] as const)('leaves no tensors behind, forward or backward by %s', (backward) => {
+    const h = tf.variable(tf.tensor2d(hData, [M, E]), true, `hl${backend}${backward}`);
+    const w = tf.variable(tf.tensor2d(wData, [V, E]), true, `wl${backend}${backward}`);
     const before = tf.memory().numTensors;
-    const { value, grads } = tf.variableGrads(() => chunkedLoss(h, w, 2 * V), [h, w]);
+    const { value, grads } = tf.variableGrads(() => chunkedLoss(h, w, 2 * V, undefined, backward), [h, w]);
     tf.dispose([value, grads[h.name], grads[w.name]]);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([h, w]);
@@ -181,6 +184,7 @@ describe('tokenStats errors', () => {
     expect(() => tokenStats(h, w, Int32Array.from([0]))).toThrow('tokenStats: 1 targets for 2 rows');
     expect(() => tokenStats(h, w, Int32Array.from([0, 5]))).toThrow('tokenStats: target 5 is outside the vocabulary [0, 5)');
     expect(() => chunkRows(5, 0)).toThrow('tokenStats: chunkElements must be a positive integer, found 0');
+    expect(() => tokenStats(h, w, Int32Array.from([0, 1]), { backward: 'columns' as 'rows' })).toThrow("tokenStats: backward must be 'auto', 'rows' or 'vocab', found columns");
     expect(chunkRows(151936)).toBe(27);
     expect(chunkRows(259)).toBe(16194);
     tf.dispose([h, w]);

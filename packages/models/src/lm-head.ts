@@ -17,7 +17,7 @@
  */
 import { tf } from '@rfai/core';
 import { ModelUsageError } from './errors';
-import { forwardXWt, isTrainable, productDyTX, productDyWt, tapeIsOn, transposedWeight } from './matmul';
+import { forwardXWt, isLargeWeight, isTrainable, productDtW, productDyTX, productDyWt, tapeIsOn, transposedWeight } from './matmul';
 
 /** Default size of one chunk of logits, in elements (16 MB of float32). */
 export const DEFAULT_CHUNK_ELEMENTS = 1 << 22;
@@ -35,6 +35,12 @@ export interface TokenStatsOptions {
    * recompute.
    */
   saveElements?: number;
+  /**
+   * How the gradient is chunked: 'rows' (recomputing or keeping each row chunk's log-softmax), 'vocab' (by chunks of
+   * the vocabulary, recomputing: no [V, E] tensor but dW itself) or 'auto' (default): 'vocab' for a trainable head of
+   * 1 Mi elements or more, else 'rows'.
+   */
+  backward?: 'auto' | 'rows' | 'vocab';
 }
 
 /** Rows per chunk for a vocabulary of V. */
@@ -58,7 +64,7 @@ function chunkForward(
   w: tf.Tensor2D,
   targets: Int32Array,
   start: number,
-): { logp: tf.Tensor2D; probs: tf.Tensor2D; entropy: tf.Tensor2D; stats: tf.Tensor2D } {
+): { logp: tf.Tensor2D; probs: tf.Tensor2D; entropy: tf.Tensor2D; lse: tf.Tensor2D; stats: tf.Tensor2D } {
   const m = h.shape[0];
   const V = w.shape[0];
   const logits = forwardXWt(h, w); // [m, V]
@@ -68,7 +74,7 @@ function chunkForward(
   const picked = tf.reshape(tf.gather(tf.reshape(logits, [-1]), flatIndex(targets, start, m, V)), [m, 1]);
   const logprob = tf.sub(picked, lse);
   const entropy = tf.sub(lse, tf.sum(tf.mul(probs, logits), 1, true)) as tf.Tensor2D; // [m, 1]
-  return { logp, probs, entropy, stats: tf.concat([logprob, entropy], 1) as tf.Tensor2D };
+  return { logp, probs, entropy, lse, stats: tf.concat([logprob, entropy], 1) as tf.Tensor2D };
 }
 
 /** What the backward pass of a chunk needs, when the forward keeps it: log-softmax [m, V] and entropy [m, 1]. */
@@ -84,9 +90,9 @@ function forChunks(M: number, rows: number, fn: (start: number, m: number) => vo
 
 /**
  * The statistics of every row, chunk by chunk, with no gradient: [M, 2]. With `keep`, each chunk's log-softmax and
- * entropy are pushed to it (new tensors, the caller disposes them).
+ * entropy are pushed to it; with `lseOut`, each chunk's log-sum-exp [m, 1] (new tensors, the caller disposes them).
  */
-function statsNoGrad(h: tf.Tensor2D, w: tf.Tensor2D, targets: Int32Array, rows: number, keep?: SavedChunk[]): tf.Tensor2D {
+function statsNoGrad(h: tf.Tensor2D, w: tf.Tensor2D, targets: Int32Array, rows: number, keep?: SavedChunk[], lseOut?: tf.Tensor2D[]): tf.Tensor2D {
   const M = h.shape[0];
   const parts: tf.Tensor2D[] = [];
   forChunks(M, rows, (s, m) => {
@@ -95,6 +101,7 @@ function statsNoGrad(h: tf.Tensor2D, w: tf.Tensor2D, targets: Int32Array, rows: 
         const hc = m === M ? h : (tf.slice(h, [s, 0], [m, -1]) as tf.Tensor2D);
         const f = chunkForward(hc, w, targets, s);
         if (keep) keep.push({ logp: tf.keep(f.logp), entropy: tf.keep(f.entropy) });
+        if (lseOut) lseOut.push(tf.keep(f.lse));
         return f.stats;
       }),
     );
@@ -107,9 +114,10 @@ function statsNoGrad(h: tf.Tensor2D, w: tf.Tensor2D, targets: Int32Array, rows: 
 
 /**
  * Gradients of the statistics for upstream gradients dy [M, 2] (column 0: log-prob, column 1: entropy):
- * dh [M, E] and, when `withW`, dW [V, E]. Recomputes each chunk's logits; dh = dl W runs on a transposed head
- * made once per call (on wasm, for a large head: the backend packs the right operand of a product, so W itself
- * cannot be one without a permanent copy, and slicing it is slow), freed at the end.
+ * dh [M, E] and, when `withW`, dW [V, E], by chunks of rows (for a small or frozen head; a large trainable one goes
+ * by vocabulary: {@link statsBackwardByVocab}). Recomputes each chunk's logits unless the forward kept them; dh = dl W
+ * runs on a transposed head made once per call (on wasm, for a large head: the backend packs the right operand of a
+ * product, so W itself cannot be one without a permanent copy, and slicing it is slow), freed at the end.
  */
 function statsBackward(
   h: tf.Tensor2D,
@@ -162,6 +170,80 @@ function statsBackward(
   return { dh, dw };
 }
 
+/**
+ * The gradients of {@link statsBackward} for a large LM head, in chunks of the vocabulary rather than of rows, from
+ * the forward's log-sum-exp [M, 1] and entropy [M, 1]. Each chunk of `cols` vocabulary entries recomputes its logits
+ * transposed, L^T = W_c h^T [cols, M] (W_c a row slice of W: read in place, no transposed copy of the head), and
+ * writes its own rows of dW = dl^T h once: no [V, E] tensor is accumulated chunk by chunk, and no transposed head
+ * [E, V] is made. Peak: one chunk's temporaries, dW's pieces and dW itself.
+ */
+function statsBackwardByVocab(
+  h: tf.Tensor2D,
+  w: tf.Tensor2D,
+  targets: Int32Array,
+  lse: tf.Tensor2D,
+  entropy: tf.Tensor2D,
+  dy: tf.Tensor2D,
+  withW: boolean,
+  chunkElements: number,
+): { dh: tf.Tensor2D; dw: tf.Tensor2D | null } {
+  const M = h.shape[0];
+  const [V, E] = w.shape;
+  // Entries per chunk: its [cols, M] temporaries and its slice of W [cols, E] hold at most chunkElements each.
+  const cols = Math.max(1, Math.min(Math.floor(chunkElements / M), Math.floor(chunkElements / E)));
+  // Row vectors [1, M] broadcast over a chunk's vocabulary entries.
+  const row = (t: tf.Tensor, col: number | null) => tf.reshape(col === null ? t : tf.slice(t, [0, col], [M, 1]), [1, M]);
+  const [hT, lseT, entT, gLpT, gHT, gLp] = tf.tidy(() => [
+    tf.transpose(h),
+    row(lse, null),
+    row(entropy, null),
+    row(dy, 0),
+    row(dy, 1),
+    tf.reshape(tf.slice(dy, [0, 0], [M, 1]), [M]),
+  ]);
+  let dh: tf.Tensor2D | null = null;
+  const dwParts: tf.Tensor2D[] = [];
+  try {
+    for (let v0 = 0; v0 < V; v0 += cols) {
+      const vc = Math.min(cols, V - v0);
+      // Rows whose target falls in this chunk: dl gets + dLogprob there (the one-hot term).
+      const hits: number[] = [];
+      for (let r = 0; r < M; r++) if (targets[r] >= v0 && targets[r] < v0 + vc) hits.push(r);
+      const [dhc, dwc] = tf.tidy(() => {
+        const wc = vc === V ? w : (tf.slice(w, [v0, 0], [vc, E]) as tf.Tensor2D);
+        const logpT = tf.sub(tf.matMul(wc, hT), lseT); // [vc, M]
+        const coefT = tf.add(gLpT, tf.mul(gHT, tf.add(logpT, entT)));
+        // dl^T = onehot^T * dLogprob - p^T * coef^T
+        let dlT = tf.neg(tf.mul(tf.exp(logpT), coefT)) as tf.Tensor2D;
+        if (hits.length > 0) {
+          const at = tf.tensor2d(hits.flatMap((r) => [targets[r] - v0, r]), [hits.length, 2], 'int32');
+          const onehot = tf.scatterND(at, tf.gather(gLp, tf.tensor1d(hits, 'int32')), [vc, M]);
+          dlT = tf.add(dlT, onehot) as tf.Tensor2D;
+        }
+        return [productDtW(dlT, wc), withW ? (tf.matMul(dlT, h) as tf.Tensor2D) : null];
+      });
+      if (dh === null) dh = dhc;
+      else {
+        const next = tf.add(dh, dhc) as tf.Tensor2D;
+        tf.dispose([dh, dhc]);
+        dh = next;
+      }
+      if (dwc) dwParts.push(dwc);
+    }
+  } catch (e) {
+    tf.dispose([...(dh ? [dh] : []), ...dwParts]);
+    throw e;
+  } finally {
+    tf.dispose([hT, lseT, entT, gLpT, gHT, gLp]);
+  }
+  let dw: tf.Tensor2D | null = null;
+  if (withW) {
+    dw = dwParts.length === 1 ? dwParts[0] : (tf.concat(dwParts, 0) as tf.Tensor2D);
+    if (dwParts.length > 1) tf.dispose(dwParts);
+  }
+  return { dh: dh!, dw };
+}
+
 type GradFn = Parameters<typeof tf.customGrad>[0];
 
 /**
@@ -184,21 +266,39 @@ export function tokenStats(hidden: tf.Tensor2D, weight: tf.Tensor, targets: Int3
   for (const t of targets) {
     if (!(t >= 0 && t < V)) throw new ModelUsageError(`tokenStats: target ${t} is outside the vocabulary [0, ${V})`);
   }
+  const mode = opts.backward ?? 'auto';
+  if (mode !== 'auto' && mode !== 'rows' && mode !== 'vocab') {
+    throw new ModelUsageError(`tokenStats: backward must be 'auto', 'rows' or 'vocab', found ${String(mode)}`);
+  }
   const rows = chunkRows(V, opts.chunkElements);
   if (!tapeIsOn()) return statsNoGrad(hidden, weight as tf.Tensor2D, targets, rows);
-  const withW = isTrainable(weight);
   const saveElements = opts.saveElements ?? DEFAULT_SAVE_ELEMENTS;
   if (!Number.isInteger(saveElements) || saveElements < 0) {
     throw new ModelUsageError(`tokenStats: saveElements must be an integer >= 0, found ${saveElements}`);
   }
-  const keepLogp = M * V <= saveElements;
+  // A large trainable head is differentiated by vocabulary chunks from the forward's log-sum-exp, recomputing the
+  // logits: by rows, every chunk would add a [V, E] gradient to the running one (3 x 297 MB at once for 151,936 x
+  // 512). A frozen or small head goes by rows, keeping the forward's log-softmax when it is small enough (for the
+  // 0.5 B model's frozen head this is faster: measured 13.5 against 16-18 s per forward + backward).
+  const withW = isTrainable(weight);
+  const byVocab = mode === 'vocab' || (mode === 'auto' && withW && isLargeWeight(weight));
+  const keepLogp = !byVocab && M * V <= saveElements;
+  const chunkElements = opts.chunkElements ?? DEFAULT_CHUNK_ELEMENTS;
   // Saved: h (a saved tensor is a copy on wasm, so the head, a variable that outlives the backward pass, is captured
-  // instead) and, when small enough, every chunk's log-softmax and entropy. The tape frees what it saved.
+  // instead) and either every chunk's log-softmax and entropy (when kept) or, by vocabulary, the log-sum-exp and
+  // entropy of every row. The tape frees what it saved.
   const forward = (h: tf.Tensor2D, w: tf.Tensor2D, save: tf.GradSaveFunc): tf.Tensor2D => {
     const keep: SavedChunk[] | undefined = keepLogp ? [] : undefined;
-    const value = statsNoGrad(h, w, targets, rows, keep);
-    save([h, ...(keep ?? []).flatMap((k) => [k.logp, k.entropy])]);
-    if (keep) tf.dispose(keep.flatMap((k) => [k.logp, k.entropy]));
+    const lseParts: tf.Tensor2D[] | undefined = byVocab ? [] : undefined;
+    const value = statsNoGrad(h, w, targets, rows, keep, lseParts);
+    if (lseParts) {
+      const extra = tf.tidy(() => [lseParts.length === 1 ? lseParts[0] : tf.concat(lseParts, 0), tf.slice(value, [0, 1], [M, 1])]);
+      save([h, ...extra]);
+      tf.dispose([...lseParts, ...extra]);
+    } else {
+      save([h, ...(keep ?? []).flatMap((k) => [k.logp, k.entropy])]);
+      if (keep) tf.dispose(keep.flatMap((k) => [k.logp, k.entropy]));
+    }
     return value;
   };
   const savedChunks = (saved: tf.Tensor[]): SavedChunk[] | null => {
@@ -207,13 +307,17 @@ export function tokenStats(hidden: tf.Tensor2D, weight: tf.Tensor, targets: Int3
     for (let i = 1; i < saved.length; i += 2) out.push({ logp: saved[i] as tf.Tensor2D, entropy: saved[i + 1] as tf.Tensor2D });
     return out;
   };
+  const backward = (saved: tf.Tensor[], dy: tf.Tensor2D, withGradW: boolean) =>
+    byVocab
+      ? statsBackwardByVocab(saved[0] as tf.Tensor2D, weight as tf.Tensor2D, targets, saved[1] as tf.Tensor2D, saved[2] as tf.Tensor2D, dy, withGradW, chunkElements)
+      : statsBackward(saved[0] as tf.Tensor2D, weight as tf.Tensor2D, targets, rows, dy, withGradW, savedChunks(saved));
   if (withW) {
     return tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const [h, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
       return {
         value: forward(h, w, save),
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const g = statsBackward(saved[0] as tf.Tensor2D, weight as tf.Tensor2D, targets, rows, dy as tf.Tensor2D, true, savedChunks(saved));
+          const g = backward(saved, dy as tf.Tensor2D, true);
           return [g.dh, g.dw!];
         },
       };
@@ -223,9 +327,7 @@ export function tokenStats(hidden: tf.Tensor2D, weight: tf.Tensor, targets: Int3
     const [h, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
     return {
       value: forward(h, weight as tf.Tensor2D, save),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
-        statsBackward(saved[0] as tf.Tensor2D, weight as tf.Tensor2D, targets, rows, dy as tf.Tensor2D, false, savedChunks(saved)).dh,
-      ],
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [backward(saved, dy as tf.Tensor2D, false).dh],
     };
   }) as GradFn)(hidden) as tf.Tensor2D;
 }

@@ -50,6 +50,21 @@ export function productDyW(dy: tf.Tensor2D, w: tf.Tensor): tf.Tensor2D {
   return tf.tidy(() => tf.transpose(tf.matMul(tf.transpose(w) as tf.Tensor2D, tf.transpose(dy)))) as tf.Tensor2D;
 }
 
+/**
+ * dy W from dy^T: dT [out, N], W [out, in] -> [N, in], without a persistent copy of a large W (see the module
+ * comment): small W as XNNPACK's packed (cached) operand, a large one transposed for this call only.
+ */
+export function productDtW(dT: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  if (!onWasm()) return tf.matMul(dT, w, true, false);
+  if (w.size < CACHEABLE_ELEMENTS) return tf.tidy(() => tf.matMul(tf.transpose(dT) as tf.Tensor2D, w));
+  return tf.tidy(() => tf.transpose(tf.matMul(tf.transpose(w) as tf.Tensor2D, dT))) as tf.Tensor2D;
+}
+
+/** Whether a weight is too large to be packed and cached by XNNPACK on wasm (see the module comment). */
+export function isLargeWeight(w: tf.Tensor): boolean {
+  return w.size >= CACHEABLE_ELEMENTS;
+}
+
 /** dy W for several dy against one large W (LM head chunks): W^T is made once. See {@link productDyW}. */
 export function transposedWeight(w: tf.Tensor): tf.Tensor2D | null {
   return onWasm() && w.size >= CACHEABLE_ELEMENTS ? (tf.transpose(w) as tf.Tensor2D) : null;

@@ -109,6 +109,28 @@ describe('tokenLogProbs', () => {
     const numeric = (at(eps) - at(-eps)) / (2 * eps);
     w.assign(tf.tensor(orig, w.shape));
     expect(Math.abs(numeric - analytic)).toBeLessThan(2e-2 * Math.max(1, Math.abs(analytic)));
+    // The (untied) embedding's gradient, a segment sum by token id: the row of a prompt token (42) matches a central
+    // difference, the row of a token no input holds (50) is exactly zero.
+    const emb = model.weight('model.embed_tokens.weight');
+    const E = cfg.hidden_size;
+    const embGrad = grads[emb.name].dataSync();
+    const embOrig = emb.dataSync().slice();
+    const embAt = (i: number, delta: number) => {
+      const d = embOrig.slice();
+      d[i] += delta;
+      emb.assign(tf.tensor(d, emb.shape));
+      const l = loss();
+      const out = l.dataSync()[0];
+      l.dispose();
+      return out;
+    };
+    for (const i of [42 * E + 3, 42 * E + 17]) {
+      const fd = (embAt(i, eps) - embAt(i, -eps)) / (2 * eps);
+      expect(Math.abs(fd - embGrad[i])).toBeLessThan(2e-2 * Math.max(1, Math.abs(embGrad[i])));
+      expect(Math.abs(embGrad[i])).toBeGreaterThan(1e-4);
+    }
+    emb.assign(tf.tensor(embOrig, emb.shape));
+    expect(Array.from(embGrad.subarray(50 * E, 51 * E))).toEqual(new Array(E).fill(0));
     value.dispose();
     tf.dispose(Object.values(grads));
   });

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, defaultConfigPath, loadConfig, resolveConfigPath, type LoadedConfig, type RfaiConfig } from '@rfai/config';
 import * as core from '@rfai/core';
-import { initBackend, Rng, tf } from '@rfai/core';
+import { initBackend, ownedVariable, Rng, tf } from '@rfai/core';
 import { loadDataset, type DatasetRecord } from '@rfai/datasets';
 import {
   applyLora,
@@ -287,7 +287,7 @@ export async function runBenchScale(argv: string[]): Promise<number> {
   let reference: CausalLM | null = null;
   if (!o.lora) {
     const frozen = new Map<string, tf.Variable>();
-    for (const [k, v] of model.params) frozen.set(k, tf.variable(v.clone(), false));
+    for (const [k, v] of model.params) frozen.set(k, ownedVariable(v.clone())); // (the clone is the copy; the variable shares its data)
     reference = createModelLike(model, frozen);
   }
   const trainable = [...model.trainableParams().values()].reduce((a, v) => a + v.size, 0);

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { tf } from '@rfai/core';
+import { ownedVariable, tf } from '@rfai/core';
 import { SafetensorsFile, type TensorData } from '@rfai/checkpoint-io';
 import { resolveConfigPath, type LoadedConfig, type RfaiConfig } from '@rfai/config';
 import {
@@ -120,7 +120,7 @@ export async function buildStudent(loaded: LoadedConfig, resumeDir: string | nul
   } else {
     // Full fine-tuning: the reference is a frozen copy of the initial weights.
     const frozen = new Map<string, tf.Variable>();
-    for (const [k, v] of model.params) frozen.set(k, tf.variable(v.clone(), false));
+    for (const [k, v] of model.params) frozen.set(k, ownedVariable(v.clone())); // (the clone is the copy; the variable shares its data)
     reference = new CausalLM(model.config, frozen);
   }
   model.gradientCheckpointing = cfg.training.gradient_checkpointing;

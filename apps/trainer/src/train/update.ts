@@ -118,10 +118,13 @@ export function microBatches(n: number, parts: number): Array<[number, number]> 
 /** Adds micro-batch gradients `g` to the running sums (disposing both inputs); the first call just takes `g`. */
 export function accumulate(accum: tf.Tensor[] | null, g: tf.Tensor[]): tf.Tensor[] {
   if (accum === null) return g;
-  const next = accum.map((a, i) => tf.add(a, g[i]));
-  accum.forEach((t) => t.dispose());
-  g.forEach((t) => t.dispose());
-  return next;
+  // One parameter at a time, freeing both inputs as each sum is made.
+  return accum.map((a, i) => {
+    const next = tf.add(a, g[i]);
+    a.dispose();
+    g[i].dispose();
+    return next;
+  });
 }
 
 /** The whole step's loss denominator, so micro-batch losses add up to the full-batch loss. */
@@ -480,10 +483,13 @@ export async function policyUpdateParallel(ctx: UpdateContext, batch: UpdateBatc
       let grads: tf.Tensor[];
       if (parts.length === 0) grads = local.grads!;
       else {
-        grads = vars.map((v, i) =>
-          tf.tidy(() => parts.reduce<tf.Tensor>((acc, w) => tf.add(acc, tf.tensor(w[i], v.shape, 'float32')), local.grads ? local.grads[i] : tf.zeros(v.shape))),
-        );
-        local.grads?.forEach((t) => t.dispose());
+        // Parameter by parameter, each local gradient freed as soon as its sum exists (peak: one parameter's worth
+        // more than the gradients, not all of them twice).
+        grads = vars.map((v, i) => {
+          const sum = tf.tidy(() => parts.reduce<tf.Tensor>((acc, w) => tf.add(acc, tf.tensor(w[i], v.shape, 'float32')), local.grads ? local.grads[i] : tf.zeros(v.shape)));
+          local.grads?.[i].dispose();
+          return sum;
+        });
       }
       const step = applyEpoch(ctx, grads);
       if (step.skipped) {
