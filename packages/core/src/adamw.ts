@@ -3,7 +3,13 @@ import { tf } from './tf';
 import { InvalidOptionError, OptimizerStateError } from './errors';
 import { Optimizer, ownedVariable, type Float32TensorData, type NamedVariables, type OptimizerBaseOptions } from './optimizer';
 import type { ResolvedGroup } from './param-groups';
-import { adamwKernelAvailable, adamwStepWasm } from './wasm-adamw';
+import { adamwKernelAvailable, adamwStepWasm, adamwStepWasmInPlace } from './wasm-adamw';
+
+/**
+ * On wasm, parameters of at least this many elements are updated in place (see adamwStepWasmInPlace: the models never
+ * let the backend cache copies of weights this large, so nothing keyed by their data goes stale).
+ */
+const IN_PLACE_MIN_ELEMENTS = 1 << 20;
 
 /** Options of AdamW. */
 export interface AdamWOptions extends OptimizerBaseOptions {
@@ -84,9 +90,16 @@ export class AdamW extends Optimizer {
     if (AdamW.wasmKernel && adamwKernelAvailable() && g.dtype === 'float32') {
       // wasm: one pass, moments in place, the new parameter the only allocation; same float32 results.
       const decay = group.weightDecay !== 0 ? 1 - lr * group.weightDecay : 1;
-      const next = adamwStepWasm(p, g, expAvg, expAvgSq, { scale, beta1: b1, beta2: b2, decay, stepSize, bc2Sqrt, eps: this.eps });
-      p.assign(next);
-      next.dispose();
+      const scalars = { scale, beta1: b1, beta2: b2, decay, stepSize, bc2Sqrt, eps: this.eps };
+      if (p.size >= IN_PLACE_MIN_ELEMENTS) {
+        // A large weight in place: a new [151,936, 512] tensor each step fragmented the 4 GiB heap by ~0.9 GB a
+        // step (dlmalloc never gives memory back) until a step of full fine-tuning no longer fitted.
+        adamwStepWasmInPlace(p, g, expAvg, expAvgSq, scalars);
+      } else {
+        const next = adamwStepWasm(p, g, expAvg, expAvgSq, scalars);
+        p.assign(next);
+        next.dispose();
+      }
       st.step = t;
       return;
     }

@@ -32,22 +32,8 @@ interface HeapBackend {
   typedArrayFromHeap(t: TensorInfo): tf.TypedArray;
 }
 
-function adamwKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): TensorInfo {
-  const backend = args.backend as HeapBackend;
-  const { p, g, m, v } = args.inputs as Record<'p' | 'g' | 'm' | 'v', TensorInfo>;
-  const a = args.attrs as unknown as AdamWScalars;
-  for (const t of [p, g, m, v]) {
-    if (t.dtype !== 'float32' || !tf.util.arraysEqual(t.shape, p.shape)) {
-      throw new Error(`${ADAMW_KERNEL}: parameter, gradient and moments must be float32 of shape [${p.shape}]`);
-    }
-  }
-  const out = backend.makeOutput(p.shape, 'float32');
-  // Views made after the output's allocation (which may grow, and detach, the heap).
-  const P = backend.typedArrayFromHeap(p) as Float32Array;
-  const G = backend.typedArrayFromHeap(g) as Float32Array;
-  const Mo = backend.typedArrayFromHeap(m) as Float32Array;
-  const Vo = backend.typedArrayFromHeap(v) as Float32Array;
-  const O = backend.typedArrayFromHeap(out) as Float32Array;
+/** The update of every element: moments in place, the new parameter into O (which may be P itself). */
+function adamwLoop(P: Float32Array, G: Float32Array, Mo: Float32Array, Vo: Float32Array, O: Float32Array, a: AdamWScalars): void {
   const f = Math.fround;
   // The scalars as the float32 tensors tf.mul / tf.add / tf.div would make of them.
   const scale = f(a.scale);
@@ -72,6 +58,24 @@ function adamwKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
     const denom = f(f(f(Math.sqrt(vi)) / bc2) + eps);
     O[i] = pi - f(f(mi / denom) * step);
   }
+}
+
+function checkShapes(p: TensorInfo, others: TensorInfo[]): void {
+  for (const t of [p, ...others]) {
+    if (t.dtype !== 'float32' || !tf.util.arraysEqual(t.shape, p.shape)) {
+      throw new Error(`${ADAMW_KERNEL}: parameter, gradient and moments must be float32 of shape [${p.shape}]`);
+    }
+  }
+}
+
+function adamwKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): TensorInfo {
+  const backend = args.backend as HeapBackend;
+  const { p, g, m, v } = args.inputs as Record<'p' | 'g' | 'm' | 'v', TensorInfo>;
+  checkShapes(p, [g, m, v]);
+  const out = backend.makeOutput(p.shape, 'float32');
+  // Views made after the output's allocation (which may grow, and detach, the heap).
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+  adamwLoop(view(p), view(g), view(m), view(v), view(out), args.attrs as unknown as AdamWScalars);
   return out;
 }
 
@@ -93,4 +97,18 @@ export function adamwStepWasm(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Te
     tf.registerKernel({ kernelName: ADAMW_KERNEL, backendName: 'wasm', kernelFunc: adamwKernel as unknown as tf.KernelFunc });
   }
   return tf.engine().runKernel(ADAMW_KERNEL, { p, g, m, v } as unknown as tf.NamedTensorMap, s as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
+
+/**
+ * {@link adamwStepWasm} writing the new parameter over p's own data instead of a new tensor: no allocation at all.
+ * Only for a parameter whose data nothing caches by identity: on wasm, a weight of 1 Mi elements or more, which
+ * @rfai/models never lets XNNPACK pack or @rfai/core's transposed-operand cache copy (they key their copies by the
+ * data's identity and would go stale). Same float32 results.
+ */
+export function adamwStepWasmInPlace(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, s: AdamWScalars): void {
+  const backend = tf.backend() as unknown as HeapBackend;
+  checkShapes(p, [g, m, v]);
+  const view = (t: tf.Tensor) => backend.typedArrayFromHeap(t as unknown as TensorInfo) as Float32Array;
+  const P = view(p);
+  adamwLoop(P, view(g), view(m), view(v), P, s);
 }
