@@ -309,6 +309,29 @@ describe('AdamW', () => {
     unchecked.dispose();
   });
 
+  it('allocateState() makes the moments ahead: same steps, and no state saved for a parameter not yet updated', () => {
+    const a = makeParams();
+    const b = makeParams();
+    const optA = new AdamW(a);
+    const optB = new AdamW(b);
+    optB.allocateState();
+    expect(optB.stateDict()).toEqual({ 'adamw.step': { dtype: 'F32', shape: [], data: Float32Array.of(0) } });
+    for (let step = 0; step < 2; step++) {
+      // The first step leaves the bias without a gradient: its (allocated) moments stay unsaved until it gets one.
+      const ga = gradsOf(a);
+      const gb = gradsOf(b);
+      for (const g of [ga, gb]) if (step === 0) { g.get('layer.bias')!.dispose(); g.delete('layer.bias'); }
+      optA.step(ga, 0.1);
+      optB.step(gb, 0.1);
+      expect(values(b)).toEqual(values(a));
+      expect(optB.stateDict()).toEqual(optA.stateDict());
+      disposeAll(ga, gb);
+    }
+    disposeAll(a, b);
+    optA.dispose();
+    optB.dispose();
+  });
+
   it('gradScale gives exactly the step of gradients scaled by clipByGlobalNorm, without holding a scaled copy', () => {
     const a = makeParams();
     const b = makeParams();

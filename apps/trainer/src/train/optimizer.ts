@@ -33,6 +33,8 @@ export function createOptimizer(params: Map<string, tf.Variable>, cfg: RfaiConfi
     eps: t.adam_epsilon,
     weightDecay: t.weight_decay,
   });
+  // Before the first update (see allocateState: the wasm heap's layout).
+  adam.allocateState();
   return {
     applyGradients(grads, lr, maxGradNorm) {
       // Clipping scales each gradient as the optimizer reaches it (gradScale) instead of copying them all first.
