@@ -8,6 +8,7 @@
 // same bits.
 import { tf } from './tf';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { WasmBackendHeap } from './wasm-encoder';
 
 /** Kernel name of {@link adamwStepWasm}. */
 export const ADAMW_KERNEL = 'RfaiAdamWStep';
@@ -25,11 +26,6 @@ export interface AdamWScalars {
   /** sqrt(1 - beta2^t). */
   bc2Sqrt: number;
   eps: number;
-}
-
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): tf.TypedArray;
 }
 
 /** The update of every element: moments in place, the new parameter into O (which may be P itself). */
@@ -69,7 +65,7 @@ function checkShapes(p: TensorInfo, others: TensorInfo[]): void {
 }
 
 function adamwKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): TensorInfo {
-  const backend = args.backend as HeapBackend;
+  const backend = args.backend as WasmBackendHeap;
   const { p, g, m, v } = args.inputs as Record<'p' | 'g' | 'm' | 'v', TensorInfo>;
   checkShapes(p, [g, m, v]);
   const out = backend.makeOutput(p.shape, 'float32');
@@ -106,7 +102,7 @@ export function adamwStepWasm(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Te
  * data's identity and would go stale). Same float32 results.
  */
 export function adamwStepWasmInPlace(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, s: AdamWScalars): void {
-  const backend = tf.backend() as unknown as HeapBackend;
+  const backend = tf.backend() as unknown as WasmBackendHeap;
   checkShapes(p, [g, m, v]);
   const view = (t: tf.Tensor) => backend.typedArrayFromHeap(t as unknown as TensorInfo) as Float32Array;
   const P = view(p);
