@@ -9,6 +9,7 @@ export type { MatmulBenchOptions, MatmulBenchRecord, MatmulShape } from './matmu
 export type { BackendInfo, BackendName, InitBackendOptions } from './backend';
 export { WASM_FALLBACK_KERNELS, WASM_KERNEL_OVERRIDES } from './wasm-fallbacks';
 export { FEW_ROWS_MAX, fewRowsSupported, fewRowsXWt } from './wasm-gemv';
+export { gemmAW, gemmAWSupported, gemmWeightSupported } from './wasm-gemm';
 export { EXTRA_GRADIENT_KERNELS, REPLACED_GRADIENT_KERNELS } from './extra-gradients';
 export { CoreError, BackendError, InvalidOptionError, TensorMismatchError, OptimizerStateError } from './errors';
 // The seeded generator lives in @rfai/random (no tensor library), shared with @rfai/datasets; re-exported unchanged.

@@ -1,5 +1,5 @@
 // A minimal WebAssembly encoder and the backend-memory plumbing shared by @rfai/core's hand-written wasm kernels
-// (wasm-gemv.ts, wasm-transpose.ts): modules are written out byte by byte (no toolchain) and instantiated on the
+// (wasm-gemv.ts, wasm-gemm.ts, wasm-transpose.ts): modules are written out byte by byte (no toolchain) and instantiated on the
 // wasm backend's own memory (imported), so they read and write tensors where they are.
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type * as tf from '@tensorflow/tfjs-core';
@@ -62,12 +62,14 @@ export const op = {
   i32LtU: [0x49],
   i32GeU: [0x4f],
   f32Add: [0x92],
+  f32Load: (offset: number) => [0x2a, 2, ...uleb(offset)],
   f32Store: (offset: number) => [0x38, 2, ...uleb(offset)],
   v128Load: (offset: number) => [0xfd, ...uleb(0x00), 4, ...uleb(offset)],
   v128Store: (offset: number) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)],
   v128Zero: [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)],
   /** i8x16.shuffle of the two operands by 16 lane indices (0-15 the first, 16-31 the second). */
   shuffle: (lanes: number[]) => [0xfd, ...uleb(0x0d), ...lanes],
+  f32x4Splat: [0xfd, ...uleb(0x13)],
   f32x4Add: [0xfd, ...uleb(0xe4)],
   f32x4Mul: [0xfd, ...uleb(0xe6)],
   lane: (i: number) => [0xfd, ...uleb(0x1f), i],

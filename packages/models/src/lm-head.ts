@@ -115,9 +115,10 @@ function statsNoGrad(h: tf.Tensor2D, w: tf.Tensor2D, targets: Int32Array, rows: 
 /**
  * Gradients of the statistics for upstream gradients dy [M, 2] (column 0: log-prob, column 1: entropy):
  * dh [M, E] and, when `withW`, dW [V, E], by chunks of rows (for a small or frozen head; a large trainable one goes
- * by vocabulary: {@link statsBackwardByVocab}). Recomputes each chunk's logits unless the forward kept them; dh = dl W
- * runs on a transposed head made once per call (on wasm, for a large head: the backend packs the right operand of a
- * product, so W itself cannot be one without a permanent copy, and slicing it is slow), freed at the end.
+ * by vocabulary: {@link statsBackwardByVocab}). Recomputes each chunk's logits unless the forward kept them. On wasm
+ * dh = dl W of a large head reads W in place (@rfai/core's gemmAW: the backend's own product packs its right operand,
+ * so W could only be one through a copy); where that kernel does not apply, through a transposed head made once per
+ * call and freed at the end.
  */
 function statsBackward(
   h: tf.Tensor2D,

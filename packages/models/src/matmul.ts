@@ -10,12 +10,13 @@
  * - forward  y  = x W^T = (W x^T)^T : W [out, in] read in place, only x^T is packed (small weights, below
  *                                    1 M elements, go through the cached transposed copy instead);
  * - backward dx = dy W             : XNNPACK with W cached when W is small (< 1 M elements), else
- *                                    (W^T dy^T)^T with a transient W^T;
+ *                                    @rfai/core's gemmAW kernel, which reads W in place (or, where it does not
+ *                                    apply, (W^T dy^T)^T with a transient W^T);
  * - backward dW = dy^T x           : computed only when W is trainable; x (an activation) is packed.
  *
  * Other backends (cpu, tfjs-node) use tf.matMul and tfjs' own gradient.
  */
-import { tf } from '@rfai/core';
+import { gemmAW, gemmAWSupported, gemmWeightSupported, tf } from '@rfai/core';
 
 /** Weights below this many elements may be packed and cached by XNNPACK (see the module comment). */
 const CACHEABLE_ELEMENTS = 1 << 20;
@@ -46,6 +47,7 @@ export function isTrainable(w: tf.Tensor): boolean {
 /** dy W for dy [N, out], W [out, in] -> [N, in], on wasm without a persistent copy of a large W. */
 export function productDyW(dy: tf.Tensor2D, w: tf.Tensor): tf.Tensor2D {
   if (!onWasm() || w.size < CACHEABLE_ELEMENTS) return tf.matMul(dy, w as tf.Tensor2D);
+  if (gemmAWSupported(dy, w)) return gemmAW(dy, w);
   // dx^T = W^T dy^T: a transient W^T as the streamed operand, dy^T (small) as the packed one.
   return tf.tidy(() => tf.transpose(tf.matMul(tf.transpose(w) as tf.Tensor2D, tf.transpose(dy)))) as tf.Tensor2D;
 }
@@ -57,6 +59,7 @@ export function productDyW(dy: tf.Tensor2D, w: tf.Tensor): tf.Tensor2D {
 export function productDtW(dT: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   if (!onWasm()) return tf.matMul(dT, w, true, false);
   if (w.size < CACHEABLE_ELEMENTS) return tf.tidy(() => tf.matMul(tf.transpose(dT) as tf.Tensor2D, w));
+  if (gemmWeightSupported(w)) return tf.tidy(() => gemmAW(tf.transpose(dT) as tf.Tensor2D, w));
   return tf.tidy(() => tf.transpose(tf.matMul(tf.transpose(w) as tf.Tensor2D, dT))) as tf.Tensor2D;
 }
 
@@ -65,14 +68,17 @@ export function isLargeWeight(w: tf.Tensor): boolean {
   return w.size >= CACHEABLE_ELEMENTS;
 }
 
-/** dy W for several dy against one large W (LM head chunks): W^T is made once. See {@link productDyW}. */
+/**
+ * dy W for several dy against one large W (LM head chunks): where gemmAW cannot read W in place, W^T is made once
+ * (null otherwise). See {@link productDyW}.
+ */
 export function transposedWeight(w: tf.Tensor): tf.Tensor2D | null {
-  return onWasm() && w.size >= CACHEABLE_ELEMENTS ? (tf.transpose(w) as tf.Tensor2D) : null;
+  return onWasm() && w.size >= CACHEABLE_ELEMENTS && !gemmWeightSupported(w) ? (tf.transpose(w) as tf.Tensor2D) : null;
 }
 
 /** dy W given W^T from {@link transposedWeight} (or W itself when that returned null). */
 export function productDyWt(dy: tf.Tensor2D, w: tf.Tensor, wt: tf.Tensor2D | null): tf.Tensor2D {
-  if (!wt) return tf.matMul(dy, w as tf.Tensor2D);
+  if (!wt) return productDyW(dy, w);
   return tf.tidy(() => tf.transpose(tf.matMul(wt, tf.transpose(dy)))) as tf.Tensor2D;
 }
 
