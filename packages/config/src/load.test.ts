@@ -254,6 +254,19 @@ describe('--set overrides', () => {
     expect(c.teacher.model_name).toBe('gpt-4o');
   });
 
+  it('type a boolean-or-word key (training.gradient_checkpointing) as either, and reject other words', () => {
+    const at = (v: string) => parseConfigText('', 'x.yaml', { overrides: [`training.gradient_checkpointing=${v}`] }).training.gradient_checkpointing;
+    expect(at('auto')).toBe('auto');
+    expect(at('true')).toBe(true);
+    expect(at('off')).toBe(false);
+    expect(parseConfigText('training:\n  gradient_checkpointing: auto\n', 'x.yaml').training.gradient_checkpointing).toBe('auto');
+    expect(parseConfigText('', 'x.yaml').training.gradient_checkpointing).toBe('auto');
+    const err = expectConfigError(() => parseConfigText('', 'x.yaml', { overrides: ['training.gradient_checkpointing=3'] }));
+    expect(err.message).toMatch(/training\.gradient_checkpointing: expected one of true, false, "auto", found "3"/);
+    const fileErr = expectConfigError(() => parseConfigText('training:\n  gradient_checkpointing: sometimes\n', 'x.yaml'));
+    expect(fileErr.message).toMatch(/x\.yaml:2.*training\.gradient_checkpointing.*expected one of true, false, "auto".*"sometimes"/s);
+  });
+
   it('win over the file', () => {
     const c = parseConfigText('training:\n  max_steps: 100\n', 'x.yaml', { overrides: ['training.max_steps=7'] });
     expect(c.training.max_steps).toBe(7);

@@ -285,6 +285,8 @@ function parseTyped(text: string, node: SchemaNode): { value?: unknown; error?: 
   if (types.includes('boolean')) {
     if (/^(true|yes|on|1)$/i.test(t)) return { value: true };
     if (/^(false|no|off|0)$/i.test(t)) return { value: false };
+    // A boolean or one of some words (training.gradient_checkpointing: true, false or auto).
+    if (types.includes('string') && (node.enum ?? []).includes(t)) return { value: t };
     return { error: true };
   }
   if (types.includes('array')) {

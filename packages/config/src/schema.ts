@@ -244,10 +244,13 @@ export const configSchema = object({
       adam_beta2: num('AdamW beta2.', 0.99, { minimum: 0, exclusiveMaximum: 1 }),
       adam_epsilon: num('AdamW epsilon (added outside the square root).', 1e-8, { exclusiveMinimum: 0, maximum: 1 }),
       max_grad_norm: num('Global gradient-norm clipping threshold. 0 disables clipping.', 1, { minimum: 0 }),
-      gradient_checkpointing: bool(
-        'Recompute each decoder layer in the backward pass instead of keeping its activations: activation memory falls to one layer\'s plus each layer\'s input, for about one more forward pass of compute. Same gradients. Turn on for 0.5B-scale models or long sequences.',
-        false,
-      ),
+      gradient_checkpointing: typed<boolean | 'auto'>({
+        type: ['boolean', 'string'],
+        enum: [true, false, 'auto'],
+        description:
+          'Recompute decoder layers in the backward pass instead of keeping their activations: a checkpointed layer keeps only its input, for one more forward pass of it. Same gradients. true: every layer; auto: on the wasm backend (4 GiB heap) as few layers as the heap needs for each micro-batch\'s shape, estimated from the model config and the memory in use, none on other backends; false: none.',
+        default: 'auto',
+      }),
       save_steps: int('Save a checkpoint every this many steps (and at the end). 0: only at the end.', 20, { minimum: 0 }),
       eval_steps: int('Run the eval pass every this many steps (and before and after training). 0: only before and after.', 0, { minimum: 0 }),
       logging_steps: int('Write TensorBoard scalars every this many steps.', 1, { minimum: 1 }),

@@ -103,7 +103,7 @@ function functionsFor(backend: WasmBackendHeap): GemmFn[] {
 
 /** Whether W [K, N] can be this kernel's right operand here (wasm backend, float32, N a multiple of 8, memory). */
 export function gemmWeightSupported(w: tf.Tensor): boolean {
-  if (tf.getBackend() !== 'wasm' || w.rank !== 2 || w.dtype !== 'float32' || w.shape[1] % 8 !== 0) return false;
+  if (tf.getBackend() !== 'wasm' || w.rank !== 2 || w.dtype !== 'float32' || (w.shape[1] ?? 0) % 8 !== 0) return false;
   return memoryOf(tf.backend() as unknown as WasmBackendHeap) !== null;
 }
 

@@ -50,7 +50,7 @@ describe('hiddenStates outputFrom (the last layer on the needed columns only)', 
   const mask = [rows[0].map(() => 1), [0, 0, 0, 1, 1, 1, 1, 1, 1]];
 
   /** Hidden states (all columns, or from `from`) and gradients of a weighted sum of the kept columns. */
-  function run(model: CausalLM, from: number, checkpointing: boolean) {
+  function run(model: CausalLM, from: number, checkpointing: boolean | number | 'auto') {
     model.gradientCheckpointing = checkpointing;
     const { positions, bias } = attentionLayout(mask, 9);
     const E = model.config.hidden_size;
@@ -73,11 +73,15 @@ describe('hiddenStates outputFrom (the last layer on the needed columns only)', 
   }
 
   for (const mt of ['llama', 'qwen3'] as const) {
-    it(`${mt}: equals slicing the full result, values and gradients, with and without gradient checkpointing`, () => {
+    it(`${mt}: equals slicing the full result, values and gradients, with gradient checkpointing of no, some and all layers`, () => {
       const { model } = fixtureModel(tinyConfig(mt, mt === 'llama' ? { attention_bias: true } : {}), 4);
       const full = run(model, 0, false);
-      for (const checkpointing of [false, true]) {
+      const L = model.config.num_hidden_layers;
+      expect(L).toBeGreaterThan(1);
+      // Every layer, none, the first one only (some layers recomputed, some on the tape), and 'auto' (off wasm: none).
+      for (const [checkpointing, layers] of [[false, 0], [true, L], [1, 1], ['auto', 0]] as const) {
         const part = run(model, 5, checkpointing);
+        expect(model.lastCheckpointedLayers).toBe(layers);
         expect(part.hidden.length).toBe(full.hidden.length);
         expect(maxAbsDiff(part.hidden, full.hidden)).toBeLessThan(1e-5);
         expect(part.grads.length).toBe(full.grads.length);

@@ -7,6 +7,7 @@
  */
 import { fewRowsSupported, fewRowsXWt, tf, type Rng } from '@rfai/core';
 import { architectureFor, type Architecture } from './architecture';
+import { activationRoom, layersToCheckpoint } from './checkpoint-plan';
 import { headDim, parseModelConfig, type ModelConfig } from './config';
 import { ModelUsageError } from './errors';
 import { tokenStats, type TokenStatsOptions } from './lm-head';
@@ -101,11 +102,15 @@ export class CausalLM {
   readonly rope: RopeTables;
   private disposed = false;
   /**
-   * Recompute each decoder layer in the backward pass instead of keeping its activations (gradient
-   * checkpointing): activation memory falls from every layer's intermediates to one layer's plus each layer's
-   * input, for about one more forward pass of compute. Same gradients. Default false.
+   * Recompute decoder layers in the backward pass instead of keeping their activations (gradient checkpointing):
+   * a checkpointed layer keeps only its input, for one more forward pass of it. Same gradients. true: every
+   * layer; a number n: the first n layers; 'auto': on the wasm backend as few layers as its 4 GiB heap needs for
+   * this call's shape, estimated from the config and the tensors alive (checkpoint-plan.ts), none elsewhere;
+   * false (default): none.
    */
-  gradientCheckpointing = false;
+  gradientCheckpointing: boolean | number | 'auto' = false;
+  /** Layers the last differentiable call of {@link hiddenStates} checkpointed (0 before any). */
+  lastCheckpointedLayers = 0;
   /** How one-position (decode) attention is computed: batched products or broadcast multiply + sum. */
   static decodeAttention: 'matmul' | 'broadcast' = 'broadcast';
   /**
@@ -304,14 +309,15 @@ export class CausalLM {
     const sinT = tf.tensor4d(sin, [B, T, 1, D]);
     let x = this.embed(inp.ids); // [N, E]
     const present: KVCache = { layers: [] };
-    const checkpoint = this.gradientCheckpointing && tapeIsOn();
+    const checkpointed = tapeIsOn() ? this.layersToCheckpoint(B, T) : 0;
+    if (tapeIsOn()) this.lastCheckpointedLayers = checkpointed;
     const dropout = this.training && [...this.lora.values()].some((a) => a.dropout > 0);
     for (let i = 0; i < this.config.num_hidden_layers; i++) {
       const past = inp.past?.layers[i];
       const seed = dropout && this.dropoutRng ? Math.floor(this.dropoutRng.uniform() * 2 ** 31) : 0;
       const xi = x;
       const from = i === this.config.num_hidden_layers - 1 ? outputFrom : 0;
-      const r = checkpoint
+      const r = i < checkpointed
         ? this.checkpointedLayer(i, xi, B, T, cosT, sinT, inp.bias, past, seed, from)
         : tf.tidy(() => this.layer(i, xi, B, T, cosT, sinT, inp.bias, past, seed, from));
       if (i > 0) xi.dispose(); // a layer's input is kept by the tape when the backward pass needs it
@@ -320,6 +326,21 @@ export class CausalLM {
     }
     const hidden = this.rmsNorm(x, this.weight('model.norm.weight')) as tf.Tensor2D;
     return { hidden, present };
+  }
+
+  /** Layers to checkpoint in a differentiable call on [B, T] tokens (see {@link gradientCheckpointing}). */
+  private layersToCheckpoint(B: number, T: number): number {
+    const L = this.config.num_hidden_layers;
+    const g = this.gradientCheckpointing;
+    if (typeof g === 'number') {
+      if (!Number.isInteger(g) || g < 0) throw new ModelUsageError(`gradientCheckpointing must be true, false, 'auto' or a whole number of layers >= 0, found ${g}`);
+      return Math.min(g, L);
+    }
+    if (g !== 'auto') return g ? L : 0;
+    if (tf.getBackend() !== 'wasm') return 0;
+    let trainable = 0;
+    for (const v of this.trainableParams().values()) trainable += 4 * v.size;
+    return layersToCheckpoint(this.config, B, T, activationRoom(tf.memory().numBytes, trainable));
   }
 
   /**

@@ -27,6 +27,7 @@ export {
 } from './config';
 export { architectureFor, type Architecture } from './architecture';
 export { CausalLM, attentionLayout, isLargeModel, disposeCache, type KVCache, type DecoderInputs, type LoraAdapter } from './decoder';
+export { layerTapeBytes, layersToCheckpoint, activationRoom, WASM_HEAP_MAX_BYTES, AUTO_RESERVE_BYTES } from './checkpoint-plan';
 export { createModel, createPresetModel, type CreateModelOptions } from './create';
 export {
   ByteTokenizer,

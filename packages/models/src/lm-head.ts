@@ -210,7 +210,7 @@ function statsBackwardByVocab(
       // Rows whose target falls in this chunk: dl gets + dLogprob there (the one-hot term).
       const hits: number[] = [];
       for (let r = 0; r < M; r++) if (targets[r] >= v0 && targets[r] < v0 + vc) hits.push(r);
-      const [dhc, dwc] = tf.tidy(() => {
+      const [dhc, dwc] = tf.tidy((): tf.Tensor2D[] => {
         const wc = vc === V ? w : (tf.slice(w, [v0, 0], [vc, E]) as tf.Tensor2D);
         const logpT = tf.sub(tf.matMul(wc, hT), lseT); // [vc, M]
         const coefT = tf.add(gLpT, tf.mul(gHT, tf.add(logpT, entT)));
@@ -221,7 +221,8 @@ function statsBackwardByVocab(
           const onehot = tf.scatterND(at, tf.gather(gLp, tf.tensor1d(hits, 'int32')), [vc, M]);
           dlT = tf.add(dlT, onehot) as tf.Tensor2D;
         }
-        return [productDtW(dlT, wc), withW ? (tf.matMul(dlT, h) as tf.Tensor2D) : null];
+        const dhPart = productDtW(dlT, wc);
+        return withW ? [dhPart, tf.matMul(dlT, h) as tf.Tensor2D] : [dhPart];
       });
       if (dh === null) dh = dhc;
       else {

@@ -34,7 +34,7 @@ import { teacherOptions } from '../train/setup';
 /**
  * `nx run trainer:bench-scale -- --model qwen2.5-0.5b|qwen3-0.6b|tiny|small|base --prompts N --samples G
  *   --new-tokens T --steps S [--lora --lora-r 16 --lora-targets q_proj,k_proj,v_proj,o_proj] [--threads K]
- *   [--tokenizer qwen|byte] [--backend auto|wasm|cpu] [--gradient-checkpointing on|off] [--workers N]
+ *   [--tokenizer qwen|byte] [--backend auto|wasm|cpu] [--gradient-checkpointing on|off|auto] [--workers N]
  *   [--parallel-generation on|off] [--checkpoint DIR]`
  *
  * Runs S RFAI steps (sampling, offline-teacher grading, rewards, advantages and the trainer's own policy update)
@@ -67,7 +67,7 @@ interface Options {
   threads?: number;
   tokenizer?: 'qwen' | 'byte';
   backend: 'auto' | 'wasm' | 'cpu';
-  gradientCheckpointing?: 'on' | 'off';
+  gradientCheckpointing?: 'on' | 'off' | 'auto';
   fewRows: 'on' | 'off';
   microBatches?: number;
   workers?: number;
@@ -109,7 +109,11 @@ function benchCommand(): Command {
     .option('--threads <k>', 'backend threads (default: the config, else 1)', positiveInt)
     .option('--tokenizer <kind>', 'qwen | byte (default qwen for the Qwen models, byte for the presets)', choice(['qwen', 'byte'] as const))
     .option('--backend <name>', 'auto | wasm | cpu (default wasm)', choice(['auto', 'wasm', 'cpu'] as const), 'wasm' as const)
-    .option('--gradient-checkpointing <on|off>', 'recompute layers in the backward pass (default on for the Qwen models and the small and base presets with the Qwen vocabulary, else off)', choice(['on', 'off'] as const))
+    .option(
+      '--gradient-checkpointing <on|off|auto>',
+      'recompute layers in the backward pass: every one (on), none (off), or as few as the wasm heap needs (auto). Default: on for full fine-tuning of the Qwen models and of the small and base presets with the Qwen vocabulary, else auto',
+      choice(['on', 'off', 'auto'] as const),
+    )
     .option('--few-rows <on|off>', 'decode-step products of large models on the few-rows kernel (CausalLM.fewRowsProducts; default on); off: XNNPACK, for A/B timings', choice(['on', 'off'] as const), 'on' as const)
     .option('--micro-batches <k>', 'micro-batches the update is split into (training.gradient_accumulation_steps; must divide prompts x samples). Default: 1, or for the Qwen models and LoRA on the small and base presets with the Qwen vocabulary the fewest that keep 4 samples or fewer per micro-batch (Qwen3-0.6B: 2)', positiveInt)
     .option('--workers <n>', 'processes computing each policy update (rfai.workers; default: the config\'s). Their CPU time is not in cpu_s_per_step', positiveInt)
@@ -227,7 +231,10 @@ export async function runBenchScale(argv: string[]): Promise<number> {
   // them peaked at 4,051 MB of the 4,096 MB wasm heap). The tiny preset fits without them (1.96 GB), faster.
   const large = big || tokenizerKind === 'qwen';
   const memoryBound = big || (tokenizerKind === 'qwen' && o.model !== 'tiny');
-  const checkpointing = o.gradientCheckpointing ? o.gradientCheckpointing === 'on' : memoryBound;
+  // Full fine-tuning of a memory-bound model checkpoints every layer (its gradients and moments leave no room);
+  // otherwise as few layers as the wasm heap needs ('auto': Qwen2.5-0.5B with LoRA at 1 x 2 x 32 needs none).
+  const ckptMode = o.gradientCheckpointing ?? (memoryBound && !o.lora ? 'on' : 'auto');
+  const checkpointing: boolean | 'auto' = ckptMode === 'auto' ? 'auto' : ckptMode === 'on';
   const samples = o.prompts * o.samples;
   // Qwen3-0.6B's 2.4 GB of weights leave less of the heap: at 4 prompts x 4 samples its update ran the heap out with
   // 2 samples per micro-batch in each of the two processes, and runs with 1.
@@ -298,7 +305,7 @@ export async function runBenchScale(argv: string[]): Promise<number> {
   log(
     `${o.model}: ${(params / 1e6).toFixed(1)} M parameters, ${(trainable / 1e6).toFixed(2)} M trainable` +
       `${o.lora ? ` (LoRA r=${o.loraR} on ${o.loraTargets.join(',')})` : ' (full fine-tuning)'}, vocab ${modelConfig.vocab_size}, ` +
-      `gradient checkpointing ${checkpointing ? 'on' : 'off'}, ${micro} micro-batch(es); built in ${((performance.now() - t) / 1000).toFixed(1)} s, RSS ${peakRssMb()} MB`,
+      `gradient checkpointing ${ckptMode}, ${micro} micro-batch(es); built in ${((performance.now() - t) / 1000).toFixed(1)} s, RSS ${peakRssMb()} MB`,
   );
   const tokenizer = builtinTokenizer(tokenizerKind);
   const student = studentFromModel({
@@ -519,7 +526,8 @@ export async function runBenchScale(argv: string[]): Promise<number> {
       params: params,
       trainable_params: trainable,
       lora: o.lora ? { r: o.loraR, alpha: loraAlpha, targets: o.loraTargets } : null,
-      gradient_checkpointing: checkpointing,
+      gradient_checkpointing: ckptMode,
+      checkpointed_layers: model.lastCheckpointedLayers,
       parallel_generation: sampledOnWorkers,
       few_rows_kernel: o.fewRows === 'on',
       micro_batches: micro,

@@ -1,0 +1,52 @@
+/**
+ * How many decoder layers gradient checkpointing recomputes when it is 'auto' (issue 17): as few as the wasm heap
+ * allows, since each one costs a second forward pass of that layer in the backward pass (a quarter of the update's
+ * work when all are checkpointed).
+ *
+ * A layer that is not checkpointed keeps its activations on the tape until the backward pass ends: the tensors its
+ * operations save (on wasm each a copy) and the gradients tfjs computes for every intermediate tensor, which it
+ * frees only when the whole backward pass is done. Measured on Qwen2.5-0.5B (E 896, F 4,864, 14 heads), one row
+ * of 91 tokens: 43.5 MB a layer, i.e. 120 k floats a token. {@link layerTapeBytes} estimates it from the config,
+ * from above (136 k floats a token there).
+ */
+import type { ModelConfig } from './config';
+
+/** The wasm backend's largest heap (tfjs-backend-wasm 4.22: emscripten's getHeapMax, 4 GiB less 64 kB). */
+export const WASM_HEAP_MAX_BYTES = 4294901760;
+
+/**
+ * Heap kept free beside the estimated activations: XNNPACK's packed copies of small weights, the LM head's chunks,
+ * and the allocator's fragmentation (Qwen2.5-0.5B with LoRA and no checkpointing: heap 565 MB above its peak tensors).
+ */
+export const AUTO_RESERVE_BYTES = 1 << 30;
+
+/**
+ * Bytes one decoder layer keeps on the gradient tape, not checkpointed, for a call on [B, T] tokens (T positions
+ * attended to): per token 20 F + 32 E floats (the MLP's and the residual stream's saved tensors and their
+ * gradients) and 8 H T (the attention scores and probabilities, and their gradients).
+ */
+export function layerTapeBytes(config: ModelConfig, B: number, T: number): number {
+  const perToken = 20 * config.intermediate_size + 32 * config.hidden_size + 8 * config.num_attention_heads * T;
+  return 4 * B * T * perToken;
+}
+
+/**
+ * Layers to checkpoint (of `num_hidden_layers`) so that the others' tape fits in `roomBytes`: 0 when all fit, all
+ * when none does.
+ */
+export function layersToCheckpoint(config: ModelConfig, B: number, T: number, roomBytes: number): number {
+  const L = config.num_hidden_layers;
+  if (!(roomBytes > 0)) return L;
+  const kept = Math.min(L, Math.floor(roomBytes / layerTapeBytes(config, B, T)));
+  return L - kept;
+}
+
+/**
+ * Heap left for activations on wasm: the heap's maximum less the tensors alive now (weights, the reference, the
+ * optimizer's moments, accumulated gradients), {@link AUTO_RESERVE_BYTES}, and four times the trainable parameters
+ * (their gradients are made during the backward pass while the tape is alive, with their sums; a tied embedding's
+ * gradient three times over).
+ */
+export function activationRoom(liveTensorBytes: number, trainableBytes: number): number {
+  return WASM_HEAP_MAX_BYTES - liveTensorBytes - AUTO_RESERVE_BYTES - 4 * trainableBytes;
+}
