@@ -21,6 +21,13 @@ export const WASM_HEAP_MAX_BYTES = 4294901760;
 export const AUTO_RESERVE_BYTES = 1 << 30;
 
 /**
+ * More heap kept free where @rfai/core's in-place kernels do not apply (the threaded wasm build, whose memory is
+ * shared): its products copy and transpose more (Qwen2.5-0.5B with LoRA at 1 x 2 x 32, 2 threads, 12 of 24 layers
+ * checkpointed without it: a 3,911 MB heap, 185 MB from the limit).
+ */
+export const NO_IN_PLACE_RESERVE_BYTES = 1 << 29;
+
+/**
  * Bytes one decoder layer keeps on the gradient tape, not checkpointed, for a call on [B, T] tokens (T positions
  * attended to): per token 20 F + 32 E floats (the MLP's and the residual stream's saved tensors and their
  * gradients) and 8 H T (the attention scores and probabilities, and their gradients).
@@ -45,8 +52,9 @@ export function layersToCheckpoint(config: ModelConfig, B: number, T: number, ro
  * Heap left for activations on wasm: the heap's maximum less the tensors alive now (weights, the reference, the
  * optimizer's moments, accumulated gradients), {@link AUTO_RESERVE_BYTES}, and four times the trainable parameters
  * (their gradients are made during the backward pass while the tape is alive, with their sums; a tied embedding's
- * gradient three times over).
+ * gradient three times over), and `transientBytes`, a large copy the backward pass makes beside them (the LM head's
+ * transpose where the in-place product does not apply, as on the threaded wasm build).
  */
-export function activationRoom(liveTensorBytes: number, trainableBytes: number): number {
-  return WASM_HEAP_MAX_BYTES - liveTensorBytes - AUTO_RESERVE_BYTES - 4 * trainableBytes;
+export function activationRoom(liveTensorBytes: number, trainableBytes: number, transientBytes = 0): number {
+  return WASM_HEAP_MAX_BYTES - liveTensorBytes - AUTO_RESERVE_BYTES - 4 * trainableBytes - transientBytes;
 }

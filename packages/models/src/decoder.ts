@@ -7,11 +7,11 @@
  */
 import { fewRowsSupported, fewRowsXWt, tf, type Rng } from '@rfai/core';
 import { architectureFor, type Architecture } from './architecture';
-import { activationRoom, layersToCheckpoint } from './checkpoint-plan';
+import { activationRoom, layersToCheckpoint, NO_IN_PLACE_RESERVE_BYTES } from './checkpoint-plan';
 import { headDim, parseModelConfig, type ModelConfig } from './config';
 import { ModelUsageError } from './errors';
 import { tokenStats, type TokenStatsOptions } from './lm-head';
-import { forwardXWt, linearProduct, matmul, tapeIsOn } from './matmul';
+import { forwardXWt, linearProduct, matmul, tapeIsOn, transposedWeightBytes } from './matmul';
 import { RopeTables } from './rope';
 
 /**
@@ -340,7 +340,11 @@ export class CausalLM {
     if (tf.getBackend() !== 'wasm') return 0;
     let trainable = 0;
     for (const v of this.trainableParams().values()) trainable += 4 * v.size;
-    return layersToCheckpoint(this.config, B, T, activationRoom(tf.memory().numBytes, trainable));
+    // Without the in-place product (the threaded build: its memory is shared), the head's backward transposes it,
+    // and the other products copy more.
+    const headT = transposedWeightBytes(this.lmHeadWeight());
+    const transient = headT > 0 ? headT + NO_IN_PLACE_RESERVE_BYTES : 0;
+    return layersToCheckpoint(this.config, B, T, activationRoom(tf.memory().numBytes, trainable, transient));
   }
 
   /**

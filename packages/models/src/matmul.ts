@@ -73,7 +73,12 @@ export function isLargeWeight(w: tf.Tensor): boolean {
  * (null otherwise). See {@link productDyW}.
  */
 export function transposedWeight(w: tf.Tensor): tf.Tensor2D | null {
-  return onWasm() && w.size >= CACHEABLE_ELEMENTS && !gemmWeightSupported(w) ? (tf.transpose(w) as tf.Tensor2D) : null;
+  return transposedWeightBytes(w) > 0 ? (tf.transpose(w) as tf.Tensor2D) : null;
+}
+
+/** Bytes of the W^T that {@link transposedWeight} would make for W (0 where it makes none). */
+export function transposedWeightBytes(w: tf.Tensor): number {
+  return onWasm() && w.size >= CACHEABLE_ELEMENTS && !gemmWeightSupported(w) ? 4 * w.size : 0;
 }
 
 /** dy W given W^T from {@link transposedWeight} (or W itself when that returned null). */
