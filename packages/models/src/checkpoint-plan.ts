@@ -5,20 +5,22 @@
  *
  * A layer that is not checkpointed keeps its activations on the tape until the backward pass ends: the tensors its
  * operations save (on wasm each a copy) and the gradients tfjs computes for every intermediate tensor, which it
- * frees only when the whole backward pass is done. Measured on Qwen2.5-0.5B (E 896, F 4,864, 14 heads), one row
- * of 91 tokens: 43.5 MB a layer, i.e. 120 k floats a token. {@link layerTapeBytes} estimates it from the config,
+ * frees only when the whole backward pass is done. Measured on Qwen2.5-0.5B (E 896, F 4,864, 14 heads of 64), one
+ * row of 91 tokens: 43.5 MB a layer, i.e. 120 k floats a token. {@link layerTapeBytes} estimates it from the config,
  * from above (136 k floats a token there).
  */
-import type { ModelConfig } from './config';
+import { headDim, type ModelConfig } from './config';
 
 /** The wasm backend's largest heap (tfjs-backend-wasm 4.22: emscripten's getHeapMax, 4 GiB less 64 kB). */
 export const WASM_HEAP_MAX_BYTES = 4294901760;
 
 /**
  * Heap kept free beside the estimated activations: XNNPACK's packed copies of small weights, the LM head's chunks,
- * and the allocator's fragmentation (Qwen2.5-0.5B with LoRA and no checkpointing: heap 565 MB above its peak tensors).
+ * and the allocator's fragmentation. Measured at 1 x 2 x 32 with LoRA: Qwen2.5-0.5B with no layer checkpointed, heap
+ * 565 MB above its peak tensors; Qwen3-0.6B with 18 of 28 layers on the tape (chosen with 1 GiB here), a 4,010 MB
+ * heap, 86 MB from the limit. 1.25 GiB.
  */
-export const AUTO_RESERVE_BYTES = 1 << 30;
+export const AUTO_RESERVE_BYTES = 5 << 28;
 
 /**
  * More heap kept free where @rfai/core's in-place kernels do not apply (the threaded wasm build, whose memory is
@@ -29,11 +31,13 @@ export const NO_IN_PLACE_RESERVE_BYTES = 1 << 29;
 
 /**
  * Bytes one decoder layer keeps on the gradient tape, not checkpointed, for a call on [B, T] tokens (T positions
- * attended to): per token 20 F + 32 E floats (the MLP's and the residual stream's saved tensors and their
- * gradients) and 8 H T (the attention scores and probabilities, and their gradients).
+ * attended to): per token 20 F + 16 E + 16 H D floats (the saved tensors of the MLP, of the residual stream and
+ * norms, of the attention's queries, keys, values and context, and their gradients) and 8 H T (the attention scores
+ * and probabilities, and their gradients).
  */
 export function layerTapeBytes(config: ModelConfig, B: number, T: number): number {
-  const perToken = 20 * config.intermediate_size + 32 * config.hidden_size + 8 * config.num_attention_heads * T;
+  const H = config.num_attention_heads;
+  const perToken = 20 * config.intermediate_size + 16 * config.hidden_size + 16 * H * headDim(config) + 8 * H * T;
   return 4 * B * T * perToken;
 }
 
