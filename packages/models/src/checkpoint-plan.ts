@@ -6,10 +6,11 @@
  * A layer that is not checkpointed keeps its activations on the tape until the backward pass ends: the tensors its
  * operations save (on wasm each a copy) and the gradients tfjs computes for every intermediate tensor, which it
  * frees only when the whole backward pass is done. Measured on Qwen2.5-0.5B (E 896, F 4,864, 14 heads of 64), one
- * row of 91 tokens: 43.5 MB a layer, i.e. 120 k floats a token. {@link layerTapeBytes} estimates it from the config,
- * from above (136 k floats a token there).
+ * row of 91 tokens: 43.5 MB a layer (120 k floats a token) with tfjs' gradient of SwiGLU, 33.6 MB (92 k) with the
+ * fused one that large models use (swiglu.ts). {@link layerTapeBytes} estimates it from the config, from above
+ * (107 k floats a token there).
  */
-import { headDim, type ModelConfig } from './config';
+import { headDim, isLargeModel, type ModelConfig } from './config';
 
 /** The wasm backend's largest heap (tfjs-backend-wasm 4.22: emscripten's getHeapMax, 4 GiB less 64 kB). */
 export const WASM_HEAP_MAX_BYTES = 4294901760;
@@ -31,13 +32,14 @@ export const NO_IN_PLACE_RESERVE_BYTES = 1 << 29;
 
 /**
  * Bytes one decoder layer keeps on the gradient tape, not checkpointed, for a call on [B, T] tokens (T positions
- * attended to): per token 20 F + 16 E + 16 H D floats (the saved tensors of the MLP, of the residual stream and
- * norms, of the attention's queries, keys, values and context, and their gradients) and 8 H T (the attention scores
- * and probabilities, and their gradients).
+ * attended to): per token 14 F (large models, with the fused SwiGLU gradient) or 20 F + 16 E + 16 H D floats (the
+ * saved tensors of the MLP, of the residual stream and norms, of the attention's queries, keys, values and context,
+ * and their gradients) and 8 H T (the attention scores and probabilities, and their gradients).
  */
 export function layerTapeBytes(config: ModelConfig, B: number, T: number): number {
   const H = config.num_attention_heads;
-  const perToken = 20 * config.intermediate_size + 16 * config.hidden_size + 16 * H * headDim(config) + 8 * H * T;
+  const mlp = isLargeModel(config) ? 14 : 20;
+  const perToken = mlp * config.intermediate_size + 16 * config.hidden_size + 16 * H * headDim(config) + 8 * H * T;
   return 4 * B * T * perToken;
 }
 

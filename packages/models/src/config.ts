@@ -397,3 +397,12 @@ export function referenceConfig(name: ReferenceModelName | string): ModelConfig 
     'name',
   );
 }
+
+/**
+ * Whether a model is large in the sense of the fast and memory-saving paths that change float rounding (wasm
+ * products, the fused SwiGLU gradient): its MLP weights hold 1 Mi elements or more (Qwen2.5-0.5B: 4.4 Mi). Small
+ * models (the tiny and small presets) keep the computations they always had, so their seeded results do not move.
+ */
+export function isLargeModel(config: ModelConfig): boolean {
+  return config.intermediate_size * config.hidden_size >= 1 << 20;
+}

@@ -8,20 +8,15 @@
 import { fewRowsSupported, fewRowsXWt, tf, type Rng } from '@rfai/core';
 import { architectureFor, type Architecture } from './architecture';
 import { activationRoom, layersToCheckpoint, NO_IN_PLACE_RESERVE_BYTES } from './checkpoint-plan';
-import { headDim, parseModelConfig, type ModelConfig } from './config';
+import { headDim, isLargeModel, parseModelConfig, type ModelConfig } from './config';
+
+export { isLargeModel };
 import { ModelUsageError } from './errors';
 import { tokenStats, type TokenStatsOptions } from './lm-head';
 import { forwardXWt, linearProduct, matmul, tapeIsOn, transposedWeightBytes } from './matmul';
 import { RopeTables } from './rope';
+import { swiglu } from './swiglu';
 
-/**
- * Whether a model is large in the sense of the wasm fast paths that change float rounding: its MLP weights hold
- * 1 Mi elements or more (Qwen2.5-0.5B: 4.4 Mi). Small models (the tiny and small presets) keep the products they
- * always had, so their seeded results do not move.
- */
-export function isLargeModel(config: ModelConfig): boolean {
-  return config.intermediate_size * config.hidden_size >= 1 << 20;
-}
 
 /** Additive attention bias for masked keys; large but finite so fully-masked (padding) rows stay finite. */
 const MASKED = -1e9;
@@ -120,6 +115,8 @@ export class CausalLM {
    */
   static fewRowsProducts = true;
   /** Whether this model takes the few-rows kernel at all (fixed at construction: {@link isLargeModel}). */
+  /** {@link isLargeModel}: the memory-saving paths that change float rounding apply. */
+  private readonly large: boolean;
   private readonly fewRows: boolean;
 
   /**
@@ -131,7 +128,8 @@ export class CausalLM {
     this.arch = architectureFor(this.config);
     this.params = params;
     this.rope = new RopeTables(headDim(this.config), this.config.rope_theta, this.config.max_position_embeddings);
-    this.fewRows = isLargeModel(this.config);
+    this.large = isLargeModel(this.config);
+    this.fewRows = this.large;
   }
 
   /** x W^T for a weight W [out, in]: the few-rows kernel where it applies (see {@link fewRowsProducts}). */
@@ -278,7 +276,9 @@ export class CausalLM {
     const h2 = this.rmsNorm(x, this.weight(`${p}.post_attention_layernorm.weight`)) as tf.Tensor2D;
     const gate = this.linear(h2, `${p}.mlp.gate_proj`, seeds); // [N, F]
     const up = this.linear(h2, `${p}.mlp.up_proj`, seeds);
-    const act = tf.mul(tf.mul(gate, tf.sigmoid(gate)), up) as tf.Tensor2D;
+    // Large models: the fused gradient keeps 2 [N, F] tensors on the tape instead of 10 (see swiglu.ts); small ones
+    // keep tfjs' own (their seeded results do not move).
+    const act = (this.large ? swiglu(gate, up) : tf.mul(tf.mul(gate, tf.sigmoid(gate)), up)) as tf.Tensor2D;
     x = tf.add(x, this.linear(act, `${p}.mlp.down_proj`, seeds));
     return { x, k: kh, v: vh };
   }

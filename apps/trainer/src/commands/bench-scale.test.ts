@@ -68,6 +68,9 @@ describe('bench-scale', () => {
     const d = await run(['--checkpoint', 'x']);
     expect(d.code).toBe(2);
     expect(d.stderr).toMatch(/--checkpoint needs --lora/);
+    const e = await run(['--gradient-checkpointing', 'sometimes']);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toMatch(/expected one of on, off, auto, found "sometimes"/);
   });
 
   it('runs RFAI steps and prints one JSON object on its last line; the LoRA checkpoint round trip reloads the same logits', async () => {
@@ -85,6 +88,8 @@ describe('bench-scale', () => {
     expect(report.shape).toMatchObject({ prompts: 1, samples: 2, new_tokens: 4, tokenizer: 'byte', lora: { r: 2, alpha: 4 } });
     // r=2 on q [128x128], k, v [64x128], o [128x128]: r*(in+out) each = 512 + 384 + 384 + 512, times 4 layers.
     expect(report.shape.trainable_params).toBe(4 * (512 + 384 + 384 + 512));
+    // Checkpointing 'auto' (the default with LoRA) recomputes no layer off wasm.
+    expect(report.shape).toMatchObject({ gradient_checkpointing: 'auto', checkpointed_layers: 0 });
     expect(report.ratio_to_trl).toBeNull();
     expect(r.stderr).toMatch(/step 2\/2: .* s \(generation/);
     // Sampling and the update ran over this process and one worker, whose peak memory is reported too.
