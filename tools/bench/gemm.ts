@@ -5,14 +5,7 @@
 // Run: `npx tsx tools/bench/gemm.ts [--reps=20]`
 import * as os from 'node:os';
 import { gemmAW, initBackend, tf } from '../../packages/core/src/index';
-import { arg } from './models-common';
-
-function timeMs(fn: () => tf.Tensor, reps: number): number {
-  fn().dispose();
-  const t0 = performance.now();
-  for (let i = 0; i < reps; i++) fn().dispose();
-  return (performance.now() - t0) / reps;
-}
+import { arg, timeMs } from './models-common';
 
 async function main() {
   await initBackend({ backend: 'wasm', threads: 1 });

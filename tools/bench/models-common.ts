@@ -64,3 +64,11 @@ export function forwardFlops(c: ModelConfig, rows: number, seqLen: number, headP
   const head = 2 * c.vocab_size * c.hidden_size * rows * headPositions;
   return linear + attn + head;
 }
+
+/** Mean milliseconds of fn over reps calls after one warm-up call (each result disposed). */
+export function timeMs(fn: () => { dispose(): void }, reps: number): number {
+  fn().dispose();
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) fn().dispose();
+  return (performance.now() - t0) / reps;
+}

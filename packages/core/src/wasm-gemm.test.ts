@@ -2,20 +2,10 @@
 // row-group tail (1-4 rows and beyond), contraction lengths that end inside a block and that span several blocks,
 // column counts of one and many blocks of 8, operands that are views into tensors allocated next to others, a heap
 // that grows between calls. It has no gradient, leaks nothing, and says when it does not apply.
+import { lcgValues, maxRel } from './__fixtures__/values';
 import { gemmAW, gemmAWSupported, gemmWeightSupported, initBackend, tf } from './index';
 import { wasmApi } from './wasm-encoder';
 import { gemmModuleBytes } from './wasm-gemm';
-
-/** Deterministic values in (-1, 1) without structure. */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32) * 2 - 1;
-  }
-  return out;
-}
 
 /** a W in float64 for a [M, K], W [K, N]. */
 function reference(a: Float32Array, w: Float32Array, M: number, K: number, N: number): Float64Array {
@@ -27,14 +17,6 @@ function reference(a: Float32Array, w: Float32Array, M: number, K: number, N: nu
     }
   }
   return y;
-}
-
-/** Largest |a - b| / (1 + |b|). */
-function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i])));
-  return worst;
 }
 
 describe('in-place product a W (wasm)', () => {
@@ -60,8 +42,8 @@ describe('in-place product a W (wasm)', () => {
       [27, 515, 896],
     ];
     for (const [M, K, N] of shapes) {
-      const av = values(M * K, M * 31 + K);
-      const wv = values(K * N, N * 7 + K);
+      const av = lcgValues(M * K, M * 31 + K);
+      const wv = lcgValues(K * N, N * 7 + K);
       const a = tf.tensor2d(av, [M, K]);
       const w = tf.tensor2d(wv, [K, N]);
       const got = gemmAW(a, w);
@@ -77,8 +59,8 @@ describe('in-place product a W (wasm)', () => {
   it('reads views of tensors allocated around others, and keeps working after the heap grows', () => {
     const [M, K, N] = [6, 300, 32];
     const pad = tf.zeros([7]);
-    const a = tf.tensor2d(values(M * K, 3), [M, K]);
-    const w = tf.tensor2d(values(K * N, 4), [K, N]);
+    const a = tf.tensor2d(lcgValues(M * K, 3), [M, K]);
+    const w = tf.tensor2d(lcgValues(K * N, 4), [K, N]);
     const before = gemmAW(a, w).dataSync().slice();
     const big = tf.zeros([64 << 20]); // 256 MB: the heap grows (its buffer is replaced)
     const after = gemmAW(a, w).dataSync();
@@ -88,8 +70,8 @@ describe('in-place product a W (wasm)', () => {
   });
 
   it('allocates only its output, and has no gradient', () => {
-    const a = tf.tensor2d(values(8, 5), [2, 4]);
-    const w = tf.tensor2d(values(32, 6), [4, 8]);
+    const a = tf.tensor2d(lcgValues(8, 5), [2, 4]);
+    const w = tf.tensor2d(lcgValues(32, 6), [4, 8]);
     const n0 = tf.memory().numTensors;
     const y = gemmAW(a, w);
     expect(tf.memory().numTensors).toBe(n0 + 1);

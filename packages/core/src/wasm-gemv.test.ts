@@ -2,20 +2,10 @@
 // every row count it takes, row lengths that are and are not its tiling's multiples, weight row counts that leave
 // every tail, inputs that are views into larger tensors' neighbours on the heap, and a heap that grows between
 // calls. It has no gradient (inference only), and it leaks nothing.
+import { lcgValues, maxRel } from './__fixtures__/values';
 import { FEW_ROWS_MAX, fewRowsSupported, fewRowsXWt, initBackend, tf } from './index';
 import { wasmApi } from './wasm-encoder';
 import { fewRowsModuleBytes } from './wasm-gemv';
-
-/** Deterministic values in (-1, 1) without structure. */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32) * 2 - 1;
-  }
-  return out;
-}
 
 /** x W^T in float64 for x [M, K], W [N, K]. */
 function reference(x: Float32Array, w: Float32Array, M: number, N: number, K: number): Float64Array {
@@ -28,14 +18,6 @@ function reference(x: Float32Array, w: Float32Array, M: number, N: number, K: nu
     }
   }
   return y;
-}
-
-/** Largest |a - b| / (1 + |b|). */
-function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i])));
-  return worst;
 }
 
 describe('few-rows kernel (wasm)', () => {
@@ -61,10 +43,10 @@ describe('few-rows kernel (wasm)', () => {
     ];
     let seed = 1;
     for (const [N, K] of shapes) {
-      const wv = values(N * K, seed++);
+      const wv = lcgValues(N * K, seed++);
       const w = tf.tensor2d(wv, [N, K]);
       for (let M = 1; M <= FEW_ROWS_MAX; M++) {
-        const xv = values(M * K, seed++);
+        const xv = lcgValues(M * K, seed++);
         const x = tf.tensor2d(xv, [M, K]);
         expect(fewRowsSupported(x, w)).toBe(true);
         const y = fewRowsXWt(x, w);
@@ -86,8 +68,8 @@ describe('few-rows kernel (wasm)', () => {
   it('reads tensors wherever they sit on the heap, including after the heap grew', () => {
     const K = 32;
     const N = 9;
-    const wv = values(N * K, 11);
-    const xv = values(2 * K, 12);
+    const wv = lcgValues(N * K, 11);
+    const xv = lcgValues(2 * K, 12);
     const w = tf.tensor2d(wv, [N, K]);
     const x = tf.tensor2d(xv, [2, K]);
     const expected = reference(xv, wv, 2, N, K);
