@@ -56,11 +56,14 @@ export function layersToCheckpoint(config: ModelConfig, B: number, T: number, ro
 
 /**
  * Heap left for activations on wasm: the heap's maximum less the tensors alive now (weights, the reference, the
- * optimizer's moments, accumulated gradients), {@link AUTO_RESERVE_BYTES}, and four times the trainable parameters
- * (their gradients are made during the backward pass while the tape is alive, with their sums; a tied embedding's
- * gradient three times over), and `transientBytes`, a large copy the backward pass makes beside them (the LM head's
+ * optimizer's moments, accumulated gradients), {@link AUTO_RESERVE_BYTES}, six times the trainable parameters
+ * (their gradients are made during the backward pass while the tape is alive, with their sums, a tied embedding's
+ * three times over; and AdamW's two moments, counted in every process: a data-parallel worker holds none, but there
+ * trainable products also keep their inputs on the tape, which the layer estimate leaves out. Full fine-tuning of
+ * the base preset with the Qwen vocabulary, counted four times, left the worker room for a few layers and ran its
+ * heap out in step 3), and `transientBytes`, a large copy the backward pass makes beside them (the LM head's
  * transpose where the in-place product does not apply, as on the threaded wasm build).
  */
 export function activationRoom(liveTensorBytes: number, trainableBytes: number, transientBytes = 0): number {
-  return WASM_HEAP_MAX_BYTES - liveTensorBytes - AUTO_RESERVE_BYTES - 4 * trainableBytes - transientBytes;
+  return WASM_HEAP_MAX_BYTES - liveTensorBytes - AUTO_RESERVE_BYTES - 6 * trainableBytes - transientBytes;
 }
