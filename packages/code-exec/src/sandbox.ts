@@ -201,6 +201,9 @@ const SIGNALS: Record<number, string> = Object.fromEntries(
   Object.entries(os.constants.signals).map(([name, num]) => [num as number, name]),
 );
 
+/** How long output may still arrive after the process exits (a descendant that left its group holds the pipes). */
+export const EXIT_GRACE_MS = 200;
+
 /** Runs `spec` under `plan`; never rejects (a spawn failure is `spawnError`). */
 export function runSandboxed(plan: SandboxPlan, spec: SandboxRunSpec): Promise<SandboxOutcome> {
   const { argv, runUid, wrapped } = sandboxArgv(plan, spec);
@@ -277,8 +280,11 @@ export function runSandboxed(plan: SandboxPlan, spec: SandboxRunSpec): Promise<S
     child.on('error', (e) => finish(`could not start ${argv[0]}: ${e.message}`));
     child.on('exit', (code, signal) => {
       exitInfo = { code, signal };
-      // A descendant that escaped the group may hold the pipes open: do not wait for it beyond a moment.
-      grace = setTimeout(() => finish(), 200);
+      // A descendant that escaped the group may hold the pipes open: do not wait for it beyond a moment. The moment
+      // ends with setImmediate, i.e. after the next poll phase: when this loop was blocked (a busy caller parsing
+      // other samples) past the grace, the output written before it is still in the pipe, and the timer phase runs
+      // before the poll phase that would read it; finishing straight from the timer lost a program's last lines.
+      grace = setTimeout(() => setImmediate(() => finish()), EXIT_GRACE_MS);
     });
     child.on('close', () => finish());
     if (spec.stdin !== undefined && child.stdin) {
