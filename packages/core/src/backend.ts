@@ -8,6 +8,7 @@ import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { tf } from './tf';
 import { BackendError, InvalidOptionError } from './errors';
 import { clearTransposeCache } from './wasm-fallbacks';
+import { guardWasmHeap } from './wasm-heap-guard';
 import { MAX_WASM_THREADS, settleThreadPool, wasmThreadPool, withSingleThreadedWasm, withThreadedWasm } from './wasm-threads';
 
 /** Backends initBackend() can select. 'node' is @tensorflow/tfjs-node (libtensorflow). */
@@ -214,6 +215,8 @@ async function useWasm(reasonPrefix: string, opts: InitBackendOptions, log: (l: 
       WASM_PACKAGE,
     );
   }
+  // A failed tensor allocation throws WasmHeapExhaustedError instead of corrupting the heap.
+  guardWasmHeap(tf.engine().registry['wasm']);
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   const threaded = wasmThreadPool() != null;
   const threads = getThreadsCount();

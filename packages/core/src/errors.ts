@@ -84,3 +84,30 @@ export function describeValue(value: unknown): string {
     return Object.prototype.toString.call(value);
   }
 }
+
+/**
+ * The wasm backend's heap (wasm32: at most 4 GiB) could not give a tensor its memory. Thrown in place of the
+ * null pointer tfjs-backend-wasm would otherwise write the tensor through (which corrupts the heap: a later free
+ * traps with "memory access out of bounds", far from the cause).
+ */
+export class WasmHeapExhaustedError extends CoreError {
+  /** Bytes that were asked for. */
+  readonly requestedBytes: number;
+  /** Bytes of the heap at the time (it only grows). */
+  readonly heapBytes: number;
+  /** Bytes held by live tensors at the time. */
+  readonly tensorBytes: number;
+
+  constructor(requestedBytes: number, heapBytes: number, tensorBytes: number, heapMaxBytes: number) {
+    const mb = (b: number) => `${Math.round(b / 2 ** 20).toLocaleString('en-US')} MB`;
+    super(
+      `wasm heap exhausted: a tensor of ${mb(requestedBytes)} could not be allocated (heap ${mb(heapBytes)} of its ` +
+        `${mb(heapMaxBytes)} wasm32 limit, ${mb(tensorBytes)} held by tensors; the rest is free in pieces too small or ` +
+        'used by the backend itself). Use fewer rows per forward/backward pass, gradient checkpointing, or LoRA ' +
+        'adapters instead of full fine-tuning; @tensorflow/tfjs-node (64-bit) has no such limit',
+    );
+    this.requestedBytes = requestedBytes;
+    this.heapBytes = heapBytes;
+    this.tensorBytes = tensorBytes;
+  }
+}

@@ -11,7 +11,8 @@ export { WASM_FALLBACK_KERNELS, WASM_KERNEL_OVERRIDES } from './wasm-fallbacks';
 export { FEW_ROWS_MAX, fewRowsSupported, fewRowsXWt } from './wasm-gemv';
 export { gemmAW, gemmAWSupported, gemmWeightSupported } from './wasm-gemm';
 export { EXTRA_GRADIENT_KERNELS, REPLACED_GRADIENT_KERNELS } from './extra-gradients';
-export { CoreError, BackendError, InvalidOptionError, TensorMismatchError, OptimizerStateError } from './errors';
+export { CoreError, BackendError, InvalidOptionError, TensorMismatchError, OptimizerStateError, WasmHeapExhaustedError } from './errors';
+export { WASM_HEAP_MAX_BYTES } from './wasm-heap-guard';
 // The seeded generator lives in @rfai/random (no tensor library), shared with @rfai/datasets; re-exported unchanged.
 export { Rng, RngOptionError, RngStateError } from '@rfai/random';
 export type { RngState } from '@rfai/random';
