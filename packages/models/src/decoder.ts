@@ -5,7 +5,7 @@
  * Letters used in shape comments: B batch rows, T positions fed in this call, S key positions (cache + T),
  * N = B*T, H query heads, KV key/value heads, G = H/KV, D head_dim, E hidden_size, F intermediate_size, V vocab.
  */
-import { fewRowsSupported, fewRowsXWt, tf, type Rng } from '@rfai/core';
+import { addRowsIntoOwned, fewRowsSupported, fewRowsXWt, tf, type Rng } from '@rfai/core';
 import { architectureFor, type Architecture } from './architecture';
 import { activationRoom, layersToCheckpoint, NO_IN_PLACE_RESERVE_BYTES } from './checkpoint-plan';
 import { headDim, isLargeModel, parseModelConfig, type ModelConfig } from './config';
@@ -20,6 +20,15 @@ import { swiglu } from './swiglu';
 
 /** Additive attention bias for masked keys; large but finite so fully-masked (padding) rows stay finite. */
 const MASKED = -1e9;
+
+/** Names of the embedding-row anchors (tfjs variable names are global). */
+let anchorSerial = 0;
+
+/** One embedding lookup's rows under {@link CausalLM.variableGrads}: the ids and the gradient of their rows. */
+interface EmbeddingRows {
+  ids: Int32Array;
+  dy: tf.Tensor;
+}
 
 /**
  * Per-layer key/value cache: `k` and `v` are [B*KV, S, D] (appending a position is a cheap concat on axis 1).
@@ -114,10 +123,16 @@ export class CausalLM {
    * false: always tf.matMul (benchmarks compare the two).
    */
   static fewRowsProducts = true;
+  /** Tables of at least this many elements take {@link variableGrads}' rows path (tests lower it). */
+  static embeddingRowsMinElements = 1 << 20;
   /** Whether this model takes the few-rows kernel at all (fixed at construction: {@link isLargeModel}). */
   /** {@link isLargeModel}: the memory-saving paths that change float rounding apply. */
   private readonly large: boolean;
   private readonly fewRows: boolean;
+  /** Inside {@link variableGrads}: where embedding lookups record their rows' gradients (null: through the tape). */
+  private embeddingRows: EmbeddingRows[] | null = null;
+  /** A [1] variable the recording lookups hang on, so the backward pass reaches them (made on first use). */
+  private embeddingAnchor: tf.Variable | null = null;
 
   /**
    * Wraps existing variables (use createModel / loadModel rather than calling this directly).
@@ -154,6 +169,45 @@ export class CausalLM {
       if (a.B.trainable) out.set(`${k}.lora_B.weight`, a.B);
     }
     return out;
+  }
+
+  /**
+   * tf.variableGrads of `f` (a loss computed with this model) over `varList` (default: {@link trainableParams}), with
+   * a large trainable embedding table's gradient assembled from its rows: each lookup records the gradient of the
+   * rows it read (dy [N, E] and the ids) instead of handing the tape a dense [V, E] segment sum, and after the
+   * backward pass the rows are added into the table's gradient (a tied head's, or zeros), in place on wasm. Through
+   * the tape, every lookup (a packed batch makes two: prompts and completions) would add a [V, E] sum, and each sum
+   * with the head's gradient another: four 311 MB tensors at once for Qwen's vocabulary 512 wide, enough to run
+   * the wasm heap out. Same gradients up to float32 rounding of the sums (row by row in order, rather than per
+   * segment in float64). A small table (fewer than {@link embeddingRowsMinElements}, 2^20) keeps the tape's path (bit-identical results).
+   */
+  variableGrads(f: () => tf.Scalar, varList?: tf.Variable[]): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+    this.checkAlive();
+    const vars = varList ?? [...this.trainableParams().values()];
+    const table = this.params.get('model.embed_tokens.weight');
+    if (!table || !table.trainable || !vars.includes(table) || table.size < CausalLM.embeddingRowsMinElements || this.embeddingRows) return tf.variableGrads(f, vars);
+    this.embeddingAnchor ??= tf.tidy(() => tf.variable(tf.zeros([1]), true, `rfai.embedding_rows_anchor_${anchorSerial++}`));
+    const anchor = this.embeddingAnchor;
+    const rows: EmbeddingRows[] = [];
+    this.embeddingRows = rows;
+    try {
+      const { value, grads } = tf.variableGrads(f, [...vars, anchor]);
+      grads[anchor.name]?.dispose();
+      delete grads[anchor.name];
+      if (rows.length > 0) {
+        try {
+          grads[table.name] = addEmbeddingRows(grads[table.name] ?? null, table.shape as [number, number], rows);
+        } catch (e) {
+          value.dispose();
+          tf.dispose(Object.values(grads));
+          throw e;
+        }
+      }
+      return { value, grads };
+    } finally {
+      this.embeddingRows = null;
+      for (const r of rows) r.dy.dispose();
+    }
   }
 
   /** The parameter under a Hugging Face key. */
@@ -358,6 +412,18 @@ export class CausalLM {
     const flat = tf.reshape(ids, [-1]);
     if (!tapeIsOn()) return tf.gather(table, flat) as tf.Tensor2D;
     const V = table.shape[0];
+    const recorder = this.embeddingRows;
+    if (table.trainable && recorder && this.embeddingAnchor) {
+      // Under variableGrads: the rows' gradient is recorded, the table gets none through the tape.
+      const idValues = Int32Array.from(flat.dataSync());
+      return tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+        value: tf.gather(table, flat),
+        gradFunc: (dy: tf.Tensor) => {
+          recorder.push({ ids: idValues, dy: tf.keep(dy.clone()) });
+          return [tf.zerosLike(args[0] as tf.Tensor)];
+        },
+      })) as Parameters<typeof tf.customGrad>[0])(this.embeddingAnchor) as tf.Tensor2D;
+    }
     if (table.trainable) {
       const idValues = Int32Array.from(flat.dataSync());
       return tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
@@ -500,6 +566,8 @@ export class CausalLM {
       a.A.dispose();
       a.B.dispose();
     }
+    this.embeddingAnchor?.dispose();
+    this.embeddingAnchor = null;
     this.params.clear();
     this.lora.clear();
     this.disposed = true;
@@ -508,6 +576,33 @@ export class CausalLM {
   private checkAlive(): void {
     if (this.disposed) throw new ModelUsageError('this model was disposed');
   }
+}
+
+/**
+ * The embedding table's gradient: `dense` (the tied head's part, or null) plus every recorded row's gradient at its
+ * id. In place into `dense` where it is an owned wasm tensor, else one segment sum added to it (or alone).
+ */
+function addEmbeddingRows(dense: tf.Tensor | null, shape: [number, number], rows: EmbeddingRows[]): tf.Tensor {
+  const [V, E] = shape;
+  const target = dense ?? tf.zeros(shape);
+  // Whether the target can be written in place does not change from one lookup's rows to the next.
+  if (addRowsIntoOwned(target, rows[0].ids, rows[0].dy)) {
+    for (const r of rows.slice(1)) addRowsIntoOwned(target, r.ids, r.dy);
+    return target;
+  }
+  const sum = tf.tidy(() => {
+    const ids = new Int32Array(rows.reduce((n, r) => n + r.ids.length, 0));
+    let at = 0;
+    for (const r of rows) {
+      ids.set(r.ids, at);
+      at += r.ids.length;
+    }
+    const dy = tf.concat(rows.map((r) => tf.reshape(r.dy, [-1, E])), 0);
+    const seg = tf.unsortedSegmentSum(dy, tf.tensor1d(ids, 'int32'), V);
+    return tf.add(target, seg);
+  });
+  target.dispose();
+  return sum;
 }
 
 /**

@@ -15,7 +15,7 @@
  *   d entropy / d l_j = -p_j (l_j - lse + entropy)
  * and dh = dl W, dW = dl^T h.
  */
-import { tf } from '@rfai/core';
+import { RowAssembler, tf } from '@rfai/core';
 import { ModelUsageError } from './errors';
 import { forwardXWt, isLargeWeight, isTrainable, productDtW, productDyTX, productDyWt, tapeIsOn, transposedWeight } from './matmul';
 
@@ -203,7 +203,9 @@ function statsBackwardByVocab(
     tf.reshape(tf.slice(dy, [0, 0], [M, 1]), [M]),
   ]);
   let dh: tf.Tensor2D | null = null;
-  const dwParts: tf.Tensor2D[] = [];
+  // dW's rows, chunk by chunk, into one tensor allocated up front (each chunk freed once copied): a concat of the
+  // chunks would hold them all and the result at once, two [V, E] tensors.
+  const dwRows = withW ? new RowAssembler(V, E) : null;
   try {
     for (let v0 = 0; v0 < V; v0 += cols) {
       const vc = Math.min(cols, V - v0);
@@ -230,20 +232,22 @@ function statsBackwardByVocab(
         tf.dispose([dh, dhc]);
         dh = next;
       }
-      if (dwc) dwParts.push(dwc);
+      if (dwc) {
+        try {
+          dwRows!.write(v0, dwc);
+        } finally {
+          dwc.dispose();
+        }
+      }
     }
   } catch (e) {
-    tf.dispose([...(dh ? [dh] : []), ...dwParts]);
+    if (dh) dh.dispose();
+    dwRows?.dispose();
     throw e;
   } finally {
     tf.dispose([hT, lseT, entT, gLpT, gHT, gLp]);
   }
-  let dw: tf.Tensor2D | null = null;
-  if (withW) {
-    dw = dwParts.length === 1 ? dwParts[0] : (tf.concat(dwParts, 0) as tf.Tensor2D);
-    if (dwParts.length > 1) tf.dispose(dwParts);
-  }
-  return { dh: dh!, dw };
+  return { dh: dh!, dw: dwRows ? dwRows.finish() : null };
 }
 
 type GradFn = Parameters<typeof tf.customGrad>[0];

@@ -6,7 +6,7 @@
 import { AdamW, initBackend, Rng, tf } from '@rfai/core';
 import { tinyConfig } from './__fixtures__/models';
 import { createModel } from './create';
-import type { CausalLM } from './decoder';
+import { CausalLM } from './decoder';
 import { applyLora, withAdaptersDisabled } from './lora';
 import { packSequences, tokenLogProbs, tokenLogProbsNoGrad, unpackRows } from './scoring';
 
@@ -45,11 +45,29 @@ function grads(model: CausalLM, dropoutSeed: number): Map<string, Float32Array> 
   return out;
 }
 
+/** The same loss, through CausalLM.variableGrads (a large table's gradient assembled from its rows). */
+function modelGrads(model: CausalLM): Map<string, Float32Array> {
+  const packed = packSequences(prompts, completions, 0);
+  const vars = model.trainableParams();
+  const { value, grads: g } = model.variableGrads(() =>
+    tf.tidy(() => {
+      const r = tokenLogProbs(model, packed, { entropy: true });
+      const adv = tf.tensor2d(advantages, [3, 1]);
+      return tf.sum(tf.add(tf.mul(r.logprobs, adv), tf.mul(r.entropy!, 0.01))) as tf.Scalar;
+    }),
+  );
+  expect(Object.keys(g).sort()).toEqual([...vars.values()].map((v) => v.name).sort());
+  const out = new Map<string, Float32Array>();
+  for (const [k, v] of vars) out.set(k, g[v.name].dataSync() as Float32Array);
+  tf.dispose([value, ...Object.values(g)]);
+  return out;
+}
+
 function expectSameGrads(a: Map<string, Float32Array>, b: Map<string, Float32Array>) {
   expect([...b.keys()]).toEqual([...a.keys()]);
   for (const [k, x] of a) {
     const y = b.get(k)!;
-    const scale = Math.max(1e-6, ...Array.from(x, Math.abs));
+    const scale = x.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-6);
     let worst = 0;
     for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i] - y[i]));
     expect({ k, rel: worst / scale < 1e-5 }).toEqual({ k, rel: true });
@@ -83,6 +101,52 @@ describe.each(['cpu', 'wasm'] as const)('training memory on %s', (backend) => {
     expect(tf.memory().numTensors).toBe(before);
     expectSameGrads(off, on);
     expect(off.size).toBe(model.params.size);
+    model.dispose();
+  });
+
+  // On wasm a table of 2^20 elements (8,192 x 128; its LM head, as large, takes the by-vocabulary backward), the
+  // rows added in place; on cpu (the rows path lowered to every table: tfjs' cpu segment sum over a large table
+  // takes minutes) the fallback, one segment sum added to the head's gradient.
+  it.each([
+    ['qwen3', 'tied'],
+    ['qwen2', 'untied'],
+  ] as const)('an embedding table gets the same gradient from its rows as through the tape (%s, %s)', (type, tie) => {
+    const large = backend === 'wasm';
+    const model = createModel(tinyConfig(type, large ? { vocab_size: 8192, hidden_size: 128, eos_token_id: 8191 } : {}), 7);
+    expect(model.config.tie_word_embeddings).toBe(tie === 'tied');
+    const minElements = CausalLM.embeddingRowsMinElements;
+    if (!large) CausalLM.embeddingRowsMinElements = 0;
+    const tape = grads(model, 1);
+    const before = tf.memory().numTensors;
+    const rows = modelGrads(model);
+    // Nothing left behind but the model's anchor variable (one [1] tensor, freed with the model).
+    expect(tf.memory().numTensors).toBe(before + 1);
+    const again = tf.memory().numTensors;
+    modelGrads(model);
+    expect(tf.memory().numTensors).toBe(again);
+    expectSameGrads(tape, rows);
+    // The table's rows that no lookup read: the tied head's gradient alone, or exactly zero.
+    const g = rows.get('model.embed_tokens.weight')!;
+    const E = model.config.hidden_size;
+    const read = new Set([...prompts.flat(), ...completions.flat()]);
+    const unread = [0, 60, model.config.vocab_size - 2].filter((id) => !read.has(id));
+    for (const id of unread) {
+      const row = Array.from(g.subarray(id * E, (id + 1) * E));
+      if (type === 'qwen2') expect(row).toEqual(new Array(E).fill(0));
+      else expect(row).toEqual(Array.from(tape.get('model.embed_tokens.weight')!.subarray(id * E, (id + 1) * E)));
+    }
+    // Gradient checkpointing on top: the same again.
+    model.gradientCheckpointing = true;
+    expectSameGrads(tape, modelGrads(model));
+    CausalLM.embeddingRowsMinElements = minElements;
+    model.dispose();
+  });
+
+  it('a small embedding table keeps the tape path: bit-identical gradients', () => {
+    const model = createModel(tinyConfig('qwen3'), 8);
+    const tape = grads(model, 1);
+    const rows = modelGrads(model);
+    for (const [k, x] of tape) expect({ k, same: Array.from(rows.get(k)!).every((y, i) => Object.is(y, x[i])) }).toEqual({ k, same: true });
     model.dispose();
   });
 

@@ -136,7 +136,7 @@ export function sftShardGradients(
       });
       let refNll: tf.Scalar | null = null;
       policy.training = true;
-      const { value, grads } = tf.variableGrads(() => {
+      const { value, grads } = policy.variableGrads(() => {
         const lp = tokenLogProbs(policy, packed);
         const scored = tf.mul(lp.logprobs, lp.mask);
         refNll = tf.keep(tf.neg(tf.sum(tf.mul(scored, tf.tensor2d(refWeights, [part.length, C])))) as tf.Scalar);

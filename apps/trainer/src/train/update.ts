@@ -10,7 +10,7 @@
  * Letters: N samples of the step, M samples of a micro-batch, C completion
  * positions of a micro-batch.
  */
-import { tf } from '@rfai/core';
+import { addIntoOwned, tf } from '@rfai/core';
 import { packSequences, tokenLogProbs, tokenLogProbsNoGrad, type CausalLM, type PackedBatch } from '@rfai/models';
 import { policyLoss, type PolicyLossMetrics } from '@rfai/policy-gradient-kl';
 import type { RfaiConfig } from '@rfai/config';
@@ -250,7 +250,7 @@ export function shardGradients(policy: CausalLM, shard: UpdateBatch, micros: rea
       const rows = m.rows;
       let metrics: PolicyLossMetrics | null = null;
       policy.training = true;
-      const { value, grads } = tf.variableGrads(() => {
+      const { value, grads } = policy.variableGrads(() => {
         const lp = tokenLogProbs(policy, m.packed, { entropy: true });
         const res = policyLoss({
           logprobs: lp.logprobs,
@@ -483,11 +483,15 @@ export async function policyUpdateParallel(ctx: UpdateContext, batch: UpdateBatc
       let grads: tf.Tensor[];
       if (parts.length === 0) grads = local.grads!;
       else {
-        // Parameter by parameter, each local gradient freed as soon as its sum exists (peak: one parameter's worth
-        // more than the gradients, not all of them twice).
+        // Parameter by parameter: on wasm the other processes' gradients are added into this process's own (a
+        // fresh tensor nothing else holds: no copy, where tf.add would upload each part and allocate the sum, two
+        // [V, E] tensors for a trainable Qwen-vocabulary head); elsewhere each local gradient is freed as soon as
+        // its sum exists (peak: one parameter's worth more than the gradients, not all of them twice).
         grads = vars.map((v, i) => {
-          const sum = tf.tidy(() => parts.reduce<tf.Tensor>((acc, w) => tf.add(acc, tf.tensor(w[i], v.shape, 'float32')), local.grads ? local.grads[i] : tf.zeros(v.shape)));
-          local.grads?.[i].dispose();
+          const own = local.grads ? local.grads[i] : null;
+          if (own && parts.every((w) => addIntoOwned(own, w[i]))) return own;
+          const sum = tf.tidy(() => parts.reduce<tf.Tensor>((acc, w) => tf.add(acc, tf.tensor(w[i], v.shape, 'float32')), own ?? tf.zeros(v.shape)));
+          own?.dispose();
           return sum;
         });
       }

@@ -46,7 +46,7 @@ export type ToWorker =
       trainableNames: string[];
       /** Whether a reference model's weights (full fine-tuning, every base parameter) follow; false: none (or the LoRA base). */
       reference: boolean;
-      gradientCheckpointing: boolean | 'auto';
+      gradientCheckpointing: boolean | number | 'auto';
       backend: 'wasm' | 'cpu';
       threads: number;
       /** How to load the student's tokenizer (decoding and stop strings of `generate`); null: the worker cannot sample. */
