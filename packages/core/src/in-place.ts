@@ -7,11 +7,9 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from './tf';
 import { CoreError } from './errors';
+import type { WasmBackendHeap } from './wasm-encoder';
 
-interface RefCountedHeap {
-  refCount(dataId: object): number;
-  typedArrayFromHeap(t: TensorInfo): tf.TypedArray;
-}
+type RefCountedHeap = WasmBackendHeap & { refCount(dataId: object): number };
 
 /** `t`'s float32 data on the wasm heap when only `t` holds it (so writing it changes no other tensor); else null. */
 function ownedHeapView(t: tf.Tensor): Float32Array | null {
@@ -50,7 +48,8 @@ export function addRowsIntoOwned(target: tf.Tensor, ids: Int32Array, rows: tf.Te
   }
   const view = ownedHeapView(target);
   if (!view) return false;
-  const src = rows.dtype === 'float32' && tf.getBackend() === 'wasm' ? ((tf.backend() as unknown as RefCountedHeap).typedArrayFromHeap(rows as unknown as TensorInfo) as Float32Array) : (rows.dataSync() as Float32Array);
+  // A view exists only on wasm: the rows are read from the heap too (float32) or copied out (another dtype).
+  const src = rows.dtype === 'float32' ? ((tf.backend() as unknown as RefCountedHeap).typedArrayFromHeap(rows as unknown as TensorInfo) as Float32Array) : Float32Array.from(rows.dataSync());
   for (let i = 0; i < ids.length; i++) {
     const d = ids[i] * E;
     const s = i * E;

@@ -7,12 +7,9 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from './tf';
 import { CoreError } from './errors';
+import type { WasmBackendHeap } from './wasm-encoder';
 
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): tf.TypedArray;
-  disposeData(dataId: object, force?: boolean): boolean;
-}
+type HeapBackend = WasmBackendHeap & { disposeData(dataId: object, force?: boolean): boolean };
 
 function heapBackend(): HeapBackend | null {
   if (tf.getBackend() !== 'wasm') return null;
@@ -56,7 +53,7 @@ export class RowAssembler {
     for (let r = row0; r < row0 + m; r++) {
       if (this.written[r]) throw new CoreError(`RowAssembler.write: row ${r} was already written`);
     }
-    if (this.heap && this.info && block.dataId != null && tf.getBackend() === 'wasm') {
+    if (this.heap && this.info) {
       // Views made now: an allocation since the last write may have grown (and detached) the heap.
       const src = this.heap.typedArrayFromHeap(block as unknown as TensorInfo) as Float32Array;
       (this.heap.typedArrayFromHeap(this.info) as Float32Array).set(src, row0 * this.cols);
