@@ -32,6 +32,7 @@ export const WASM_FALLBACK_KERNELS: Readonly<Record<string, 'javascript' | 'cpu-
 /** wasm kernels of tfjs that @rfai/core wraps for speed (same results), with why. */
 export const WASM_KERNEL_OVERRIDES: Readonly<Record<string, string>> = {
   BatchMatMul: 'batch > 1 or a transposed operand: split into untransposed batch-1 products, which tfjs-backend-wasm runs on XNNPACK (10-50x faster)',
+  GatherV2: 'float32 or int32: slices copied in JavaScript straight from the input\'s heap memory into the output\'s (tfjs computes every element\'s address in a generic loop, ~50 ns an element: 6 ms for the [32, 105, 32] keys a shared prompt hands its rows, 0.1 ms here); same values (a copy)',
   Transpose: 'a float32 matrix of 64 Ki elements or more: both sides multiples of 4, in 4 x 4 wasm SIMD tiles on the heap (wasm-transpose.ts); else when wide (rows < cols), in 16 x 16 blocks in JavaScript (tfjs writes it column by column: 2.3x slower for [896, 4864], 2x for [27, 151936])',
 };
 
@@ -110,8 +111,12 @@ export function unsortedSegmentSumKernel(args: { inputs: NamedTensorInfoMap; bac
       `UnsortedSegmentSum: segmentIds shape [${segmentIds.shape}] must be a prefix of x shape [${x.shape}]`,
     );
   }
-  const xv = backend.readSync(x.dataId) as tf.TypedArray;
-  const ids = backend.readSync(segmentIds.dataId) as tf.TypedArray;
+  // On wasm the inputs are read where they are (readSync would copy them out of the heap); they are not written
+  // before the output is allocated below, after the last read.
+  const heapIn = backend as Partial<WasmBackendLike>;
+  const read = (t: TensorInfo) => (heapIn.typedArrayFromHeap ? heapIn.typedArrayFromHeap(t) : (backend.readSync(t.dataId) as tf.TypedArray));
+  const xv = read(x);
+  const ids = read(segmentIds);
   const inner = tf.util.sizeFromShape(x.shape.slice(idRank));
   // Only the segments some id names get an accumulator (an embedding's gradient touches a few hundred of 151,936
   // rows: a dense float64 accumulator would be 622 MB of JavaScript memory and as many zeros to round).
@@ -341,8 +346,58 @@ export function splitBatchMatMulKernel(native: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
+/** Slices shorter than this are copied element by element (a subarray per slice costs more than the copy). */
+const GATHER_SET_MIN_SLICE = 16;
+
+/**
+ * GatherV2 override for wasm: float32 and int32 inputs are gathered here, slice by slice, from the input's heap
+ * memory into the output's (tfjs-backend-wasm 4.22 computes every element's source address from strides, ~50 ns an
+ * element). Same semantics as the native kernel (axis, batchDims, the same out-of-range error); other dtypes and
+ * empty inputs go to it.
+ */
+export function gatherSlicesKernel(native: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const backend = args.backend as WasmBackendLike;
+    const x = args.inputs.x as TensorInfo;
+    const indices = args.inputs.indices as TensorInfo;
+    const { axis, batchDims } = args.attrs as unknown as { axis: number; batchDims: number };
+    if ((x.dtype !== 'float32' && x.dtype !== 'int32') || indices.dtype !== 'int32' || tf.util.sizeFromShape(x.shape) === 0 || !backend.makeOutput) return native(args);
+    const parsedAxis = tf.util.parseAxisParam(axis, x.shape)[0];
+    const dimSize = x.shape[parsedAxis];
+    const idx = backend.typedArrayFromHeap(indices) as Int32Array;
+    for (let i = 0; i < idx.length; i++) {
+      const v = idx[i];
+      tf.util.assert(v <= dimSize - 1 && v >= 0, () => `GatherV2: the index value ${v} is not in [0, ${dimSize - 1}]`);
+    }
+    const info = tf.backend_util.segment_util.collectGatherOpShapeInfo(x as tf.Tensor, indices as tf.Tensor, parsedAxis, batchDims);
+    const out = backend.makeOutput(info.outputShape, x.dtype);
+    // Views made after the output's allocation (which may grow, and detach, the heap).
+    const src = backend.typedArrayFromHeap(x) as Float32Array | Int32Array;
+    const dst = backend.typedArrayFromHeap(out) as Float32Array | Int32Array;
+    const ids = backend.typedArrayFromHeap(indices) as Int32Array;
+    const { batchSize, outerSize, sliceSize: slice } = info;
+    const per = ids.length / batchSize; // indices per batch entry
+    let at = 0;
+    for (let b = 0; b < batchSize; b++) {
+      for (let o = 0; o < outerSize; o++) {
+        const base = (b * outerSize + o) * dimSize;
+        for (let i = 0; i < per; i++) {
+          const from = (base + ids[b * per + i]) * slice;
+          if (slice >= GATHER_SET_MIN_SLICE) dst.set(src.subarray(from, from + slice), at);
+          else for (let e = 0; e < slice; e++) dst[at + e] = src[from + e];
+          at += slice;
+        }
+      }
+    }
+    return out;
+  };
+}
+
 /** @internal tfjs-backend-wasm's own BatchMatMul kernel, kept for comparison (tests, benchmarks). */
 export let nativeWasmBatchMatMul: tf.KernelConfig | null = null;
+
+/** @internal tfjs-backend-wasm's own GatherV2 kernel, kept for comparison (tests, benchmarks). */
+export let nativeWasmGather: tf.KernelConfig | null = null;
 
 let registered = false;
 
@@ -362,6 +417,12 @@ export function registerWasmFallbacks(): void {
   if (nativeTranspose != null) {
     tf.unregisterKernel('Transpose', 'wasm');
     tf.registerKernel({ ...nativeTranspose, kernelFunc: blockedTransposeKernel(nativeTranspose.kernelFunc) });
+  }
+  const nativeGather = tf.getKernel('GatherV2', 'wasm');
+  if (nativeGather != null) {
+    nativeWasmGather = nativeGather;
+    tf.unregisterKernel('GatherV2', 'wasm');
+    tf.registerKernel({ ...nativeGather, kernelFunc: gatherSlicesKernel(nativeGather.kernelFunc) });
   }
   const nativeBmm = tf.getKernel('BatchMatMul', 'wasm');
   if (nativeBmm != null) {
