@@ -189,13 +189,16 @@ describe('wasm fallback kernels', () => {
     for (const c of cases) {
       const n = c.shape.reduce((a, b) => a * b, 1);
       const data = c.dtype === 'int32' ? Int32Array.from({ length: n }, (_, i) => i * 31 - 700) : Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.7) * 1e3 + i / 7);
-      const run = () =>
+      const run = () => {
+        let r: { shape: number[]; values: number[]; native: number[] | null } | null = null;
         tf.tidy(() => {
           const x = tf.tensor(data, c.shape, c.dtype ?? 'float32');
           const idx = tf.tensor(c.ids, undefined, 'int32');
           const ours = tf.gather(x, idx, c.axis, c.batchDims ?? 0);
-          return { shape: ours.shape, values: Array.from(ours.dataSync()), native: tf.getBackend() === 'wasm' ? nativeOf(x, idx, c.axis, c.batchDims ?? 0) : null };
+          r = { shape: ours.shape, values: Array.from(ours.dataSync()), native: tf.getBackend() === 'wasm' ? nativeOf(x, idx, c.axis, c.batchDims ?? 0) : null };
         });
+        return r!;
+      };
       await initBackend({ backend: 'wasm', log: () => undefined });
       const wasm = run();
       await initBackend({ backend: 'cpu' });
