@@ -12,6 +12,7 @@ import { headDim, isLargeModel, parseModelConfig, type ModelConfig } from './con
 
 export { isLargeModel };
 import { ModelUsageError } from './errors';
+import { fusedDecodeAttention, fusedDecodeAvailable, fusedRmsNorm, fusedRope, fusedSwiglu } from './fused-decode';
 import { tokenStats, type TokenStatsOptions } from './lm-head';
 import { forwardXWt, linearProduct, matmul, tapeIsOn, transposedWeightBytes } from './matmul';
 import { RopeTables } from './rope';
@@ -123,6 +124,12 @@ export class CausalLM {
    * false: always tf.matMul (benchmarks compare the two).
    */
   static fewRowsProducts = true;
+  /**
+   * Decoding steps (one new position per row against a cache, no gradient tape) run RMSNorm, RoPE, SwiGLU and the
+   * attention against the cache as one fused kernel each (fused-decode.ts: ~55 kernels fewer per layer) on the wasm
+   * and cpu backends. false: the separate operations (benchmarks and tests compare the two).
+   */
+  static fusedDecode = true;
   /** Tables of at least this many elements take {@link variableGrads}' rows path (tests lower it). */
   static embeddingRowsMinElements = 1 << 20;
   /** Whether this model takes the few-rows kernel at all (fixed at construction: {@link isLargeModel}). */
@@ -279,24 +286,64 @@ export class CausalLM {
   ): { x: tf.Tensor2D; k: tf.Tensor3D; v: tf.Tensor3D } {
     const seeds = { base: dropoutSeed, next: 0 };
     const c = this.config;
+    const fused = T === 1 && past !== undefined && from === 0 && CausalLM.fusedDecode && !tapeIsOn() && fusedDecodeAvailable();
+    const norm = (t: tf.Tensor, w: tf.Tensor) => (fused ? fusedRmsNorm(t, w, c.rms_norm_eps) : this.rmsNorm(t, w));
     const H = c.num_attention_heads;
     const KV = c.num_key_value_heads;
-    const G = H / KV;
     const D = headDim(c);
     const p = `model.layers.${i}`;
 
     // Attention block. Queries (and everything after the attention) cover columns from..T-1 only: Tq of them.
     const Tq = T - from;
-    const h = this.rmsNorm(x, this.weight(`${p}.input_layernorm.weight`)) as tf.Tensor2D; // [N, E]
+    const h = norm(x, this.weight(`${p}.input_layernorm.weight`)) as tf.Tensor2D; // [N, E]
     const hq = columnsFrom(h, B, T, from); // [B*Tq, E]
     let q = tf.reshape(this.linear(hq, `${p}.self_attn.q_proj`, seeds), [B, Tq, H, D]) as tf.Tensor4D; // [B, Tq, H, D]
     let k = tf.reshape(this.linear(h, `${p}.self_attn.k_proj`, seeds), [B, T, KV, D]) as tf.Tensor4D; // [B, T, KV, D]
     const v = tf.reshape(this.linear(h, `${p}.self_attn.v_proj`, seeds), [B, T, KV, D]); // [B, T, KV, D]
     if (this.arch.qkNorm) {
       // qwen3: RMSNorm over D of every head, before RoPE.
-      q = this.rmsNorm(q, this.weight(`${p}.self_attn.q_norm.weight`)) as tf.Tensor4D;
-      k = this.rmsNorm(k, this.weight(`${p}.self_attn.k_norm.weight`)) as tf.Tensor4D;
+      q = norm(q, this.weight(`${p}.self_attn.q_norm.weight`)) as tf.Tensor4D;
+      k = norm(k, this.weight(`${p}.self_attn.k_norm.weight`)) as tf.Tensor4D;
     }
+    const { ctx, k: kh, v: vh } = fused
+      ? fusedDecodeAttention(fusedRope(q, cos, sin), fusedRope(k, cos, sin), v as tf.Tensor4D, past!, bias)
+      : this.attention(q, k, v as tf.Tensor4D, B, T, from, cos, sin, bias, past);
+    x = tf.add(columnsFrom(x, B, T, from), this.linear(ctx, `${p}.self_attn.o_proj`, seeds));
+
+    // MLP block: down(silu(gate(x)) * up(x)).
+    const h2 = norm(x, this.weight(`${p}.post_attention_layernorm.weight`)) as tf.Tensor2D;
+    const gate = this.linear(h2, `${p}.mlp.gate_proj`, seeds); // [N, F]
+    const up = this.linear(h2, `${p}.mlp.up_proj`, seeds);
+    // Large models: the fused gradient keeps 2 [N, F] tensors on the tape instead of 10 (see swiglu.ts); small ones
+    // keep tfjs' own (their seeded results do not move).
+    const act = (fused ? fusedSwiglu(gate, up) : this.large ? swiglu(gate, up) : tf.mul(tf.mul(gate, tf.sigmoid(gate)), up)) as tf.Tensor2D;
+    x = tf.add(x, this.linear(act, `${p}.mlp.down_proj`, seeds));
+    return { x, k: kh, v: vh };
+  }
+
+  /**
+   * RoPE and attention of one layer with separate operations: queries q [B, Tq, H, D] (columns from..T-1), keys and
+   * values k, v [B, T, KV, D] of this call's positions, after the past's. Returns the context [B*Tq, H*D] and the
+   * full keys and values [B*KV, S, D].
+   */
+  private attention(
+    q: tf.Tensor4D,
+    k: tf.Tensor4D,
+    v: tf.Tensor4D,
+    B: number,
+    T: number,
+    from: number,
+    cos: tf.Tensor,
+    sin: tf.Tensor,
+    bias: tf.Tensor4D,
+    past?: { k: tf.Tensor3D; v: tf.Tensor3D },
+  ): { ctx: tf.Tensor2D; k: tf.Tensor3D; v: tf.Tensor3D } {
+    const c = this.config;
+    const H = c.num_attention_heads;
+    const KV = c.num_key_value_heads;
+    const G = H / KV;
+    const D = headDim(c);
+    const Tq = T - from;
     q = from === 0 ? this.rope4(q, cos, sin) : this.rope4(q, tf.slice(cos, [0, from, 0, 0], [B, Tq, 1, D]), tf.slice(sin, [0, from, 0, 0], [B, Tq, 1, D]));
     k = this.rope4(k, cos, sin);
     // Fold the D^-0.5 scaling into q (fewer elements than the scores), then group query heads by their KV head:
@@ -324,17 +371,7 @@ export class CausalLM {
       B * Tq,
       H * D,
     ]) as tf.Tensor2D; // [B*Tq, H*D]
-    x = tf.add(columnsFrom(x, B, T, from), this.linear(ctx, `${p}.self_attn.o_proj`, seeds));
-
-    // MLP block: down(silu(gate(x)) * up(x)).
-    const h2 = this.rmsNorm(x, this.weight(`${p}.post_attention_layernorm.weight`)) as tf.Tensor2D;
-    const gate = this.linear(h2, `${p}.mlp.gate_proj`, seeds); // [N, F]
-    const up = this.linear(h2, `${p}.mlp.up_proj`, seeds);
-    // Large models: the fused gradient keeps 2 [N, F] tensors on the tape instead of 10 (see swiglu.ts); small ones
-    // keep tfjs' own (their seeded results do not move).
-    const act = (this.large ? swiglu(gate, up) : tf.mul(tf.mul(gate, tf.sigmoid(gate)), up)) as tf.Tensor2D;
-    x = tf.add(x, this.linear(act, `${p}.mlp.down_proj`, seeds));
-    return { x, k: kh, v: vh };
+    return { ctx, k: kh, v: vh };
   }
 
   // ---- model -----------------------------------------------------------------------------------------------
@@ -378,7 +415,9 @@ export class CausalLM {
       x = r.x;
       present.layers.push({ k: r.k, v: r.v });
     }
-    const hidden = this.rmsNorm(x, this.weight('model.norm.weight')) as tf.Tensor2D;
+    const finalNorm = this.weight('model.norm.weight');
+    const decoding = T === 1 && inp.past !== undefined && CausalLM.fusedDecode && !tapeIsOn() && fusedDecodeAvailable();
+    const hidden = (decoding ? fusedRmsNorm(x, finalNorm, this.config.rms_norm_eps) : this.rmsNorm(x, finalNorm)) as tf.Tensor2D;
     return { hidden, present };
   }
 
