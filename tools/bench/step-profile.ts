@@ -5,7 +5,8 @@
 //   [--save-elements=N] [--checkpointing=0]`
 // Builds the model (seeded random weights, LoRA r on q,k,v,o; the reference is the base with adapters off), then
 // times, each on its own: the shared prefill of one prompt, one decode step of `rows` rows against a cache of
-// prompt + completion/2 positions (the LM head of the last position included), the reference log-probs
+// prompt + completion/2 positions (the LM head of the last position included; also with the separate operations
+// instead of the fused decode kernels, and other variants), the reference log-probs
 // (tokenLogProbsNoGrad, adapters off) and one forward + backward of the policy's log-probs with gradient
 // checkpointing. With --profile=1 each part's kernels are summed by name (tf.profile: wall time per kernel call,
 // on wasm the kernels are synchronous). Prints one JSON object (stdout); CPU seconds of the process alongside wall.
@@ -155,10 +156,14 @@ async function main() {
     out.decode_step_matmul_only = await timed('decode step, tf.matMul only', decodeStep(true), false, 3);
     CausalLM.fewRowsProducts = true;
     out.decode_step_again = await timed('decode step again', decodeStep(true), false, 3);
-    // Decode attention as batched products instead of broadcast multiply + sum.
+    // The separate operations instead of the fused decode kernels (fused-decode.ts).
+    CausalLM.fusedDecode = false;
+    out.decode_step_separate_ops = await timed('decode step, separate operations (no fused kernels)', decodeStep(true), false, 3);
+    // Decode attention as batched products instead of broadcast multiply + sum (separate operations).
     CausalLM.decodeAttention = 'matmul';
     out.decode_step_attention_matmul = await timed('decode step, attention by batched products', decodeStep(true), false, 3);
     CausalLM.decodeAttention = 'broadcast';
+    CausalLM.fusedDecode = true;
     disposeCache(cache);
   }
   const packed = packSequences(Array.from({ length: rows }, () => prompt), comps, 0);

@@ -10,6 +10,8 @@ export type { BackendInfo, BackendName, InitBackendOptions } from './backend';
 export { WASM_FALLBACK_KERNELS, WASM_KERNEL_OVERRIDES } from './wasm-fallbacks';
 export { FEW_ROWS_MAX, fewRowsSupported, fewRowsXWt } from './wasm-gemv';
 export { gemmAW, gemmAWSupported, gemmWeightSupported } from './wasm-gemm';
+export { heapRowOps } from './wasm-rows';
+export type { HeapRowOps } from './wasm-rows';
 export { RowAssembler } from './row-assembly';
 export { addIntoOwned, addRowsIntoOwned } from './in-place';
 export { EXTRA_GRADIENT_KERNELS, REPLACED_GRADIENT_KERNELS } from './extra-gradients';

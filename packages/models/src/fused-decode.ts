@@ -11,7 +11,7 @@
  * Registered for the wasm and cpu backends ({@link fusedDecodeAvailable}); other backends (tfjs-node) keep the
  * separate operations. No gradients: the decoder uses them only when no tape records (decoding).
  */
-import { tf } from '@rfai/core';
+import { heapRowOps, tf, type HeapRowOps } from '@rfai/core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 
 export const RMS_NORM_KERNEL = 'RfaiRmsNorm';
@@ -25,6 +25,7 @@ interface KernelBackend {
   makeOutput?(shape: number[], dtype: tf.DataType): TensorInfo;
   readSync(dataId: object): tf.backend_util.BackendValues;
   makeTensorInfo?(shape: number[], dtype: tf.DataType, values?: tf.backend_util.BackendValues): TensorInfo;
+  disposeData(dataId: object, force?: boolean): boolean;
 }
 
 /**
@@ -119,19 +120,16 @@ function decodeAttentionKernel(args: { inputs: tf.NamedTensorInfoMap; backend: u
   }
   const G = H / KV;
   const scale = 1 / Math.sqrt(D);
+  const be = args.backend as KernelBackend;
+  const ops = D % 4 === 0 ? heapRowOps(be) : null;
+  if (ops) return attentionOnHeap(be, ops, { q, k, v, pastK, pastV, bias }, [B, H, KV, D, S]);
   const scores = new Float64Array(S);
   const acc = new Float64Array(D);
   return run(args.backend as KernelBackend, [q, k, v, pastK, pastV, bias], [[B, H * D], [B * KV, S, D], [B * KV, S, D]], (ins, outs) => {
     const [qv, kv, vv, pk, pv, bv] = ins;
     const [ctx, nk, nv] = outs;
-    const old = (S - 1) * D;
-    for (let r = 0; r < B * KV; r++) {
-      // The extended cache: the past positions, then the new one.
-      nk.set(pk.subarray(r * old, (r + 1) * old), r * S * D);
-      nk.set(kv.subarray(r * D, (r + 1) * D), r * S * D + old);
-      nv.set(pv.subarray(r * old, (r + 1) * old), r * S * D);
-      nv.set(vv.subarray(r * D, (r + 1) * D), r * S * D + old);
-    }
+    extendCache(pk, kv, nk, B * KV, S, D);
+    extendCache(pv, vv, nv, B * KV, S, D);
     for (let b = 0; b < B; b++) {
       for (let h = 0; h < H; h++) {
         const at = (b * H + h) * D;
@@ -140,6 +138,57 @@ function decodeAttentionKernel(args: { inputs: tf.NamedTensorInfoMap; backend: u
       }
     }
   });
+}
+
+/** Copies the past rows and the new position into the extended cache [B*KV, S, D]. */
+function extendCache(past: Float32Array, cur: Float32Array, out: Float32Array, rows: number, S: number, D: number): void {
+  const old = (S - 1) * D;
+  for (let r = 0; r < rows; r++) {
+    out.set(past.subarray(r * old, (r + 1) * old), r * S * D);
+    out.set(cur.subarray(r * D, (r + 1) * D), r * S * D + old);
+  }
+}
+
+/**
+ * {@link decodeAttentionKernel} on the wasm heap: the dot products and the weighted sums of every (row, head) in
+ * wasm SIMD (@rfai/core heapRowOps), the softmax between them in JavaScript on a scratch row of the heap.
+ */
+function attentionOnHeap(be: KernelBackend, ops: HeapRowOps, t: Record<string, TensorInfo>, [B, H, KV, D, S]: number[]): TensorInfo[] {
+  const outs = [[B, H * D], [B * KV, S, D], [B * KV, S, D]].map((shape) => be.makeOutput!(shape, 'float32'));
+  const scratch = be.makeOutput!([S], 'float32');
+  try {
+    // Views made after every allocation (an allocation may grow the heap and detach earlier views).
+    const view = (x: TensorInfo) => be.typedArrayFromHeap!(x) as Float32Array;
+    const [ctx, nk, nv] = outs.map(view);
+    extendCache(view(t.pastK), view(t.k), nk, B * KV, S, D);
+    extendCache(view(t.pastV), view(t.v), nv, B * KV, S, D);
+    const qv = view(t.q);
+    const bv = view(t.bias);
+    const sc = view(scratch);
+    const G = H / KV;
+    const scale = 1 / Math.sqrt(D);
+    const rb = 4 * D;
+    for (let b = 0; b < B; b++) {
+      for (let h = 0; h < H; h++) {
+        const qa = (b * H + h) * D;
+        const keys = (b * KV + Math.floor(h / G)) * S * D;
+        ops.dots(qv.byteOffset + 4 * qa, nk.byteOffset + 4 * keys, sc.byteOffset, S, rb);
+        let max = -Infinity;
+        for (let s = 0; s < S; s++) {
+          const z = sc[s] * scale + bv[b * S + s];
+          sc[s] = z;
+          if (z > max) max = z;
+        }
+        let sum = 0;
+        for (let s = 0; s < S; s++) sum += Math.exp(sc[s] - max);
+        for (let s = 0; s < S; s++) sc[s] = Math.exp(sc[s] - max) / sum;
+        ops.weightedSum(sc.byteOffset, nv.byteOffset + 4 * keys, ctx.byteOffset + 4 * qa, S, rb);
+      }
+    }
+  } finally {
+    be.disposeData(scratch.dataId);
+  }
+  return outs;
 }
 
 /**

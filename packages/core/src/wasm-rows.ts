@@ -1,0 +1,102 @@
+// Row primitives of attention on the wasm backend's heap, in wasm SIMD (issue 17: decoding steps).
+//
+// One query against a cache of S keys: the S dot products q . k_s, then the weighted sum of the S value rows. In
+// JavaScript these run at ~1 ns a multiply-add (0.3 ms of a 1.2 ms decoding step of the tiny preset, 4 layers); here
+// 4 lanes at a time. A small WebAssembly module written out byte by byte (wasm-encoder.ts), instantiated on the
+// backend's own memory, so it reads the tensors where they are: arguments are byte addresses on the heap
+// (`typedArrayFromHeap(t).byteOffset`). Rows must be a multiple of 4 floats long. Sums run in 4 partial sums per dot
+// product (then added), so results differ from a sequential sum by float rounding.
+import { functionBody, instantiateOnHeap, moduleBytes, op, type WasmBackendHeap } from './wasm-encoder';
+
+/** SIMD row operations on the heap (byte addresses; rows of `rowBytes`, a multiple of 16). */
+export interface HeapRowOps {
+  /** out[s] = sum_d q[d] k[s, d] for s < S: the dot products of one row q with S consecutive rows k. */
+  dots(q: number, k: number, out: number, S: number, rowBytes: number): void;
+  /** out[d] = sum_s p[s] v[s, d]: the rows v weighted by p[0..S). */
+  weightedSum(p: number, v: number, out: number, S: number, rowBytes: number): void;
+}
+
+/** `dots(q, k, out, S, rb)`. Locals: 0-4 params; 5 off; v128 6 acc. */
+function dotsBody(): number[] {
+  const [Q, K, OUT, S, RB] = [0, 1, 2, 3, 4];
+  const OFF = 5;
+  const ACC = 6;
+  const code: number[] = [];
+  const e = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
+  e(op.block, op.get(S), op.i32(0), op.i32Eq, op.get(RB), op.i32(0), op.i32Eq, op.i32Or, op.brIf(0));
+  e(op.loop); // keys
+  e(op.v128Zero, op.set(ACC), op.i32(0), op.set(OFF));
+  e(op.loop); // 4 floats a turn
+  e(op.get(ACC), op.get(Q), op.get(OFF), op.i32Add, op.v128Load(0), op.get(K), op.get(OFF), op.i32Add, op.v128Load(0), op.f32x4Mul, op.f32x4Add, op.set(ACC));
+  e(op.get(OFF), op.i32(16), op.i32Add, op.tee(OFF), op.get(RB), op.i32LtU, op.brIf(0));
+  e(op.end);
+  e(op.get(OUT), op.get(ACC), op.lane(0), op.get(ACC), op.lane(1), op.f32Add, op.get(ACC), op.lane(2), op.get(ACC), op.lane(3), op.f32Add, op.f32Add, op.f32Store(0));
+  e(op.get(OUT), op.i32(4), op.i32Add, op.set(OUT), op.get(K), op.get(RB), op.i32Add, op.set(K));
+  e(op.get(S), op.i32(1), op.i32Sub, op.tee(S), op.brIf(0));
+  e(op.end, op.end); // keys, block
+  return functionBody(1, 1, code);
+}
+
+/**
+ * `weightedSum(p, v, out, S, rb)`: for each 8-float column chunk (4 where only 4 remain), the S rows' chunks
+ * weighted and summed in registers, then stored. Locals: 0-4 params; 5 off, 6 pp, 7 vp, 8 n; v128 9, 10 acc, 11 w.
+ */
+function weightedSumBody(): number[] {
+  const [P, V, OUT, S, RB] = [0, 1, 2, 3, 4];
+  const [OFF, PP, VP, N] = [5, 6, 7, 8];
+  const [A0, A1, W] = [9, 10, 11];
+  const code: number[] = [];
+  const e = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
+  e(op.block, op.get(S), op.i32(0), op.i32Eq, op.get(RB), op.i32(0), op.i32Eq, op.i32Or, op.brIf(0));
+  e(op.i32(0), op.set(OFF));
+  e(op.loop); // column chunks
+  e(op.v128Zero, op.set(A0), op.v128Zero, op.set(A1), op.get(P), op.set(PP), op.get(V), op.get(OFF), op.i32Add, op.set(VP), op.get(S), op.set(N));
+  // Two chunks (8 floats) a turn when 32 bytes remain in the row, else one.
+  e(op.block, op.get(RB), op.get(OFF), op.i32Sub, op.i32(32), op.i32LtU, op.brIf(0));
+  e(op.loop);
+  e(op.get(PP), op.f32Load(0), op.f32x4Splat, op.set(W));
+  e(op.get(A0), op.get(W), op.get(VP), op.v128Load(0), op.f32x4Mul, op.f32x4Add, op.set(A0));
+  e(op.get(A1), op.get(W), op.get(VP), op.v128Load(16), op.f32x4Mul, op.f32x4Add, op.set(A1));
+  e(op.get(PP), op.i32(4), op.i32Add, op.set(PP), op.get(VP), op.get(RB), op.i32Add, op.set(VP));
+  e(op.get(N), op.i32(1), op.i32Sub, op.tee(N), op.brIf(0));
+  e(op.end);
+  e(op.get(OUT), op.get(OFF), op.i32Add, op.get(A0), op.v128Store(0), op.get(OUT), op.get(OFF), op.i32Add, op.get(A1), op.v128Store(16));
+  e(op.get(OFF), op.i32(32), op.i32Add, op.set(OFF));
+  e(op.get(OFF), op.get(RB), op.i32LtU, op.brIf(1)); // next column chunks (the outer loop)
+  e(op.br(2)); // the row is done: leave the outer block
+  e(op.end);
+  // 4 floats remain.
+  e(op.loop);
+  e(op.get(A0), op.get(PP), op.f32Load(0), op.f32x4Splat, op.get(VP), op.v128Load(0), op.f32x4Mul, op.f32x4Add, op.set(A0));
+  e(op.get(PP), op.i32(4), op.i32Add, op.set(PP), op.get(VP), op.get(RB), op.i32Add, op.set(VP));
+  e(op.get(N), op.i32(1), op.i32Sub, op.tee(N), op.brIf(0));
+  e(op.end);
+  e(op.get(OUT), op.get(OFF), op.i32Add, op.get(A0), op.v128Store(0));
+  e(op.get(OFF), op.i32(16), op.i32Add, op.tee(OFF), op.get(RB), op.i32LtU, op.brIf(0));
+  e(op.end, op.end); // column chunks, block
+  return functionBody(4, 3, code);
+}
+
+/** The module: imports env.memory, exports dots and weightedSum. */
+export function rowsModuleBytes(): Uint8Array {
+  return moduleBytes(5, [
+    ['dots', dotsBody()],
+    ['weightedSum', weightedSumBody()],
+  ]);
+}
+
+const instances = new WeakMap<object, HeapRowOps | null>();
+
+/**
+ * The row operations instantiated on this wasm backend's memory, or null where its memory cannot be imported (the
+ * threaded build's shared memory) or the backend is not wasm.
+ */
+export function heapRowOps(backend: unknown): HeapRowOps | null {
+  const b = backend as Partial<WasmBackendHeap> | null;
+  if (!b || !b.wasm || typeof b.typedArrayFromHeap !== 'function') return null;
+  if (instances.has(b)) return instances.get(b)!;
+  const exports = instantiateOnHeap(b as WasmBackendHeap, rowsModuleBytes());
+  const ops = exports ? { dots: exports.dots as HeapRowOps['dots'], weightedSum: exports.weightedSum as HeapRowOps['weightedSum'] } : null;
+  instances.set(b, ops);
+  return ops;
+}
