@@ -1,5 +1,6 @@
 import { tf, initBackend, WASM_FALLBACK_KERNELS } from './index';
-import { nativeWasmGather, transposeCacheStats } from './wasm-fallbacks';
+import { nativeWasmGather, ROWS_PRODUCT_MAX_DEPTH, setRowsProducts, transposeCacheStats } from './wasm-fallbacks';
+import { heapRowOps } from './wasm-rows';
 
 // Runs fn on cpu and on wasm and returns both results as plain arrays.
 async function onBoth(fn: () => tf.Tensor | tf.Tensor[]): Promise<{ cpu: number[][]; wasm: number[][] }> {
@@ -217,6 +218,47 @@ describe('wasm fallback kernels', () => {
     await initBackend({ backend: 'cpu' });
   });
 
+  it('batched products row by row (attention shapes) equal the XNNPACK split bit for bit, and the cpu kernel', async () => {
+    // [a shape, b shape]: equal batches, a batch-1 side on either side (broadcast), k = 1, and shapes that keep the
+    // split (n not a multiple of 4, an inner dimension longer than ROWS_PRODUCT_MAX_DEPTH).
+    const cases: Array<[number[], number[]]> = [
+      [[8, 13, 32], [8, 32, 24]],
+      [[2, 3, 7, 12], [2, 3, 12, 20]],
+      [[5, 9, 16], [1, 16, 8]],
+      [[1, 9, 16], [5, 16, 8]],
+      [[4, 6, 1], [4, 1, 12]],
+      [[3, 5, 8], [3, 8, 6]],
+      [[2, 3, ROWS_PRODUCT_MAX_DEPTH + 1], [2, ROWS_PRODUCT_MAX_DEPTH + 1, 4]],
+    ];
+    for (const [sa, sb] of cases) {
+      const n = (s: number[]) => s.reduce((x, y) => x * y, 1);
+      const av = Float32Array.from({ length: n(sa) }, (_, i) => Math.sin(i * 0.37) * 3);
+      const bv = Float32Array.from({ length: n(sb) }, (_, i) => Math.cos(i * 0.11) * 2);
+      const product = () => tf.matMul(tf.tensor(av, sa), tf.tensor(bv, sb));
+      const { cpu } = await onBoth(product);
+      await initBackend({ backend: 'wasm', log: () => undefined });
+      // Count the row operations the product makes.
+      const ops = heapRowOps(tf.backend())!;
+      const weightedSum = ops.weightedSum;
+      let rows = 0;
+      ops.weightedSum = (...args) => {
+        rows++;
+        weightedSum(...args);
+      };
+      const byRows = tf.tidy(() => Array.from(product().dataSync()));
+      ops.weightedSum = weightedSum;
+      const was = setRowsProducts(false);
+      const split = tf.tidy(() => Array.from(product().dataSync()));
+      setRowsProducts(was);
+      await initBackend({ backend: 'cpu' });
+      const viaRows = sa[sa.length - 1] <= ROWS_PRODUCT_MAX_DEPTH && sb[sb.length - 1] % 4 === 0;
+      expect(rows).toBe(viaRows ? Math.max(n(sa.slice(0, -2)), n(sb.slice(0, -2))) * sa[sa.length - 2] : 0);
+      expect(byRows).toEqual(split);
+      const wasm = [byRows];
+      for (let i = 0; i < cpu[0].length; i++) expect(Math.abs(wasm[0][i] - cpu[0][i])).toBeLessThan(1e-4);
+    }
+  });
+
   it('frees every tensor a fallback creates', async () => {
     await initBackend({ backend: 'wasm', log: () => undefined });
     const before = tf.memory().numTensors;
@@ -227,6 +269,7 @@ describe('wasm fallback kernels', () => {
     tf.tidy(() => tf.matMul(tf.ones([4, 2, 3]), tf.ones([3, 5])).dataSync());
     tf.tidy(() => tf.transpose(tf.ones([30, 3000])).dataSync());
     tf.tidy(() => tf.gather(tf.ones([5, 40]), tf.tensor1d([4, 0, 4], 'int32')).dataSync());
+    tf.tidy(() => tf.matMul(tf.ones([4, 3, 8]), tf.ones([4, 8, 12])).dataSync());
     expect(tf.memory().numTensors).toBe(before);
     expect((tf.engine().backend as unknown as { numDataIds(): number }).numDataIds()).toBe(beforeData);
     await initBackend({ backend: 'cpu' });

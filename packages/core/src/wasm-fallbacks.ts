@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WasmBackendHeap } from './wasm-encoder';
+import { heapRowOps } from './wasm-rows';
 import { simdTranspose, simdTransposeSupported } from './wasm-transpose';
 
 /** Backend operations the fallbacks use; BackendWasm and MathBackendCPU both have them. */
@@ -31,7 +32,7 @@ export const WASM_FALLBACK_KERNELS: Readonly<Record<string, 'javascript' | 'cpu-
 
 /** wasm kernels of tfjs that @rfai/core wraps for speed (same results), with why. */
 export const WASM_KERNEL_OVERRIDES: Readonly<Record<string, string>> = {
-  BatchMatMul: 'batch > 1 or a transposed operand: split into untransposed batch-1 products, which tfjs-backend-wasm runs on XNNPACK (10-50x faster)',
+  BatchMatMul: 'batch > 1 or a transposed operand: split into untransposed batch-1 products, which tfjs-backend-wasm runs on XNNPACK (10-50x faster); untransposed batched products with an inner dimension of at most 256 (attention) row by row in wasm SIMD on the heap instead (1.1-4.4x XNNPACK there, the same values)',
   GatherV2: 'float32 or int32: slices copied in JavaScript straight from the input\'s heap memory into the output\'s (tfjs computes every element\'s address in a generic loop, ~50 ns an element: 6 ms for the [32, 105, 32] keys a shared prompt hands its rows, 0.1 ms here); same values (a copy)',
   Transpose: 'a float32 matrix of 64 Ki elements or more: both sides multiples of 4, in 4 x 4 wasm SIMD tiles on the heap (wasm-transpose.ts); else when wide (rows < cols), in 16 x 16 blocks in JavaScript (tfjs writes it column by column: 2.3x slower for [896, 4864], 2x for [27, 151936])',
 };
@@ -286,6 +287,10 @@ export function splitBatchMatMulKernel(native: tf.KernelFunc): tf.KernelFunc {
     const k = transposeA ? ra : ca;
     const n = transposeB ? rb : cb;
     if ((transposeB ? cb : rb) !== k) return native(args); // let the native kernel report the mismatch
+    if (!transposeA && !transposeB && batch > 1 && rowsProducts) {
+      const out = rowsProduct(backend, a, b, tf.backend_util.assertAndGetBroadcastShape(outerA, outerB), batchA, batchB);
+      if (out) return out;
+    }
     hookDisposeData(backend);
     const attrs = { ...args.attrs, transposeA: false, transposeB: false };
     const temps: TensorInfo[] = [];
@@ -391,6 +396,53 @@ export function gatherSlicesKernel(native: tf.KernelFunc): tf.KernelFunc {
     }
     return out;
   };
+}
+
+/**
+ * Longest inner dimension k for which an untransposed batched product runs row by row on the heap (heapRowOps'
+ * weighted sums: each output row walks b's k rows) rather than as XNNPACK products. Measured on one wasm thread
+ * (tools/bench/batched-products.ts, GFLOP/s XNNPACK / rows): [32, 126, 32] x [32, 32, 168] 5.3 / 23.5,
+ * [32, 126, 168] x [32, 168, 32] 14.4 / 25.3, [4, 224, 64] x [4, 64, 92] 21.6 / 24.0, [32, 441, 64] x [32, 64, 168]
+ * 14.5 / 24.4, [2, 1000, 128] x [2, 128, 1000] 23.8 / 25.6; with k = 500 XNNPACK wins (27.8 / 21.9), k = 1000
+ * (27.0 / 14.0).
+ */
+export const ROWS_PRODUCT_MAX_DEPTH = 256;
+
+/**
+ * a b for untransposed float32 a [..., m, k] and b [..., k, n] with a batch (equal outer shapes, or one side's batch
+ * 1), n a multiple of 4: each output row is the weighted sum of b's rows by a's row (heapRowOps), read and written
+ * where the tensors are. XNNPACK (no FMA) sums each output in the same order, so the values are the same. null where
+ * it does not apply.
+ */
+function rowsProduct(backend: WasmBackendLike, a: TensorInfo, b: TensorInfo, outOuter: number[], batchA: number, batchB: number): TensorInfo | null {
+  const [m, k] = a.shape.slice(-2);
+  const n = b.shape[b.shape.length - 1];
+  if (k > ROWS_PRODUCT_MAX_DEPTH || n % 4 !== 0 || k === 0 || n === 0 || !backend.makeOutput) return null;
+  const ops = heapRowOps(backend);
+  if (!ops) return null;
+  const batch = Math.max(batchA, batchB);
+  const out = backend.makeOutput([...outOuter, m, n], 'float32');
+  // Addresses taken after the output's allocation (which may grow the heap and move nothing, but detach views).
+  const pa = backend.typedArrayFromHeap(a).byteOffset;
+  const pb = backend.typedArrayFromHeap(b).byteOffset;
+  const po = backend.typedArrayFromHeap(out).byteOffset;
+  for (let i = 0; i < batch; i++) {
+    const ai = pa + 4 * (batchA === 1 ? 0 : i) * m * k;
+    const bi = pb + 4 * (batchB === 1 ? 0 : i) * k * n;
+    const oi = po + 4 * i * m * n;
+    for (let r = 0; r < m; r++) ops.weightedSum(ai + 4 * r * k, bi, oi + 4 * r * n, k, 4 * n);
+  }
+  return out;
+}
+
+/** Whether the BatchMatMul override may take {@link rowsProduct} (benchmarks and tests compare both). */
+let rowsProducts = true;
+
+/** @internal Turns the row-by-row batched products on or off; returns the previous setting. */
+export function setRowsProducts(on: boolean): boolean {
+  const was = rowsProducts;
+  rowsProducts = on;
+  return was;
 }
 
 /** @internal tfjs-backend-wasm's own BatchMatMul kernel, kept for comparison (tests, benchmarks). */
