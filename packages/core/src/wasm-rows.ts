@@ -16,25 +16,59 @@ export interface HeapRowOps {
   weightedSum(p: number, v: number, out: number, S: number, rowBytes: number): void;
 }
 
-/** `dots(q, k, out, S, rb)`. Locals: 0-4 params; 5 off; v128 6 acc. */
+/**
+ * `dots(q, k, out, S, rb)`: four keys a turn (four accumulators share each load of q), then one a turn for the last
+ * S mod 4. Locals: 0-4 params; 5 off, 6 n4 (turns of four left); v128 7-10 acc, 11 q chunk.
+ */
 function dotsBody(): number[] {
   const [Q, K, OUT, S, RB] = [0, 1, 2, 3, 4];
-  const OFF = 5;
-  const ACC = 6;
+  const [OFF, N4] = [5, 6];
+  const ACC = 7;
+  const QC = 11;
   const code: number[] = [];
   const e = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
+  /** Pushes the sum of accumulator a's four lanes. */
+  const lanesSum = (a: number) => e(op.get(a), op.lane(0), op.get(a), op.lane(1), op.f32Add, op.get(a), op.lane(2), op.get(a), op.lane(3), op.f32Add, op.f32Add);
   e(op.block, op.get(S), op.i32(0), op.i32Eq, op.get(RB), op.i32(0), op.i32Eq, op.i32Or, op.brIf(0));
-  e(op.loop); // keys
-  e(op.v128Zero, op.set(ACC), op.i32(0), op.set(OFF));
+  // Turns of four keys.
+  e(op.get(S), op.i32(2), op.i32ShrU, op.set(N4));
+  e(op.block, op.get(N4), op.i32(0), op.i32Eq, op.brIf(0));
+  e(op.loop);
+  for (let j = 0; j < 4; j++) e(op.v128Zero, op.set(ACC + j));
+  e(op.i32(0), op.set(OFF));
   e(op.loop); // 4 floats a turn
+  e(op.get(Q), op.get(OFF), op.i32Add, op.v128Load(0), op.set(QC));
+  for (let j = 0; j < 4; j++) {
+    // key j of the turn: K + j * rb + off
+    e(op.get(ACC + j), op.get(QC), op.get(K), op.get(OFF), op.i32Add);
+    if (j > 0) e(op.get(RB), op.i32(j), op.i32Mul, op.i32Add);
+    e(op.v128Load(0), op.f32x4Mul, op.f32x4Add, op.set(ACC + j));
+  }
+  e(op.get(OFF), op.i32(16), op.i32Add, op.tee(OFF), op.get(RB), op.i32LtU, op.brIf(0));
+  e(op.end);
+  for (let j = 0; j < 4; j++) {
+    e(op.get(OUT));
+    lanesSum(ACC + j);
+    e(op.f32Store(4 * j));
+  }
+  e(op.get(OUT), op.i32(16), op.i32Add, op.set(OUT), op.get(K), op.get(RB), op.i32(4), op.i32Mul, op.i32Add, op.set(K));
+  e(op.get(N4), op.i32(1), op.i32Sub, op.tee(N4), op.brIf(0));
+  e(op.end, op.end); // turns of four, their block
+  // The last S mod 4 keys, one a turn.
+  e(op.get(S), op.i32(3), op.i32And, op.tee(S), op.i32(0), op.i32Eq, op.brIf(0));
+  e(op.loop);
+  e(op.v128Zero, op.set(ACC), op.i32(0), op.set(OFF));
+  e(op.loop);
   e(op.get(ACC), op.get(Q), op.get(OFF), op.i32Add, op.v128Load(0), op.get(K), op.get(OFF), op.i32Add, op.v128Load(0), op.f32x4Mul, op.f32x4Add, op.set(ACC));
   e(op.get(OFF), op.i32(16), op.i32Add, op.tee(OFF), op.get(RB), op.i32LtU, op.brIf(0));
   e(op.end);
-  e(op.get(OUT), op.get(ACC), op.lane(0), op.get(ACC), op.lane(1), op.f32Add, op.get(ACC), op.lane(2), op.get(ACC), op.lane(3), op.f32Add, op.f32Add, op.f32Store(0));
+  e(op.get(OUT));
+  lanesSum(ACC);
+  e(op.f32Store(0));
   e(op.get(OUT), op.i32(4), op.i32Add, op.set(OUT), op.get(K), op.get(RB), op.i32Add, op.set(K));
   e(op.get(S), op.i32(1), op.i32Sub, op.tee(S), op.brIf(0));
   e(op.end, op.end); // keys, block
-  return functionBody(1, 1, code);
+  return functionBody(2, 5, code);
 }
 
 /**

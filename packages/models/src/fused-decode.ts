@@ -180,8 +180,13 @@ function attentionOnHeap(be: KernelBackend, ops: HeapRowOps, t: Record<string, T
           if (z > max) max = z;
         }
         let sum = 0;
-        for (let s = 0; s < S; s++) sum += Math.exp(sc[s] - max);
-        for (let s = 0; s < S; s++) sc[s] = Math.exp(sc[s] - max) / sum;
+        for (let s = 0; s < S; s++) {
+          const e = Math.exp(sc[s] - max);
+          sc[s] = e;
+          sum += e;
+        }
+        const inv = 1 / sum;
+        for (let s = 0; s < S; s++) sc[s] *= inv;
         ops.weightedSum(sc.byteOffset, nv.byteOffset + 4 * keys, ctx.byteOffset + 4 * qa, S, rb);
       }
     }
