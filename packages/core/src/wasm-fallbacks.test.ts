@@ -259,6 +259,43 @@ describe('wasm fallback kernels', () => {
     }
   });
 
+  it('Slice and SplitV (the run-copy overrides) equal the cpu kernels for boxes of every rank, float32 and int32', async () => {
+    const cases: Array<{ shape: number[]; begin: number[]; size: number[] }> = [
+      { shape: [16, 63, 4, 32], begin: [0, 0, 0, 16], size: [-1, -1, -1, 16] }, // RoPE's second half
+      { shape: [16, 63, 4, 32], begin: [0, 0, 0, 0], size: [16, 63, 4, 16] },
+      { shape: [32, 168, 32], begin: [0, 105, 0], size: [32, 63, 32] },
+      { shape: [5, 7, 3], begin: [1, 2, 0], size: [3, 4, 3] },
+      { shape: [5, 7, 3], begin: [4, 6, 2], size: [1, 1, 1] },
+      { shape: [2, 3, 4, 5, 6], begin: [1, 0, 2, 1, 3], size: [1, 3, 2, 4, 2] },
+      { shape: [40], begin: [7], size: [20] },
+      { shape: [6, 50], begin: [0, 0], size: [6, 50] },
+      { shape: [6, 50], begin: [2, 0], size: [0, 50] },
+    ];
+    for (const dtype of ['float32', 'int32'] as const) {
+      for (const c of cases) {
+        const n = c.shape.reduce((a, b) => a * b, 1);
+        const data = dtype === 'int32' ? Int32Array.from({ length: n }, (_, i) => i * 3 - 50) : Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 100);
+        const { cpu, wasm } = await onBoth(() => tf.slice(tf.tensor(data, c.shape, dtype), c.begin, c.size));
+        expect(wasm[0]).toEqual(cpu[0]);
+      }
+      const splits: Array<{ shape: number[]; sizes: number | number[]; axis: number }> = [
+        { shape: [32, 168, 32], sizes: [105, 63], axis: 1 },
+        { shape: [16, 63, 4, 32], sizes: 2, axis: 3 },
+        { shape: [6, 9], sizes: [2, 0, 3, 4], axis: 1 },
+        { shape: [6, 9], sizes: [4, 2], axis: 0 },
+      ];
+      for (const c of splits) {
+        const n = c.shape.reduce((a, b) => a * b, 1);
+        const data = dtype === 'int32' ? Int32Array.from({ length: n }, (_, i) => i - 9) : Float32Array.from({ length: n }, (_, i) => Math.cos(i) * 10);
+        const { cpu, wasm } = await onBoth(() => tf.split(tf.tensor(data, c.shape, dtype), c.sizes, c.axis));
+        expect(wasm).toEqual(cpu);
+      }
+    }
+    await initBackend({ backend: 'wasm', log: () => undefined });
+    expect(() => tf.tidy(() => tf.slice(tf.ones([3, 4]), [1, 2], [3, 1]))).toThrow();
+    await initBackend({ backend: 'cpu' });
+  });
+
   it('frees every tensor a fallback creates', async () => {
     await initBackend({ backend: 'wasm', log: () => undefined });
     const before = tf.memory().numTensors;
@@ -270,6 +307,8 @@ describe('wasm fallback kernels', () => {
     tf.tidy(() => tf.transpose(tf.ones([30, 3000])).dataSync());
     tf.tidy(() => tf.gather(tf.ones([5, 40]), tf.tensor1d([4, 0, 4], 'int32')).dataSync());
     tf.tidy(() => tf.matMul(tf.ones([4, 3, 8]), tf.ones([4, 8, 12])).dataSync());
+    tf.tidy(() => tf.slice(tf.ones([4, 6, 8]), [1, 1, 2], [2, 3, 4]).dataSync());
+    tf.tidy(() => tf.split(tf.ones([4, 6, 8]), [2, 4], 1).map((t) => t.dataSync()));
     expect(tf.memory().numTensors).toBe(before);
     expect((tf.engine().backend as unknown as { numDataIds(): number }).numDataIds()).toBe(beforeData);
     await initBackend({ backend: 'cpu' });

@@ -34,6 +34,8 @@ export const WASM_FALLBACK_KERNELS: Readonly<Record<string, 'javascript' | 'cpu-
 export const WASM_KERNEL_OVERRIDES: Readonly<Record<string, string>> = {
   BatchMatMul: 'batch > 1 or a transposed operand: split into untransposed batch-1 products, which tfjs-backend-wasm runs on XNNPACK (10-50x faster); untransposed batched products with an inner dimension of at most 256 (attention) row by row in wasm SIMD on the heap instead (1.1-4.4x XNNPACK there, the same values)',
   GatherV2: 'float32 or int32: slices copied in JavaScript straight from the input\'s heap memory into the output\'s (tfjs computes every element\'s address in a generic loop, ~50 ns an element: 6 ms for the [32, 105, 32] keys a shared prompt hands its rows, 0.1 ms here); same values (a copy)',
+  Slice: 'float32 or int32: copied in runs straight from the input\'s heap memory (tfjs first reads the whole input out of the heap, whatever the box: 17.7 ms for the last position of [4, 500, 896], 0.006 ms here); same values',
+  SplitV: 'float32 or int32: each piece copied as above (tfjs reads the whole input out of the heap once per piece: 3.2 ms for the [32, 168, 32] keys\' gradient split into past and new, 0.03 ms here); same values',
   Transpose: 'a float32 matrix of 64 Ki elements or more: both sides multiples of 4, in 4 x 4 wasm SIMD tiles on the heap (wasm-transpose.ts); else when wide (rows < cols), in 16 x 16 blocks in JavaScript (tfjs writes it column by column: 2.3x slower for [896, 4864], 2x for [27, 151936])',
 };
 
@@ -351,6 +353,87 @@ export function splitBatchMatMulKernel(native: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
+/**
+ * Copies the box `begin` .. `begin + size` of a row-major tensor `src` of `shape` into `dst` (row-major, from
+ * `at`): the innermost axes the box covers whole, and the first one it does not, make one contiguous run per
+ * position of the axes before them. Returns the index after the last value written.
+ */
+export function copyBox(src: tf.TypedArray, shape: number[], begin: number[], size: number[], dst: tf.TypedArray, at = 0): number {
+  const rank = shape.length;
+  if (size.some((d) => d === 0)) return at;
+  // run: elements per contiguous run; outer: the axes [0, outer) index the runs.
+  let run = 1;
+  let outer = rank;
+  while (outer > 0) {
+    const ax = outer - 1;
+    run *= size[ax];
+    outer--;
+    if (size[ax] !== shape[ax]) break;
+  }
+  const strides = tf.util.computeStrides(shape);
+  const stride = (ax: number) => (ax === rank - 1 ? 1 : strides[ax]);
+  let base = 0;
+  for (let ax = 0; ax < rank; ax++) base += begin[ax] * stride(ax);
+  const idx = new Array<number>(outer).fill(0);
+  let from = base;
+  for (;;) {
+    if (run >= GATHER_SET_MIN_SLICE) dst.set(src.subarray(from, from + run), at);
+    else for (let e = 0; e < run; e++) dst[at + e] = src[from + e];
+    at += run;
+    // Next position of the outer axes (odometer), last axis fastest.
+    let ax = outer - 1;
+    while (ax >= 0) {
+      idx[ax]++;
+      from += stride(ax);
+      if (idx[ax] < size[ax]) break;
+      from -= size[ax] * stride(ax);
+      idx[ax] = 0;
+      ax--;
+    }
+    if (ax < 0) return at;
+  }
+}
+
+/**
+ * Slice override for wasm: float32 and int32 boxes copied from the input's heap memory (tfjs-backend-wasm 4.22
+ * first reads the whole input out of the heap, then copies row by row with a subarray per row). Other dtypes go to
+ * the native kernel.
+ */
+export function sliceRunsKernel(native: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const backend = args.backend as WasmBackendLike;
+    const x = args.inputs.x as TensorInfo;
+    if ((x.dtype !== 'float32' && x.dtype !== 'int32') || !backend.makeOutput) return native(args);
+    const { begin, size } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
+    const [b, sz] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
+    tf.slice_util.assertParamsValid(x as tf.Tensor, b, sz);
+    const out = backend.makeOutput(sz, x.dtype);
+    // Views made after the output's allocation (which may grow, and detach, the heap).
+    copyBox(backend.typedArrayFromHeap(x), x.shape, b, sz, backend.typedArrayFromHeap(out));
+    return out;
+  };
+}
+
+/** SplitV override for wasm: each piece of a float32 or int32 input is a box copied as in {@link sliceRunsKernel}. */
+export function splitRunsKernel(native: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const backend = args.backend as WasmBackendLike;
+    const x = args.inputs.x as TensorInfo;
+    if ((x.dtype !== 'float32' && x.dtype !== 'int32') || !backend.makeOutput) return native(args);
+    const { numOrSizeSplits, axis } = args.attrs as unknown as { numOrSizeSplits: number | number[]; axis: number };
+    const ax = tf.util.parseAxisParam(axis, x.shape)[0];
+    const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, ax);
+    const outs = sizes.map((d) => backend.makeOutput!(x.shape.map((v, i) => (i === ax ? d : v)), x.dtype));
+    const src = backend.typedArrayFromHeap(x);
+    const begin = new Array<number>(x.shape.length).fill(0);
+    outs.forEach((o) => {
+      copyBox(src, x.shape, begin, o.shape, backend.typedArrayFromHeap(o));
+      begin[ax] += o.shape[ax];
+    });
+    return outs;
+  };
+}
+
 /** Slices shorter than this are copied element by element (a subarray per slice costs more than the copy). */
 const GATHER_SET_MIN_SLICE = 16;
 
@@ -475,6 +558,12 @@ export function registerWasmFallbacks(): void {
     nativeWasmGather = nativeGather;
     tf.unregisterKernel('GatherV2', 'wasm');
     tf.registerKernel({ ...nativeGather, kernelFunc: gatherSlicesKernel(nativeGather.kernelFunc) });
+  }
+  for (const [name, wrap] of [['Slice', sliceRunsKernel], ['SplitV', splitRunsKernel]] as const) {
+    const native = tf.getKernel(name, 'wasm');
+    if (native == null) continue;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({ ...native, kernelFunc: wrap(native.kernelFunc) });
   }
   const nativeBmm = tf.getKernel('BatchMatMul', 'wasm');
   if (nativeBmm != null) {
