@@ -24,7 +24,7 @@ async function main() {
       return (performance.now() - t0) / reps;
     };
     const view = (t: tf.Tensor) => backend.typedArrayFromHeap(t as unknown as tf.TensorInfo) as Float32Array;
-    const simd = time(() => simdTranspose(backend, view(x).byteOffset, view(y).byteOffset, rows, cols));
+    const simd = time(() => simdTranspose(backend, view(x) as Float32Array, view(y) as Float32Array, rows, cols));
     const js = time(() => blockedTranspose2d(view(x), view(y), rows, cols));
     const registered = time(() => tf.transpose(x).dispose());
     const gb = (2 * 4 * rows * cols) / 1e9;

@@ -36,7 +36,7 @@ export const WASM_KERNEL_OVERRIDES: Readonly<Record<string, string>> = {
   GatherV2: 'float32 or int32: slices copied in JavaScript straight from the input\'s heap memory into the output\'s (tfjs computes every element\'s address in a generic loop, ~50 ns an element: 6 ms for the [32, 105, 32] keys a shared prompt hands its rows, 0.1 ms here); same values (a copy)',
   Slice: 'float32 or int32: copied in runs straight from the input\'s heap memory (tfjs first reads the whole input out of the heap, whatever the box: 17.7 ms for the last position of [4, 500, 896], 0.006 ms here); same values',
   SplitV: 'float32 or int32: each piece copied as above (tfjs reads the whole input out of the heap once per piece: 3.2 ms for the [32, 168, 32] keys\' gradient split into past and new, 0.03 ms here); same values',
-  Transpose: 'a float32 matrix of 64 Ki elements or more: both sides multiples of 4, in 4 x 4 wasm SIMD tiles on the heap (wasm-transpose.ts); else when wide (rows < cols), in 16 x 16 blocks in JavaScript (tfjs writes it column by column: 2.3x slower for [896, 4864], 2x for [27, 151936])',
+  Transpose: 'a float32 matrix of 64 Ki elements or more: in 4 x 4 wasm SIMD tiles on the heap, the last rows and columns mod 4 in JavaScript (wasm-transpose.ts; [4864, 122] 0.29 ms instead of 2.2); else when wide (rows < cols), in 16 x 16 blocks in JavaScript (tfjs writes it column by column: 2.3x slower for [896, 4864], 2x for [27, 151936])',
 };
 
 /** Smallest matrix (elements) whose transposition the Transpose override does itself. */
@@ -61,8 +61,9 @@ export function blockedTranspose2d(src: Float32Array, dst: Float32Array, rows: n
 /**
  * Transpose override for wasm: a float32 [rows, cols] matrix (perm [1, 0], or leading axes of size 1 kept in place)
  * of at least BLOCKED_TRANSPOSE_MIN_ELEMENTS elements is transposed here, straight from the input's heap memory into
- * the output's: in wasm SIMD 4 x 4 tiles when rows and cols are multiples of 4 (wasm-transpose.ts), else, when
- * rows < cols, in 16 x 16 blocks in JavaScript; everything else goes to the native kernel. Same values (a copy).
+ * the output's: in wasm SIMD 4 x 4 tiles (wasm-transpose.ts; the last rows and columns mod 4 in JavaScript) where the
+ * heap's memory can be imported, else, when rows < cols, in 16 x 16 blocks in JavaScript; everything else goes to the
+ * native kernel. Same values (a copy).
  */
 export function blockedTransposeKernel(native: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
@@ -81,7 +82,7 @@ export function blockedTransposeKernel(native: tf.KernelFunc): tf.KernelFunc {
     // Views made after the output's allocation (which may grow, and detach, the heap).
     const src = backend.typedArrayFromHeap(x) as Float32Array;
     const dst = backend.typedArrayFromHeap(out) as Float32Array;
-    if (simd) simdTranspose(backend as unknown as WasmBackendHeap, src.byteOffset, dst.byteOffset, rows, cols);
+    if (simd) simdTranspose(backend as unknown as WasmBackendHeap, src, dst, rows, cols);
     else blockedTranspose2d(src, dst, rows, cols);
     return out;
   };

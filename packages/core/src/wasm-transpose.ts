@@ -1,9 +1,10 @@
 // A float32 matrix transpose in wasm SIMD on the wasm backend's heap (issue 17: the backward pass of a large model
 // transposes every frozen weight it multiplies by, and the LM head's chunks).
 //
-// dst [cols, rows] = src [rows, cols]^T for rows and cols multiples of 4: 4 x 4 tiles (four 16-byte loads, eight
-// lane shuffles, four 16-byte stores), swept over column blocks of BLOCK_COLS so that the destination lines being
-// filled stay in the L1 cache. An exact copy: the values are those of any other transpose.
+// dst [cols, rows] = src [rows, cols]^T: 4 x 4 tiles (four 16-byte loads, eight lane shuffles, four 16-byte stores)
+// over the rows and columns up to the last multiple of 4, swept over column blocks of BLOCK_COLS so that the
+// destination lines being filled stay in the L1 cache; the last rows mod 4 rows and cols mod 4 columns in
+// JavaScript. An exact copy: the values are those of any other transpose.
 import { functionBody, instantiateOnHeap, memoryOf, moduleBytes, op, type WasmBackendHeap } from './wasm-encoder';
 
 /**
@@ -19,16 +20,16 @@ function floatLanes(l: number[]): number[] {
 }
 
 /**
- * `t4(src, dst, rows, cols)`, byte pointers. Locals: 0 src, 1 dst, 2 rows, 3 cols (params); 4 cb, 5 cbEnd, 6 r0,
- * 7 rowBytes, 8 colBytes, 9 sp, 10 dp, 11 spEnd, 12 rb2, 13 rb3, 14 cl2, 15 cl3; v128 16-19 a b c d, 20-23 t0-t3.
+ * `t4(src, dst, rows, cols, rowBytes, colBytes)`, byte pointers: the [rows, cols] block (multiples of 4) at src, whose
+ * rows are rowBytes apart, into dst, whose rows are colBytes apart. Locals: 0 src, 1 dst, 2 rows, 3 cols, 4 rowBytes,
+ * 5 colBytes (params); 6 cb, 7 cbEnd, 8 r0, 9 sp, 10 dp, 11 spEnd, 12 rb2, 13 rb3, 14 cl2, 15 cl3; v128 16-19 a b c d,
+ * 20-23 t0-t3.
  */
 function transposeBody(): number[] {
-  const [SRC, DST, ROWS, COLS, CB, CBEND, R0, RB, CL, SP, DP, SPEND, RB2, RB3, CL2, CL3] = Array.from({ length: 16 }, (_, i) => i);
+  const [SRC, DST, ROWS, COLS, RB, CL, CB, CBEND, R0, SP, DP, SPEND, RB2, RB3, CL2, CL3] = Array.from({ length: 16 }, (_, i) => i);
   const [A, B, C, D, T0, T1, T2, T3] = [16, 17, 18, 19, 20, 21, 22, 23];
   const code: number[] = [];
   const e = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
-  e(op.get(COLS), op.i32(4), op.i32Mul, op.set(RB)); // bytes of a source row
-  e(op.get(ROWS), op.i32(4), op.i32Mul, op.set(CL)); // bytes of a destination row
   e(op.get(RB), op.get(RB), op.i32Add, op.set(RB2), op.get(RB2), op.get(RB), op.i32Add, op.set(RB3));
   e(op.get(CL), op.get(CL), op.i32Add, op.set(CL2), op.get(CL2), op.get(CL), op.i32Add, op.set(CL3));
   e(op.block, op.get(ROWS), op.i32(0), op.i32Eq, op.get(COLS), op.i32(0), op.i32Eq, op.i32Or, op.brIf(0));
@@ -63,16 +64,15 @@ function transposeBody(): number[] {
   e(op.get(CBEND), op.set(CB), op.get(CB), op.get(COLS), op.i32LtU, op.brIf(0));
   e(op.end); // column blocks
   e(op.end); // block
-  return functionBody(12, 8, code);
+  return functionBody(10, 8, code);
 }
 
 /** The module: imports env.memory, exports t4. */
 export function transposeModuleBytes(): Uint8Array {
-  return moduleBytes(4, [['t4', transposeBody()]]);
+  return moduleBytes(6, [['t4', transposeBody()]]);
 }
 
-
-type T4 = (src: number, dst: number, rows: number, cols: number) => void;
+type T4 = (src: number, dst: number, rows: number, cols: number, rowBytes: number, colBytes: number) => void;
 const instances = new WeakMap<object, T4 | null>();
 
 let enabled = true;
@@ -82,13 +82,16 @@ export function setSimdTranspose(on: boolean): void {
   enabled = on;
 }
 
-/** Whether a [rows, cols] float32 matrix can be transposed here (both multiples of 4, the memory importable). */
+/** Whether a [rows, cols] float32 matrix can be transposed here (4 x 4 tiles or more, the memory importable). */
 export function simdTransposeSupported(backend: WasmBackendHeap, rows: number, cols: number): boolean {
-  return enabled && rows % 4 === 0 && cols % 4 === 0 && memoryOf(backend) !== null;
+  return enabled && rows >= 4 && cols >= 4 && memoryOf(backend) !== null;
 }
 
-/** Transposes a [rows, cols] float32 matrix at heap byte offset src into dst ([cols, rows]); see simdTransposeSupported. */
-export function simdTranspose(backend: WasmBackendHeap, src: number, dst: number, rows: number, cols: number): void {
+/**
+ * Transposes the [rows, cols] float32 matrix `src` (a view of the heap) into `dst` ([cols, rows], a view of the same
+ * heap); see simdTransposeSupported.
+ */
+export function simdTranspose(backend: WasmBackendHeap, src: Float32Array, dst: Float32Array, rows: number, cols: number): void {
   let t4 = instances.get(backend);
   if (t4 === undefined) {
     const exports = instantiateOnHeap(backend, transposeModuleBytes());
@@ -96,5 +99,10 @@ export function simdTranspose(backend: WasmBackendHeap, src: number, dst: number
     instances.set(backend, t4);
   }
   if (!t4) throw new Error('simdTranspose: the wasm backend\'s memory cannot be imported');
-  t4(src, dst, rows, cols);
+  const r4 = rows - (rows % 4);
+  const c4 = cols - (cols % 4);
+  t4(src.byteOffset, dst.byteOffset, r4, c4, 4 * cols, 4 * rows);
+  // The last rows mod 4 rows (every column), then the last cols mod 4 columns of the rows above them.
+  for (let r = r4; r < rows; r++) for (let c = 0; c < cols; c++) dst[c * rows + r] = src[r * cols + c];
+  for (let c = c4; c < cols; c++) for (let r = 0; r < r4; r++) dst[c * rows + r] = src[r * cols + c];
 }
