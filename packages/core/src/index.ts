@@ -7,7 +7,7 @@ export { MAX_WASM_THREADS } from './wasm-threads';
 export { benchmarkMatmul, DEFAULT_MATMUL_SHAPES } from './matmul-bench';
 export type { MatmulBenchOptions, MatmulBenchRecord, MatmulShape } from './matmul-bench';
 export type { BackendInfo, BackendName, InitBackendOptions } from './backend';
-export { WASM_FALLBACK_KERNELS, WASM_KERNEL_OVERRIDES } from './wasm-fallbacks';
+export { CPU_KERNEL_OVERRIDES, WASM_FALLBACK_KERNELS, WASM_KERNEL_OVERRIDES } from './wasm-fallbacks';
 export { FEW_ROWS_MAX, fewRowsSupported, fewRowsXWt } from './wasm-gemv';
 export { gemmAW, gemmAWSupported, gemmWeightSupported } from './wasm-gemm';
 export { heapRowOps } from './wasm-rows';

@@ -1,5 +1,5 @@
 import { tf, initBackend, WASM_FALLBACK_KERNELS } from './index';
-import { nativeWasmGather, ROWS_PRODUCT_MAX_DEPTH, setRowsProducts, transposeCacheStats } from './wasm-fallbacks';
+import { CPU_KERNEL_OVERRIDES, nativeWasmGather, ROWS_PRODUCT_MAX_DEPTH, setRowsProducts, transposeCacheStats, unsortedSegmentSumKernel } from './wasm-fallbacks';
 import { heapRowOps } from './wasm-rows';
 
 // Runs fn on cpu and on wasm and returns both results as plain arrays.
@@ -45,7 +45,7 @@ describe('wasm fallback kernels', () => {
   });
 
   it('UnsortedSegmentSum: 2-D segment ids index the first two dimensions (wasm)', async () => {
-    // tfjs' cpu kernel mis-broadcasts ids of rank > 1, so the expectation is written out here.
+    // The expectation written out here (tfjs' own cpu kernel, replaced now, mis-broadcast ids of rank > 1).
     await initBackend({ backend: 'wasm', log: () => undefined });
     const out = tf.tidy(() =>
       Array.from(
@@ -56,6 +56,32 @@ describe('wasm fallback kernels', () => {
     );
     await initBackend({ backend: 'cpu' });
     expect(out).toEqual([0 + 8, 1 + 9, 2 + 10, 3 + 11, 4 + 16, 5 + 17, 6 + 18, 7 + 19, 12, 13, 14, 15]);
+  });
+
+  it('UnsortedSegmentSum on cpu is the JavaScript kernel: 200 rows into 151,936 segments (tfjs\' took minutes)', async () => {
+    expect(Object.keys(CPU_KERNEL_OVERRIDES)).toEqual(['UnsortedSegmentSum']);
+    expect(tf.getKernel('UnsortedSegmentSum', 'cpu')?.kernelFunc).toBe(unsortedSegmentSumKernel);
+    await initBackend({ backend: 'cpu' });
+    const V = 151936;
+    const ids = Array.from({ length: 200 }, (_, i) => (i * 7919) % 1000 * 151); // repeats: 200 rows on fewer segments
+    const x = Float32Array.from({ length: 200 * 8 }, (_, i) => Math.sin(i) * 4);
+    const out = tf.tidy(() => tf.unsortedSegmentSum(tf.tensor2d(x, [200, 8]), tf.tensor1d(ids, 'int32'), V).dataSync());
+    expect(out.length).toBe(V * 8);
+    const expected = new Map<number, number[]>();
+    ids.forEach((s, i) => {
+      const row = expected.get(s) ?? new Array<number>(8).fill(0);
+      for (let j = 0; j < 8; j++) row[j] += x[i * 8 + j];
+      expected.set(s, row);
+    });
+    let nonzero = 0;
+    for (let s = 0; s < V; s++) {
+      const want = expected.get(s);
+      for (let j = 0; j < 8; j++) {
+        if (want) expect(out[s * 8 + j]).toBe(Math.fround(want[j]));
+        else if (out[s * 8 + j] !== 0) nonzero++;
+      }
+    }
+    expect(nonzero).toBe(0);
   });
 
   it('gather gradient (embedding backward) is equal on wasm and cpu', async () => {

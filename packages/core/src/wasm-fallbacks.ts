@@ -39,6 +39,15 @@ export const WASM_KERNEL_OVERRIDES: Readonly<Record<string, string>> = {
   Transpose: 'a float32 matrix of 64 Ki elements or more: in 4 x 4 wasm SIMD tiles on the heap, the last rows and columns mod 4 in JavaScript (wasm-transpose.ts; [4864, 122] 0.29 ms instead of 2.2); else when wide (rows < cols), in 16 x 16 blocks in JavaScript (tfjs writes it column by column: 2.3x slower for [896, 4864], 2x for [27, 151936])',
 };
 
+/**
+ * cpu kernels of tfjs that @rfai/core replaces, with why. tfjs-backend-cpu 4.22's UnsortedSegmentSum loops over every
+ * segment for every row (an equality mask and a sum per segment): 200 rows into Qwen's 151,936 segments did not finish
+ * in 5 minutes (the gradient of a trainable embedding on cpu); the JavaScript kernel above touches each row once.
+ */
+export const CPU_KERNEL_OVERRIDES: Readonly<Record<string, string>> = {
+  UnsortedSegmentSum: 'the JavaScript kernel of the wasm fallback (float64 sums, each row once): tfjs\' cpu kernel takes O(segments x rows), minutes for an embedding of 151,936 rows',
+};
+
 /** Smallest matrix (elements) whose transposition the Transpose override does itself. */
 const BLOCKED_TRANSPOSE_MIN_ELEMENTS = 1 << 16;
 const TRANSPOSE_BLOCK = 16;
@@ -89,7 +98,8 @@ export function blockedTransposeKernel(native: tf.KernelFunc): tf.KernelFunc {
 }
 
 function makeOutput(backend: ReadWriteBackend, shape: number[], dtype: tf.DataType, values: tf.backend_util.BackendValues): TensorInfo {
-  if (backend.makeOutput) return backend.makeOutput(shape, dtype, undefined, values);
+  // wasm's makeOutput(shape, dtype, offset, values); the cpu backend's makeOutput takes other arguments.
+  if (backend.makeOutput && (backend as Partial<WasmBackendLike>).typedArrayFromHeap) return backend.makeOutput(shape, dtype, undefined, values);
   if (backend.makeTensorInfo) return backend.makeTensorInfo(shape, dtype, values);
   throw new Error(`@rfai/core fallback kernel: backend '${tf.getBackend()}' can create no output tensor`);
 }
@@ -539,11 +549,16 @@ let registered = false;
 
 /**
  * Registers every kernel of WASM_FALLBACK_KERNELS for 'wasm' unless tfjs already
- * has one (a later tfjs release that implements it natively wins). Idempotent.
+ * has one (a later tfjs release that implements it natively wins), the wrappers of
+ * WASM_KERNEL_OVERRIDES and the cpu kernels of CPU_KERNEL_OVERRIDES. Idempotent.
  */
 export function registerWasmFallbacks(): void {
   if (registered) return;
   registered = true;
+  if (tf.getKernel('UnsortedSegmentSum', 'cpu') != null) {
+    tf.unregisterKernel('UnsortedSegmentSum', 'cpu');
+    tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'cpu', kernelFunc: unsortedSegmentSumKernel as tf.KernelFunc });
+  }
   for (const [kernelName, how] of Object.entries(WASM_FALLBACK_KERNELS)) {
     if (tf.getKernel(kernelName, 'wasm') != null) continue;
     const kernelFunc = how === 'javascript' ? (unsortedSegmentSumKernel as tf.KernelFunc) : cpuDelegateKernel(kernelName);
