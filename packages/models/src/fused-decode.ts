@@ -118,26 +118,46 @@ function decodeAttentionKernel(args: { inputs: tf.NamedTensorInfoMap; backend: u
   if (!ok) {
     throw new Error(`${DECODE_ATTENTION_KERNEL}: shapes do not fit: q [${q.shape}] k [${k.shape}] v [${v.shape}] pastK [${pastK.shape}] pastV [${pastV.shape}] bias [${bias.shape}]`);
   }
-  const G = H / KV;
-  const scale = 1 / Math.sqrt(D);
   const be = args.backend as KernelBackend;
   const ops = D % 4 === 0 ? heapRowOps(be) : null;
   if (ops) return attentionOnHeap(be, ops, { q, k, v, pastK, pastV, bias }, [B, H, KV, D, S]);
   const scores = new Float64Array(S);
   const acc = new Float64Array(D);
-  return run(args.backend as KernelBackend, [q, k, v, pastK, pastV, bias], [[B, H * D], [B * KV, S, D], [B * KV, S, D]], (ins, outs) => {
+  return run(be, [q, k, v, pastK, pastV, bias], [[B, H * D], [B * KV, S, D], [B * KV, S, D]], (ins, outs) => {
     const [qv, kv, vv, pk, pv, bv] = ins;
     const [ctx, nk, nv] = outs;
     extendCache(pk, kv, nk, B * KV, S, D);
     extendCache(pv, vv, nv, B * KV, S, D);
-    for (let b = 0; b < B; b++) {
-      for (let h = 0; h < H; h++) {
-        const at = (b * H + h) * D;
-        const keys = (b * KV + Math.floor(h / G)) * S * D;
-        attendOne(qv, at, nk, nv, keys, bv, b * S, S, D, scale, scores, acc, ctx);
-      }
-    }
+    forEachQuery(B, H, KV, S, D, (b, qa, keys) => attendOne(qv, qa, nk, nv, keys, bv, b * S, S, D, scores, acc, ctx));
   });
+}
+
+/** Calls `f(b, qa, keys)` for every row b and query head: qa its query's offset, keys its KV head's first key's. */
+function forEachQuery(B: number, H: number, KV: number, S: number, D: number, f: (b: number, qa: number, keys: number) => void): void {
+  const G = H / KV;
+  for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) f(b, (b * H + h) * D, (b * KV + Math.floor(h / G)) * S * D);
+}
+
+/**
+ * The attention weights of one query in place: `scores` holds the S dot products q.k on entry and
+ * softmax(q.k / sqrt(D) + bias[ba..ba+S)) on return.
+ */
+function softmaxScores(scores: Float32Array | Float64Array, S: number, D: number, bias: Float32Array, ba: number): void {
+  const scale = 1 / Math.sqrt(D);
+  let max = -Infinity;
+  for (let s = 0; s < S; s++) {
+    const z = scores[s] * scale + bias[ba + s];
+    scores[s] = z;
+    if (z > max) max = z;
+  }
+  let sum = 0;
+  for (let s = 0; s < S; s++) {
+    const e = Math.exp(scores[s] - max);
+    scores[s] = e;
+    sum += e;
+  }
+  const inv = 1 / sum;
+  for (let s = 0; s < S; s++) scores[s] *= inv;
 }
 
 /** Copies the past rows and the new position into the extended cache [B*KV, S, D]. */
@@ -165,31 +185,11 @@ function attentionOnHeap(be: KernelBackend, ops: HeapRowOps, t: Record<string, T
     const qv = view(t.q);
     const bv = view(t.bias);
     const sc = view(scratch);
-    const G = H / KV;
-    const scale = 1 / Math.sqrt(D);
-    const rb = 4 * D;
-    for (let b = 0; b < B; b++) {
-      for (let h = 0; h < H; h++) {
-        const qa = (b * H + h) * D;
-        const keys = (b * KV + Math.floor(h / G)) * S * D;
-        ops.dots(qv.byteOffset + 4 * qa, nk.byteOffset + 4 * keys, sc.byteOffset, S, rb);
-        let max = -Infinity;
-        for (let s = 0; s < S; s++) {
-          const z = sc[s] * scale + bv[b * S + s];
-          sc[s] = z;
-          if (z > max) max = z;
-        }
-        let sum = 0;
-        for (let s = 0; s < S; s++) {
-          const e = Math.exp(sc[s] - max);
-          sc[s] = e;
-          sum += e;
-        }
-        const inv = 1 / sum;
-        for (let s = 0; s < S; s++) sc[s] *= inv;
-        ops.weightedSum(sc.byteOffset, nv.byteOffset + 4 * keys, ctx.byteOffset + 4 * qa, S, rb);
-      }
-    }
+    forEachQuery(B, H, KV, S, D, (b, qa, keys) => {
+      ops.dots(qv.byteOffset + 4 * qa, nk.byteOffset + 4 * keys, sc.byteOffset, S, 4 * D);
+      softmaxScores(sc, S, D, bv, b * S);
+      ops.weightedSum(sc.byteOffset, nv.byteOffset + 4 * keys, ctx.byteOffset + 4 * qa, S, 4 * D);
+    });
   } finally {
     be.disposeData(scratch.dataId);
   }
@@ -197,8 +197,8 @@ function attentionOnHeap(be: KernelBackend, ops: HeapRowOps, t: Record<string, T
 }
 
 /**
- * One query (qv[qa..qa+D)) against S keys and values from `keys` (rows of D): ctx[qa..qa+D) = softmax(q.k * scale +
- * bias) . v, in float64. `scores` [S] and `acc` [D] are scratch.
+ * One query (qv[qa..qa+D)) against S keys and values from `keys` (rows of D): ctx[qa..qa+D) = softmax(q.k / sqrt(D)
+ * + bias) . v, in float64. `scores` [S] and `acc` [D] are scratch.
  */
 function attendOne(
   qv: Float32Array,
@@ -210,33 +210,23 @@ function attendOne(
   ba: number,
   S: number,
   D: number,
-  scale: number,
   scores: Float64Array,
   acc: Float64Array,
   ctx: Float32Array,
 ): void {
-  let max = -Infinity;
   for (let s = 0, ka = keys; s < S; s++, ka += D) {
     let dot = 0;
     for (let d = 0; d < D; d++) dot += qv[qa + d] * kv[ka + d];
-    const z = dot * scale + bias[ba + s];
-    scores[s] = z;
-    if (z > max) max = z;
+    scores[s] = dot;
   }
-  let sum = 0;
-  for (let s = 0; s < S; s++) {
-    const e = Math.exp(scores[s] - max);
-    scores[s] = e;
-    sum += e;
-  }
+  softmaxScores(scores, S, D, bias, ba);
   acc.fill(0);
   for (let s = 0, va = keys; s < S; s++, va += D) {
     const p = scores[s];
     if (p === 0) continue; // a masked key (exp underflows to 0)
     for (let d = 0; d < D; d++) acc[d] += p * vv[va + d];
   }
-  const inv = 1 / sum;
-  for (let d = 0; d < D; d++) ctx[qa + d] = acc[d] * inv;
+  for (let d = 0; d < D; d++) ctx[qa + d] = acc[d];
 }
 
 let registered = false;
