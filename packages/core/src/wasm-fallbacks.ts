@@ -364,6 +364,15 @@ export function splitBatchMatMulKernel(native: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
+/** Runs shorter than this are copied element by element (a subarray per run costs more than the copy). */
+const SET_MIN_RUN = 16;
+
+/** dst[at .. at + n) = src[from .. from + n). */
+function copyRun(src: tf.TypedArray, from: number, dst: tf.TypedArray, at: number, n: number): void {
+  if (n >= SET_MIN_RUN) dst.set(src.subarray(from, from + n), at);
+  else for (let e = 0; e < n; e++) dst[at + e] = src[from + e];
+}
+
 /**
  * Copies the box `begin` .. `begin + size` of a row-major tensor `src` of `shape` into `dst` (row-major, from
  * `at`): the innermost axes the box covers whole, and the first one it does not, make one contiguous run per
@@ -388,8 +397,7 @@ export function copyBox(src: tf.TypedArray, shape: number[], begin: number[], si
   const idx = new Array<number>(outer).fill(0);
   let from = base;
   for (;;) {
-    if (run >= GATHER_SET_MIN_SLICE) dst.set(src.subarray(from, from + run), at);
-    else for (let e = 0; e < run; e++) dst[at + e] = src[from + e];
+    copyRun(src, from, dst, at, run);
     at += run;
     // Next position of the outer axes (odometer), last axis fastest.
     let ax = outer - 1;
@@ -445,8 +453,6 @@ export function splitRunsKernel(native: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-/** Slices shorter than this are copied element by element (a subarray per slice costs more than the copy). */
-const GATHER_SET_MIN_SLICE = 16;
 
 /**
  * GatherV2 override for wasm: float32 and int32 inputs are gathered here, slice by slice, from the input's heap
@@ -482,8 +488,7 @@ export function gatherSlicesKernel(native: tf.KernelFunc): tf.KernelFunc {
         const base = (b * outerSize + o) * dimSize;
         for (let i = 0; i < per; i++) {
           const from = (base + ids[b * per + i]) * slice;
-          if (slice >= GATHER_SET_MIN_SLICE) dst.set(src.subarray(from, from + slice), at);
-          else for (let e = 0; e < slice; e++) dst[at + e] = src[from + e];
+          copyRun(src, from, dst, at, slice);
           at += slice;
         }
       }
@@ -564,27 +569,18 @@ export function registerWasmFallbacks(): void {
     const kernelFunc = how === 'javascript' ? (unsortedSegmentSumKernel as tf.KernelFunc) : cpuDelegateKernel(kernelName);
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
   }
-  const nativeTranspose = tf.getKernel('Transpose', 'wasm');
-  if (nativeTranspose != null) {
-    tf.unregisterKernel('Transpose', 'wasm');
-    tf.registerKernel({ ...nativeTranspose, kernelFunc: blockedTransposeKernel(nativeTranspose.kernelFunc) });
-  }
-  const nativeGather = tf.getKernel('GatherV2', 'wasm');
-  if (nativeGather != null) {
-    nativeWasmGather = nativeGather;
-    tf.unregisterKernel('GatherV2', 'wasm');
-    tf.registerKernel({ ...nativeGather, kernelFunc: gatherSlicesKernel(nativeGather.kernelFunc) });
-  }
-  for (const [name, wrap] of [['Slice', sliceRunsKernel], ['SplitV', splitRunsKernel]] as const) {
-    const native = tf.getKernel(name, 'wasm');
-    if (native == null) continue;
-    tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel({ ...native, kernelFunc: wrap(native.kernelFunc) });
-  }
-  const nativeBmm = tf.getKernel('BatchMatMul', 'wasm');
-  if (nativeBmm != null) {
-    nativeWasmBatchMatMul = nativeBmm;
-    tf.unregisterKernel('BatchMatMul', 'wasm');
-    tf.registerKernel({ ...nativeBmm, kernelFunc: splitBatchMatMulKernel(nativeBmm.kernelFunc) });
-  }
+  wrapWasmKernel('Transpose', blockedTransposeKernel);
+  nativeWasmGather = wrapWasmKernel('GatherV2', gatherSlicesKernel);
+  wrapWasmKernel('Slice', sliceRunsKernel);
+  wrapWasmKernel('SplitV', splitRunsKernel);
+  nativeWasmBatchMatMul = wrapWasmKernel('BatchMatMul', splitBatchMatMulKernel);
+}
+
+/** Replaces tfjs-backend-wasm's kernel `name` by `wrap(it)` (which falls back to it); returns the native config. */
+function wrapWasmKernel(name: string, wrap: (native: tf.KernelFunc) => tf.KernelFunc): tf.KernelConfig | null {
+  const native = tf.getKernel(name, 'wasm');
+  if (native == null) return null;
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ ...native, kernelFunc: wrap(native.kernelFunc) });
+  return native;
 }

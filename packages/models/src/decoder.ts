@@ -286,7 +286,7 @@ export class CausalLM {
   ): { x: tf.Tensor2D; k: tf.Tensor3D; v: tf.Tensor3D } {
     const seeds = { base: dropoutSeed, next: 0 };
     const c = this.config;
-    const fused = T === 1 && past !== undefined && from === 0 && CausalLM.fusedDecode && !tapeIsOn() && fusedDecodeAvailable();
+    const fused = this.decodesFused(T, past, from);
     const norm = (t: tf.Tensor, w: tf.Tensor) => (fused ? fusedRmsNorm(t, w, c.rms_norm_eps) : this.rmsNorm(t, w));
     const H = c.num_attention_heads;
     const KV = c.num_key_value_heads;
@@ -416,9 +416,16 @@ export class CausalLM {
       present.layers.push({ k: r.k, v: r.v });
     }
     const finalNorm = this.weight('model.norm.weight');
-    const decoding = T === 1 && inp.past !== undefined && CausalLM.fusedDecode && !tapeIsOn() && fusedDecodeAvailable();
-    const hidden = (decoding ? fusedRmsNorm(x, finalNorm, this.config.rms_norm_eps) : this.rmsNorm(x, finalNorm)) as tf.Tensor2D;
+    const hidden = (this.decodesFused(T, inp.past) ? fusedRmsNorm(x, finalNorm, this.config.rms_norm_eps) : this.rmsNorm(x, finalNorm)) as tf.Tensor2D;
     return { hidden, present };
+  }
+
+  /**
+   * Whether a call on T positions per row (queries from column `from`) is a decoding step that takes the fused
+   * kernels: one position against a cache, no tape, {@link fusedDecode} on, a backend that has them.
+   */
+  private decodesFused(T: number, past: unknown, from = 0): boolean {
+    return T === 1 && past !== undefined && from === 0 && CausalLM.fusedDecode && !tapeIsOn() && fusedDecodeAvailable();
   }
 
   /** Layers to checkpoint in a differentiable call on [B, T] tokens (see {@link gradientCheckpointing}). */
