@@ -8,8 +8,15 @@ import { initBackend, tf } from '../../packages/core/src/index';
 import { setRowsProducts } from '../../packages/core/src/wasm-fallbacks';
 import { arg } from './models-common';
 
-/** [batch, m, k, n]: the tiny preset's 4 x 4 x 64 attention (forward and backward), Qwen2.5-0.5B's at 1 x 2 x 32 and 4 x 4 x 64. */
+/**
+ * [batch, m, k, n]: the tiny preset's 4 x 4 x 64 attention (forward and backward; 168 keys, and 163 as a real step
+ * has them: 8 rows x 2 key heads, 55 completion positions x 2 query heads), Qwen2.5-0.5B's at 1 x 2 x 32 and 4 x 4 x 64.
+ */
 const SHAPES = [
+  [16, 110, 32, 163],
+  [16, 110, 163, 32],
+  [16, 32, 110, 163],
+  [16, 163, 110, 32],
   [32, 126, 32, 168],
   [32, 126, 168, 32],
   [32, 168, 126, 32],

@@ -245,8 +245,9 @@ describe('wasm fallback kernels', () => {
   });
 
   it('batched products row by row (attention shapes) equal the XNNPACK split bit for bit, and the cpu kernel', async () => {
-    // [a shape, b shape]: equal batches, a batch-1 side on either side (broadcast), k = 1, and shapes that keep the
-    // split (n not a multiple of 4, an inner dimension longer than ROWS_PRODUCT_MAX_DEPTH).
+    // [a shape, b shape]: equal batches, a batch-1 side on either side (broadcast), k = 1, n not a multiple of 4
+    // (the tiny preset's 163 keys; 1-3 columns), and a shape that keeps the split (an inner dimension longer than
+    // ROWS_PRODUCT_MAX_DEPTH).
     const cases: Array<[number[], number[]]> = [
       [[8, 13, 32], [8, 32, 24]],
       [[2, 3, 7, 12], [2, 3, 12, 20]],
@@ -254,6 +255,10 @@ describe('wasm fallback kernels', () => {
       [[1, 9, 16], [5, 16, 8]],
       [[4, 6, 1], [4, 1, 12]],
       [[3, 5, 8], [3, 8, 6]],
+      [[4, 11, 32], [4, 32, 163]],
+      [[4, 7, 163], [4, 163, 3]],
+      [[2, 5, 9], [2, 9, 1]],
+      [[2, 5, 9], [2, 9, 2]],
       [[2, 3, ROWS_PRODUCT_MAX_DEPTH + 1], [2, ROWS_PRODUCT_MAX_DEPTH + 1, 4]],
     ];
     for (const [sa, sb] of cases) {
@@ -277,7 +282,7 @@ describe('wasm fallback kernels', () => {
       const split = tf.tidy(() => Array.from(product().dataSync()));
       setRowsProducts(was);
       await initBackend({ backend: 'cpu' });
-      const viaRows = sa[sa.length - 1] <= ROWS_PRODUCT_MAX_DEPTH && sb[sb.length - 1] % 4 === 0;
+      const viaRows = sa[sa.length - 1] <= ROWS_PRODUCT_MAX_DEPTH;
       expect(rows).toBe(viaRows ? Math.max(n(sa.slice(0, -2)), n(sb.slice(0, -2))) * sa[sa.length - 2] : 0);
       expect(byRows).toEqual(split);
       const wasm = [byRows];

@@ -509,14 +509,14 @@ export const ROWS_PRODUCT_MAX_DEPTH = 256;
 
 /**
  * a b for untransposed float32 a [..., m, k] and b [..., k, n] with a batch (equal outer shapes, or one side's batch
- * 1), n a multiple of 4: each output row is the weighted sum of b's rows by a's row (heapRowOps), read and written
- * where the tensors are. XNNPACK (no FMA) sums each output in the same order, so the values are the same. null where
+ * 1): each output row is the weighted sum of b's rows by a's row (heapRowOps), read and written where the tensors
+ * are (any n: attention's key counts are whatever the sequences make them, e.g. 163). XNNPACK (no FMA) sums each output in the same order, so the values are the same. null where
  * it does not apply.
  */
 function rowsProduct(backend: WasmBackendLike, a: TensorInfo, b: TensorInfo, outOuter: number[], batchA: number, batchB: number): TensorInfo | null {
   const [m, k] = a.shape.slice(-2);
   const n = b.shape[b.shape.length - 1];
-  if (k > ROWS_PRODUCT_MAX_DEPTH || n % 4 !== 0 || k === 0 || n === 0 || !backend.makeOutput) return null;
+  if (k > ROWS_PRODUCT_MAX_DEPTH || k === 0 || n === 0 || !backend.makeOutput) return null;
   const ops = heapRowOps(backend);
   if (!ops) return null;
   const batch = Math.max(batchA, batchB);

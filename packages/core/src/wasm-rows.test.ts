@@ -58,6 +58,29 @@ describe('wasm SIMD row operations (dots, weighted sums)', () => {
     });
   });
 
+  it.each([1, 2, 3, 5, 7, 9, 13, 163])('weighted sums of rows %i floats long (not all a multiple of 4) sum each column in row order', (D) => {
+    const ops = heapRowOps(tf.backend())!;
+    const S = 19;
+    const backend = tf.backend() as unknown as { typedArrayFromHeap(t: tf.TensorInfo): Float32Array };
+    const vv = values(S * D, D + 5);
+    const pv = values(S, D + 6);
+    tf.tidy(() => {
+      const v = tf.tensor2d(vv, [S, D]);
+      const p = tf.tensor1d(pv);
+      const ws = tf.fill([D + 8], 7.25);
+      const at = (t: tf.Tensor) => backend.typedArrayFromHeap(t as unknown as tf.TensorInfo).byteOffset;
+      ops.weightedSum(at(p), at(v), at(ws) + 16, S, 4 * D);
+      const w = ws.dataSync();
+      for (const x of [...w.slice(0, 4), ...w.slice(D + 4)]) expect(x).toBe(7.25);
+      for (let d = 0; d < D; d++) {
+        // float32 multiply and add in row order, as the kernel (and XNNPACK) does: the same bits.
+        let sum = 0;
+        for (let s = 0; s < S; s++) sum = Math.fround(sum + Math.fround(pv[s] * vv[s * D + d]));
+        expect(w[4 + d]).toBe(sum);
+      }
+    });
+  });
+
   it('S = 0 writes nothing; another backend has none', async () => {
     const ops = heapRowOps(tf.backend())!;
     const backend = tf.backend() as unknown as { typedArrayFromHeap(t: tf.TensorInfo): Float32Array };

@@ -4,11 +4,11 @@
 // JavaScript these run at ~1 ns a multiply-add (0.3 ms of a 1.2 ms decoding step of the tiny preset, 4 layers); here
 // 4 lanes at a time. A small WebAssembly module written out byte by byte (wasm-encoder.ts), instantiated on the
 // backend's own memory, so it reads the tensors where they are: arguments are byte addresses on the heap
-// (`typedArrayFromHeap(t).byteOffset`). Rows must be a multiple of 4 floats long. Sums run in 4 partial sums per dot
+// (`typedArrayFromHeap(t).byteOffset`). dots needs rows a multiple of 4 floats long; weightedSum takes any width. Sums run in 4 partial sums per dot
 // product (then added), so results differ from a sequential sum by float rounding.
 import { functionBody, instantiateOnHeap, moduleBytes, op, type WasmBackendHeap } from './wasm-encoder';
 
-/** SIMD row operations on the heap (byte addresses; rows of `rowBytes`, a multiple of 16). */
+/** SIMD row operations on the heap (byte addresses; rows of `rowBytes`: for dots a multiple of 16, for weightedSum of 4). */
 export interface HeapRowOps {
   /** out[s] = sum_d q[d] k[s, d] for s < S: the dot products of one row q with S consecutive rows k. */
   dots(q: number, k: number, out: number, S: number, rowBytes: number): void;
@@ -73,42 +73,62 @@ function dotsBody(): number[] {
 
 /**
  * `weightedSum(p, v, out, S, rb)`: for each 8-float column chunk (4 where only 4 remain), the S rows' chunks
- * weighted and summed in registers, then stored. Locals: 0-4 params; 5 off, 6 pp, 7 vp, 8 n; v128 9, 10 acc, 11 w.
+ * weighted and summed in registers, then stored; the last rb mod 16 bytes (rows of a width not a multiple of 4) one
+ * column at a time (in lane 0 of a vector: the same float32 multiply and add). Every output is summed in row order,
+ * as XNNPACK sums a product's terms. Locals: 0-4 params; 5 off, 6 pp, 7 vp, 8 n, 9 w16 (bytes in chunks of 16);
+ * v128 10, 11 acc, 12 w.
  */
 function weightedSumBody(): number[] {
   const [P, V, OUT, S, RB] = [0, 1, 2, 3, 4];
-  const [OFF, PP, VP, N] = [5, 6, 7, 8];
-  const [A0, A1, W] = [9, 10, 11];
+  const [OFF, PP, VP, N, W16] = [5, 6, 7, 8, 9];
+  const [A0, A1, W] = [10, 11, 12];
   const code: number[] = [];
   const e = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
+  /** Resets the running pointers for the column at `off`: pp = p, vp = v + off, n = S. */
+  const startColumn = () => e(op.get(P), op.set(PP), op.get(V), op.get(OFF), op.i32Add, op.set(VP), op.get(S), op.set(N));
+  /** pp, vp to the next row; n - 1, looping while rows are left. */
+  const nextRow = () => e(op.get(PP), op.i32(4), op.i32Add, op.set(PP), op.get(VP), op.get(RB), op.i32Add, op.set(VP), op.get(N), op.i32(1), op.i32Sub, op.tee(N), op.brIf(0));
   e(op.block, op.get(S), op.i32(0), op.i32Eq, op.get(RB), op.i32(0), op.i32Eq, op.i32Or, op.brIf(0));
-  e(op.i32(0), op.set(OFF));
+  e(op.i32(0), op.set(OFF), op.get(RB), op.i32(-16), op.i32And, op.set(W16));
+  e(op.block, op.get(W16), op.i32(0), op.i32Eq, op.brIf(0)); // the vector part
   e(op.loop); // column chunks
-  e(op.v128Zero, op.set(A0), op.v128Zero, op.set(A1), op.get(P), op.set(PP), op.get(V), op.get(OFF), op.i32Add, op.set(VP), op.get(S), op.set(N));
-  // Two chunks (8 floats) a turn when 32 bytes remain in the row, else one.
-  e(op.block, op.get(RB), op.get(OFF), op.i32Sub, op.i32(32), op.i32LtU, op.brIf(0));
+  e(op.v128Zero, op.set(A0), op.v128Zero, op.set(A1));
+  startColumn();
+  // Two chunks (8 floats) a turn when 32 bytes remain in the vector part, else one.
+  e(op.block, op.get(W16), op.get(OFF), op.i32Sub, op.i32(32), op.i32LtU, op.brIf(0));
   e(op.loop);
   e(op.get(PP), op.f32Load(0), op.f32x4Splat, op.set(W));
   e(op.get(A0), op.get(W), op.get(VP), op.v128Load(0), op.f32x4Mul, op.f32x4Add, op.set(A0));
   e(op.get(A1), op.get(W), op.get(VP), op.v128Load(16), op.f32x4Mul, op.f32x4Add, op.set(A1));
-  e(op.get(PP), op.i32(4), op.i32Add, op.set(PP), op.get(VP), op.get(RB), op.i32Add, op.set(VP));
-  e(op.get(N), op.i32(1), op.i32Sub, op.tee(N), op.brIf(0));
+  nextRow();
   e(op.end);
   e(op.get(OUT), op.get(OFF), op.i32Add, op.get(A0), op.v128Store(0), op.get(OUT), op.get(OFF), op.i32Add, op.get(A1), op.v128Store(16));
   e(op.get(OFF), op.i32(32), op.i32Add, op.set(OFF));
-  e(op.get(OFF), op.get(RB), op.i32LtU, op.brIf(1)); // next column chunks (the outer loop)
-  e(op.br(2)); // the row is done: leave the outer block
+  e(op.get(OFF), op.get(W16), op.i32LtU, op.brIf(1)); // next column chunks (the loop)
+  e(op.br(2)); // the vector part is done: leave its block
   e(op.end);
-  // 4 floats remain.
+  // 4 floats remain in the vector part.
   e(op.loop);
   e(op.get(A0), op.get(PP), op.f32Load(0), op.f32x4Splat, op.get(VP), op.v128Load(0), op.f32x4Mul, op.f32x4Add, op.set(A0));
-  e(op.get(PP), op.i32(4), op.i32Add, op.set(PP), op.get(VP), op.get(RB), op.i32Add, op.set(VP));
-  e(op.get(N), op.i32(1), op.i32Sub, op.tee(N), op.brIf(0));
+  nextRow();
   e(op.end);
   e(op.get(OUT), op.get(OFF), op.i32Add, op.get(A0), op.v128Store(0));
-  e(op.get(OFF), op.i32(16), op.i32Add, op.tee(OFF), op.get(RB), op.i32LtU, op.brIf(0));
-  e(op.end, op.end); // column chunks, block
-  return functionBody(4, 3, code);
+  e(op.get(OFF), op.i32(16), op.i32Add, op.tee(OFF), op.get(W16), op.i32LtU, op.brIf(0));
+  e(op.end, op.end); // column chunks, the vector part's block
+  // The last rb mod 16 bytes, one column a turn.
+  e(op.block, op.get(OFF), op.get(RB), op.i32GeU, op.brIf(0));
+  e(op.loop);
+  e(op.v128Zero, op.set(A0));
+  startColumn();
+  e(op.loop);
+  e(op.get(A0), op.get(PP), op.f32Load(0), op.f32x4Splat, op.get(VP), op.f32Load(0), op.f32x4Splat, op.f32x4Mul, op.f32x4Add, op.set(A0));
+  nextRow();
+  e(op.end);
+  e(op.get(OUT), op.get(OFF), op.i32Add, op.get(A0), op.lane(0), op.f32Store(0));
+  e(op.get(OFF), op.i32(4), op.i32Add, op.tee(OFF), op.get(RB), op.i32LtU, op.brIf(0));
+  e(op.end, op.end); // columns, the tail's block
+  e(op.end); // the whole
+  return functionBody(5, 3, code);
 }
 
 /** The module: imports env.memory, exports dots and weightedSum. */
