@@ -4,8 +4,8 @@
 // model multiplies two or four rows by every weight: the work is reading the weights once. tfjs-backend-wasm runs
 // such a product on XNNPACK as (W x^T)^T, whose kernels compute 8 columns at a time, so with M = 2 three quarters
 // of its arithmetic is padding, and it reaches about 4 GB/s of weights (Qwen2.5-0.5B: 0.4 s a decode step). This
-// kernel reads each weight row once and takes its dot product with every x row (wasm SIMD, 4 lanes, one to four
-// weight rows a turn): one pass over W, as fast as memory streams it.
+// kernel reads each weight row once and takes its dot product with every x row (wasm SIMD, 4 lanes, one, two or four
+// weight rows a turn as x's size makes fastest): one pass over W, as fast as memory streams it.
 //
 // It is a small WebAssembly module written out byte by byte (wasm-encoder.ts), instantiated on the wasm backend's
 // own memory, so it reads the tensors where they are. One module per row length K (a multiple of 8),
@@ -24,11 +24,22 @@ export const FEW_ROWS_MAX = 4;
 /** The kernel's name in tfjs' registry (wasm only); inputs x [M, K], w [N, K]; output [M, N]. */
 export const FEW_ROWS_KERNEL = 'RfaiFewRowsXWt';
 
-/** Weight rows per turn (R) and partial sums per dot product (P) for M x rows: at most 8 accumulators. */
-function tiling(M: number): { R: number; P: number } {
-  if (M === 1) return { R: 4, P: 2 };
-  if (M === 2) return { R: 2, P: 2 };
-  return { R: 2, P: 1 };
+/** Bytes of x up to which one weight row a turn is fastest: x stays in the 32 KB L1 data cache beside the stream. */
+const X_IN_L1_BYTES = 16 * 1024;
+
+/**
+ * Weight rows per turn (R) and partial sums per dot product (P) for M x rows of K floats: at most 8 accumulators.
+ * Measured on one wasm thread with weights streamed from memory (400 MB of distinct weights in turn), ms per product
+ * of Qwen's shapes: while x fits in L1 beside the weight stream, one weight row a turn streams fastest (M = 2:
+ * [4864, 896] 0.68 against 1.78 with R 2, [151936, 896] 22 against 46, [2048, 1024] 0.38 against 0.90; M = 4:
+ * [4864, 896] 1.05 against 1.93), and where it does not, several rows a turn share each load of x (M = 2:
+ * [896, 4864] 1.43 with R 4 against 2.06 with R 1, [1024, 3072] 0.88 against 0.94).
+ */
+function tiling(M: number, K: number): { R: number; P: number } {
+  const xFitsL1 = 4 * M * K <= X_IN_L1_BYTES;
+  if (M === 1) return { R: 1, P: 2 };
+  if (M === 2) return xFitsL1 ? { R: 1, P: 2 } : { R: 4, P: 1 };
+  return xFitsL1 ? { R: 1, P: 1 } : { R: 2, P: 1 };
 }
 
 /**
@@ -84,7 +95,7 @@ function fewRowsBody(M: number, K: number): number[] {
   const [W, Y, N] = [1, 2, 3];
   const [WEND, YROW, NY] = [4, 6, 7];
   const kb = K * 4;
-  const { R, P } = tiling(M);
+  const { R, P } = tiling(M, K);
   const code: number[] = [];
   const e = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
   e(op.get(Y), op.set(YROW));
