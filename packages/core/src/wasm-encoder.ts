@@ -77,13 +77,20 @@ export const op = {
   lane: (i: number) => [0xfd, ...uleb(0x1f), i],
 };
 
-/** A module that imports env.memory and exports `functions` (each [name, body from {@link functionBody}]), all of one type. */
-export function moduleBytes(params: number, functions: Array<[string, number[]]>): Uint8Array {
+/** Most pages a wasm32 memory can have (4 GiB): the maximum a shared memory's import declares. */
+const MAX_PAGES = 65536;
+
+/**
+ * A module that imports env.memory and exports `functions` (each [name, body from {@link functionBody}]), all of one
+ * type. `shared`: the memory imported is shared (the threaded build's; its import must say so and declare a maximum).
+ */
+export function moduleBytes(params: number, functions: Array<[string, number[]]>, shared = false): Uint8Array {
+  const limits = shared ? [0x03, 0x00, ...uleb(MAX_PAGES)] : [0x00, 0x00];
   const type = [0x60, ...vec(new Array<number[]>(params).fill([I32])), ...vec([])];
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vec([type])),
-    ...section(2, vec([[...str('env'), ...str('memory'), 0x02, 0x00, 0x00]])),
+    ...section(2, vec([[...str('env'), ...str('memory'), 0x02, ...limits]])),
     ...section(3, vec(functions.map(() => [0]))),
     ...section(7, vec(functions.map(([name], i) => [...str(name), 0x00, ...uleb(i)]))),
     ...section(10, vec(functions.map(([, body]) => body))),
@@ -121,16 +128,27 @@ export interface WasmBackendHeap {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
 }
 
-/** The backend's WebAssembly memory when a module can import it (not the threaded build's shared memory). */
+/**
+ * The backend's WebAssembly memory, which a module can import: the single-threaded build's, or the threaded build's
+ * shared one (its kernels run on the calling thread, between tfjs' kernels, which return only when their threads
+ * are done). null off wasm.
+ */
 export function memoryOf(backend: WasmBackendHeap): WasmMemory | null {
   const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
-  return memory instanceof wasmApi.Memory && !(memory.buffer instanceof SharedArrayBuffer) ? memory : null;
+  return memory instanceof wasmApi.Memory ? memory : null;
 }
 
-/** Instances by backend and row length K (a module is a few kB and compiles in well under a millisecond). */
-/** Instantiates `bytes` on the backend's memory; its exports (null when the memory cannot be imported). */
-export function instantiateOnHeap(backend: WasmBackendHeap, bytes: Uint8Array): Record<string, unknown> | null {
+/** Whether the memory is shared (the threaded build's). */
+export function isShared(memory: WasmMemory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
+
+/**
+ * Instantiates the module `build` makes (for a shared memory or not) on the backend's memory; its exports (null off
+ * wasm). A module is a few kB and compiles in well under a millisecond.
+ */
+export function instantiateOnHeap(backend: WasmBackendHeap, build: (shared: boolean) => Uint8Array): Record<string, unknown> | null {
   const memory = memoryOf(backend);
   if (!memory) return null;
-  return new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } }).exports;
+  return new wasmApi.Instance(new wasmApi.Module(build(isShared(memory))), { env: { memory } }).exports;
 }

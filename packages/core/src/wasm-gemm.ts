@@ -78,11 +78,12 @@ function gemmBody(R: number): number[] {
   return functionBody(6, 2 * R + 3, code);
 }
 
-/** The module: imports env.memory, exports gemm1 .. gemm4. */
-export function gemmModuleBytes(): Uint8Array {
+/** The module: imports env.memory (`shared`: the threaded build's), exports gemm1 .. gemm4. */
+export function gemmModuleBytes(shared = false): Uint8Array {
   return moduleBytes(
     6,
     Array.from({ length: ROWS_MAX }, (_, i) => [`gemm${i + 1}`, gemmBody(i + 1)] as [string, number[]]),
+    shared,
   );
 }
 
@@ -93,7 +94,7 @@ const instances = new WeakMap<object, GemmFn[]>();
 function functionsFor(backend: WasmBackendHeap): GemmFn[] {
   let fns = instances.get(backend);
   if (!fns) {
-    const exports = instantiateOnHeap(backend, gemmModuleBytes());
+    const exports = instantiateOnHeap(backend, gemmModuleBytes);
     if (!exports) throw new Error(`${GEMM_KERNEL}: the wasm backend's memory cannot be imported`);
     fns = Array.from({ length: ROWS_MAX }, (_, i) => exports[`gemm${i + 1}`] as GemmFn);
     instances.set(backend, fns);

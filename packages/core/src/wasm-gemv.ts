@@ -112,10 +112,10 @@ function fewRowsBody(M: number, K: number): number[] {
 }
 
 /** The module for rows of K floats (K a multiple of 8): imports env.memory, exports xwt1 .. xwt{FEW_ROWS_MAX}. */
-export function fewRowsModuleBytes(K: number): Uint8Array {
+export function fewRowsModuleBytes(K: number, shared = false): Uint8Array {
   if (!(K > 0 && K % 8 === 0)) throw new Error(`fewRowsModuleBytes: K must be a positive multiple of 8, found ${K}`);
   const ms = Array.from({ length: FEW_ROWS_MAX }, (_, i) => i + 1);
-  return moduleBytes(4, ms.map((m) => [`xwt${m}`, fewRowsBody(m, K)]));
+  return moduleBytes(4, ms.map((m) => [`xwt${m}`, fewRowsBody(m, K)]), shared);
 }
 
 type XwtFn = (x: number, w: number, y: number, n: number) => void;
@@ -127,7 +127,7 @@ function functionsFor(backend: WasmBackendHeap, K: number): XwtFn[] {
   if (!byK) instances.set(backend, (byK = new Map()));
   let fns = byK.get(K);
   if (!fns) {
-    const exports = instantiateOnHeap(backend, fewRowsModuleBytes(K));
+    const exports = instantiateOnHeap(backend, (shared) => fewRowsModuleBytes(K, shared));
     if (!exports) throw new Error(`${FEW_ROWS_KERNEL}: the wasm backend's memory cannot be imported`);
     fns = Array.from({ length: FEW_ROWS_MAX }, (_, i) => exports[`xwt${i + 1}`] as XwtFn);
     byK.set(K, fns);

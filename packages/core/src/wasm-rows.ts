@@ -131,25 +131,25 @@ function weightedSumBody(): number[] {
   return functionBody(5, 3, code);
 }
 
-/** The module: imports env.memory, exports dots and weightedSum. */
-export function rowsModuleBytes(): Uint8Array {
+/** The module: imports env.memory (`shared`: the threaded build's), exports dots and weightedSum. */
+export function rowsModuleBytes(shared = false): Uint8Array {
   return moduleBytes(5, [
     ['dots', dotsBody()],
     ['weightedSum', weightedSumBody()],
-  ]);
+  ], shared);
 }
 
 const instances = new WeakMap<object, HeapRowOps | null>();
 
 /**
- * The row operations instantiated on this wasm backend's memory, or null where its memory cannot be imported (the
- * threaded build's shared memory) or the backend is not wasm.
+ * The row operations instantiated on this wasm backend's memory (the threaded build's shared memory too), or null
+ * where the backend is not wasm.
  */
 export function heapRowOps(backend: unknown): HeapRowOps | null {
   const b = backend as Partial<WasmBackendHeap> | null;
   if (!b || !b.wasm || typeof b.typedArrayFromHeap !== 'function') return null;
   if (instances.has(b)) return instances.get(b)!;
-  const exports = instantiateOnHeap(b as WasmBackendHeap, rowsModuleBytes());
+  const exports = instantiateOnHeap(b as WasmBackendHeap, rowsModuleBytes);
   const ops = exports ? { dots: exports.dots as HeapRowOps['dots'], weightedSum: exports.weightedSum as HeapRowOps['weightedSum'] } : null;
   instances.set(b, ops);
   return ops;

@@ -4,7 +4,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { tf, initBackend, BackendError, Rng, MAX_WASM_THREADS } from './index';
+import { tf, initBackend, BackendError, Rng, MAX_WASM_THREADS, fewRowsSupported, fewRowsXWt, gemmAW, gemmAWSupported } from './index';
+import { heapRowOps } from './wasm-rows';
 import { setModuleLoaderForTests } from './backend';
 import { setWorkerDirForTests, threadedWorkerScript, wasmThreadPool } from './wasm-threads';
 
@@ -89,6 +90,32 @@ function tinyDecoder(): Float32Array[] {
   return out;
 }
 
+/**
+ * @rfai/core's own wasm modules on the backend's heap (imported memory: the threaded build's is shared): the
+ * few-rows product for 1-4 rows, the in-place gemmAW, batched products row by row (163 columns), and the SIMD
+ * transpose, each checked as available first.
+ */
+function heapKernels(): Float32Array[] {
+  const rng = new Rng(11);
+  const t = (shape: number[]) => tf.tensor(rng.uniformArray(shape.reduce((x, y) => x * y, 1), -1, 1), shape);
+  expect(heapRowOps(tf.backend())).not.toBeNull();
+  return tf.tidy(() => {
+    const w = t([37, 64]) as tf.Tensor2D;
+    const out: tf.Tensor[] = [];
+    for (let m = 1; m <= 4; m++) {
+      const x = t([m, 64]) as tf.Tensor2D;
+      expect(fewRowsSupported(x, w)).toBe(true);
+      out.push(fewRowsXWt(x, w));
+    }
+    const dy = t([20, 37]) as tf.Tensor2D;
+    expect(gemmAWSupported(dy, w)).toBe(true);
+    out.push(gemmAW(dy, w));
+    out.push(tf.matMul(t([8, 13, 32]), t([8, 32, 163])));
+    out.push(tf.transpose(t([37, 45])));
+    return out.map((y) => y.dataSync() as Float32Array);
+  });
+}
+
 function maxAbsDiff(x: Float32Array, y: Float32Array): number {
   let m = 0;
   for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]));
@@ -97,7 +124,7 @@ function maxAbsDiff(x: Float32Array, y: Float32Array): number {
 
 describe('wasm threads', () => {
   let realLoader: (name: string) => unknown;
-  let single: { mm: Float32Array[]; model: Float32Array[] };
+  let single: { mm: Float32Array[]; model: Float32Array[]; heap: Float32Array[] };
   beforeAll(async () => {
     // As if @tensorflow/tfjs-node were not installed, whatever this machine has.
     realLoader = setModuleLoaderForTests((name) => {
@@ -106,7 +133,7 @@ describe('wasm threads', () => {
     const info = await initBackend({ backend: 'wasm', threads: 1, log });
     expect(info.reason).toMatch(/^wasm asked for explicitly; SIMD binary from .*, 1 thread$/);
     expect(wasmThreadPool()).toBeNull();
-    single = { mm: runCases(), model: tinyDecoder() };
+    single = { mm: runCases(), model: tinyDecoder(), heap: heapKernels() };
   });
   afterAll(() => setModuleLoaderForTests(realLoader));
   beforeEach(() => (lines.length = 0));
@@ -137,6 +164,15 @@ describe('wasm threads', () => {
       // Bit-identical: no kernel changes its summation order with the thread count.
       expect([i, maxAbsDiff(model[i], single.model[i])]).toEqual([i, 0]);
     }
+  });
+
+  it("runs @rfai/core's heap kernels on the threaded build's shared memory, to the same numbers", async () => {
+    expect((await initBackend({ backend: 'wasm', threads: 2, log })).threads).toBe(2);
+    const b = tf.backend() as unknown as { wasm: { wasmMemory: { buffer: ArrayBufferLike } } };
+    expect(b.wasm.wasmMemory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const heap = heapKernels();
+    expect(heap.length).toBe(single.heap.length);
+    for (let i = 0; i < heap.length; i++) expect([i, heap[i].length, maxAbsDiff(heap[i], single.heap[i])]).toEqual([i, single.heap[i].length, 0]);
   });
 
   it('keeps the module while tensors live on it, and says so', async () => {

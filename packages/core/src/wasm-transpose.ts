@@ -68,8 +68,8 @@ function transposeBody(): number[] {
 }
 
 /** The module: imports env.memory, exports t4. */
-export function transposeModuleBytes(): Uint8Array {
-  return moduleBytes(6, [['t4', transposeBody()]]);
+export function transposeModuleBytes(shared = false): Uint8Array {
+  return moduleBytes(6, [['t4', transposeBody()]], shared);
 }
 
 type T4 = (src: number, dst: number, rows: number, cols: number, rowBytes: number, colBytes: number) => void;
@@ -94,7 +94,7 @@ export function simdTransposeSupported(backend: WasmBackendHeap, rows: number, c
 export function simdTranspose(backend: WasmBackendHeap, src: Float32Array, dst: Float32Array, rows: number, cols: number): void {
   let t4 = instances.get(backend);
   if (t4 === undefined) {
-    const exports = instantiateOnHeap(backend, transposeModuleBytes());
+    const exports = instantiateOnHeap(backend, transposeModuleBytes);
     t4 = exports ? (exports.t4 as T4) : null;
     instances.set(backend, t4);
   }

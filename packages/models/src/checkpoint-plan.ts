@@ -24,8 +24,8 @@ export const WASM_HEAP_MAX_BYTES = 4294901760;
 export const AUTO_RESERVE_BYTES = 5 << 28;
 
 /**
- * More heap kept free where @rfai/core's in-place kernels do not apply (the threaded wasm build, whose memory is
- * shared): its products copy and transpose more (Qwen2.5-0.5B with LoRA at 1 x 2 x 32, 2 threads, 12 of 24 layers
+ * More heap kept free where @rfai/core's in-place kernels do not apply (before they ran on the threaded wasm build's
+ * shared memory, there): its products copy and transpose more (Qwen2.5-0.5B with LoRA at 1 x 2 x 32, 2 threads, 12 of 24 layers
  * checkpointed without it: a 3,911 MB heap, 185 MB from the limit).
  */
 export const NO_IN_PLACE_RESERVE_BYTES = 1 << 29;
@@ -62,7 +62,7 @@ export function layersToCheckpoint(config: ModelConfig, B: number, T: number, ro
  * trainable products also keep their inputs on the tape, which the layer estimate leaves out. Full fine-tuning of
  * the base preset with the Qwen vocabulary, counted four times, left the worker room for a few layers and ran its
  * heap out in step 3), and `transientBytes`, a large copy the backward pass makes beside them (the LM head's
- * transpose where the in-place product does not apply, as on the threaded wasm build).
+ * transpose where the in-place product does not apply: a weight row not a multiple of 8 floats long).
  */
 export function activationRoom(liveTensorBytes: number, trainableBytes: number, transientBytes = 0): number {
   return WASM_HEAP_MAX_BYTES - liveTensorBytes - AUTO_RESERVE_BYTES - 6 * trainableBytes - transientBytes;

@@ -440,7 +440,7 @@ export class CausalLM {
     if (tf.getBackend() !== 'wasm') return 0;
     let trainable = 0;
     for (const v of this.trainableParams().values()) trainable += 4 * v.size;
-    // Without the in-place product (the threaded build: its memory is shared), the head's backward transposes it,
+    // Without the in-place product (a head whose rows are not a multiple of 8 floats), the head's backward transposes it,
     // and the other products copy more.
     const headT = transposedWeightBytes(this.lmHeadWeight());
     const transient = headT > 0 ? headT + NO_IN_PLACE_RESERVE_BYTES : 0;
