@@ -281,7 +281,7 @@ export async function runBenchScale(argv: string[]): Promise<number> {
   }
   const threads = o.threads ?? cfg.hardware.threads ?? 1;
   // Sampling over the update's processes pays where each one's share of rows makes decoding compute-bound (more
-  // than the few-rows kernel takes). With fewer rows a decoding step streams every weight from memory, and a second
+  // than one pass of the few-rows kernel takes). With fewer rows a decoding step streams every weight from memory, and a second
   // process shares the same memory bus: Qwen2.5-0.5B at 1 x 2 x 32 generated in 8.2-8.7 s over both processes
   // (one row each) against 5.3-6.8 s in one.
   const rowsPerProcess = samples / Math.max(1, o.workers ?? cfg.rfai.workers);
