@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { runBenchScale, benchModelConfig, trlFigure } from './bench-scale';
+import { runBenchScale, benchModelConfig, defaultParallelGeneration, trlFigure } from './bench-scale';
 
 /** Runs the command with stdout/stderr captured. */
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -19,6 +19,15 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
 }
 
 describe('bench-scale', () => {
+  it('samples over the update processes by default only where each decodes more than 4 rows of a large model', () => {
+    expect(defaultParallelGeneration(true, 2, 2, false)).toBe(false); // Qwen at 1 x 2 x 32: a row a process
+    expect(defaultParallelGeneration(true, 8, 2, false)).toBe(false);
+    expect(defaultParallelGeneration(true, 16, 2, false)).toBe(true); // 4 x 4 x 64: 8 rows a process
+    expect(defaultParallelGeneration(true, 16, 4, false)).toBe(false);
+    expect(defaultParallelGeneration(false, 16, 2, false)).toBe(false); // the byte presets: the config's
+    expect(defaultParallelGeneration(false, 2, 2, true)).toBe(true);
+  });
+
   it('builds the exact released configs', () => {
     const q2 = benchModelConfig('qwen2.5-0.5b', 'qwen');
     expect(q2).toMatchObject({

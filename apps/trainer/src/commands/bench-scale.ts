@@ -194,6 +194,17 @@ interface MatmulLine {
 }
 
 /** Matmul GFLOP/s (square 512 and 1024, float32) at 1 and at `threads` threads, with @rfai/core's benchmark. */
+/**
+ * Whether the benchmark samples over the update's processes when --parallel-generation is not given. Sampling over
+ * them pays for a large model where each process's share of the rows makes decoding compute-bound (more rows than
+ * one pass of the few-rows kernel takes). With fewer rows a decoding step streams every weight from memory, and a
+ * second process shares the same memory bus: Qwen2.5-0.5B at 1 x 2 x 32 generated in 8.2-8.7 s over both processes
+ * (one row each) against 5.3-6.8 s in one. Otherwise the config's `rfai.parallel_generation`.
+ */
+export function defaultParallelGeneration(large: boolean, rows: number, processes: number, configured: boolean): boolean {
+  return (large && rows / Math.max(1, processes) > core.FEW_ROWS_MAX) || configured;
+}
+
 async function matmulLines(backend: Options['backend'], threads: number): Promise<MatmulLine[] | null> {
   const bench = (core as unknown as Record<string, unknown>).benchmarkMatmul as
     | ((o: object) => Promise<{ threads: number; shape: string; gflops: number; gflops_best: number }[]>)
@@ -280,14 +291,9 @@ export async function runBenchScale(argv: string[]): Promise<number> {
     throw e;
   }
   const threads = o.threads ?? cfg.hardware.threads ?? 1;
-  // Sampling over the update's processes pays where each one's share of rows makes decoding compute-bound (more
-  // than one pass of the few-rows kernel takes). With fewer rows a decoding step streams every weight from memory, and a second
-  // process shares the same memory bus: Qwen2.5-0.5B at 1 x 2 x 32 generated in 8.2-8.7 s over both processes
-  // (one row each) against 5.3-6.8 s in one.
-  const rowsPerProcess = samples / Math.max(1, o.workers ?? cfg.rfai.workers);
   const parallelGeneration = o.parallelGeneration
     ? o.parallelGeneration === 'on'
-    : (large && rowsPerProcess > core.FEW_ROWS_MAX) || cfg.rfai.parallel_generation;
+    : defaultParallelGeneration(large, samples, o.workers ?? cfg.rfai.workers, cfg.rfai.parallel_generation);
   const load0 = loadAvg();
 
   const matmul = o.matmul && o.backend !== 'cpu' ? await matmulLines(o.backend, threads) : null;
