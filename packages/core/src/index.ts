@@ -8,7 +8,7 @@ export { benchmarkMatmul, DEFAULT_MATMUL_SHAPES } from './matmul-bench';
 export type { MatmulBenchOptions, MatmulBenchRecord, MatmulShape } from './matmul-bench';
 export type { BackendInfo, BackendName, InitBackendOptions } from './backend';
 export { CPU_KERNEL_OVERRIDES, WASM_FALLBACK_KERNELS, WASM_KERNEL_OVERRIDES } from './wasm-fallbacks';
-export { FEW_ROWS_MAX, fewRowsLimit, fewRowsSupported, fewRowsXWt } from './wasm-gemv';
+export { FEW_ROWS_MAX, fewRowsSupported, fewRowsXWt } from './wasm-gemv';
 export { gemmAW, gemmAWSupported, gemmWeightSupported } from './wasm-gemm';
 export { heapRowOps } from './wasm-rows';
 export type { HeapRowOps } from './wasm-rows';

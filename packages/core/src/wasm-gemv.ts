@@ -1,7 +1,7 @@
 // A matrix product for few rows against a large weight, on the wasm backend's heap (issue 17: decoding).
 //
-// y = x W^T for x [M, K] (M <= fewRowsLimit(K): 4, or 8 in two passes) and W [N, K] (the checkpoint's layout),
-// y [M, N]. Decoding a large model multiplies two to eight rows by every weight: the work is reading the weights once. tfjs-backend-wasm runs
+// y = x W^T for x [M, K] (M <= FEW_ROWS_MAX) and W [N, K] (the checkpoint's layout), y [M, N]. Decoding a large
+// model multiplies two or four rows by every weight: the work is reading the weights once. tfjs-backend-wasm runs
 // such a product on XNNPACK as (W x^T)^T, whose kernels compute 8 columns at a time, so with M = 2 three quarters
 // of its arithmetic is padding, and it reaches about 4 GB/s of weights (Qwen2.5-0.5B: 0.4 s a decode step). This
 // kernel reads each weight row once and takes its dot product with every x row (wasm SIMD, 4 lanes, one, two or four
@@ -17,26 +17,15 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { functionBody, instantiateOnHeap, memoryOf, moduleBytes, op, type WasmBackendHeap } from './wasm-encoder';
 
 /**
- * Most x rows one pass over W takes. With 8 rows a pass its x loads (8 per weight chunk) made it slower than
- * XNNPACK (tools/bench/few-rows.ts: [151936, 896] 308 against 171 ms); 4 rows stream 12-17 GB/s.
+ * Largest number of x rows the kernel takes. At 8 rows its x loads (8 per weight chunk) make it slower than
+ * XNNPACK (tools/bench/few-rows.ts: [151936, 896] 308 against 171 ms), at 4 it streams 7 GB/s against 5.
  */
 export const FEW_ROWS_MAX = 4;
-
 /** The kernel's name in tfjs' registry (wasm only); inputs x [M, K], w [N, K]; output [M, N]. */
 export const FEW_ROWS_KERNEL = 'RfaiFewRowsXWt';
 
 /** Bytes of x up to which one weight row a turn is fastest: x stays in the 32 KB L1 data cache beside the stream. */
 const X_IN_L1_BYTES = 16 * 1024;
-
-/**
- * Most x rows the kernel takes for rows of K floats: {@link FEW_ROWS_MAX}, or twice that (two passes over W) where a
- * pass's 4 rows fit in L1 beside the weight stream. Measured against XNNPACK's product of 8 rows (weights streamed
- * from memory, ms): [4864, 896] 2.24 against 2.95, [896, 896] 0.42 against 0.60, [151936, 896] 67 against 83; with
- * longer rows two passes lose ([896, 4864] 3.47 against 2.48).
- */
-export function fewRowsLimit(K: number): number {
-  return 4 * FEW_ROWS_MAX * K <= X_IN_L1_BYTES ? 2 * FEW_ROWS_MAX : FEW_ROWS_MAX;
-}
 
 /**
  * Weight rows per turn (R) and partial sums per dot product (P) for M x rows of K floats: at most 8 accumulators.
@@ -151,7 +140,7 @@ export function fewRowsSupported(x: tf.Tensor, w: tf.Tensor): boolean {
   if (tf.getBackend() !== 'wasm' || x.rank !== 2 || w.rank !== 2) return false;
   if (x.dtype !== 'float32' || w.dtype !== 'float32') return false;
   const [M, K] = x.shape;
-  if (M < 1 || M > fewRowsLimit(K) || K % 8 !== 0 || w.shape[1] !== K) return false;
+  if (M < 1 || M > FEW_ROWS_MAX || K % 8 !== 0 || w.shape[1] !== K) return false;
   return memoryOf(tf.backend() as unknown as WasmBackendHeap) !== null;
 }
 
@@ -161,7 +150,7 @@ function fewRowsKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }
   const w = args.inputs.w as TensorInfo;
   const [M, K] = x.shape;
   const N = w.shape[0];
-  if (M < 1 || M > fewRowsLimit(K) || K % 8 !== 0 || w.shape[1] !== K) {
+  if (M < 1 || M > FEW_ROWS_MAX || K % 8 !== 0 || w.shape[1] !== K) {
     throw new Error(`${FEW_ROWS_KERNEL}: unsupported shapes x [${x.shape}] w [${w.shape}]`);
   }
   const fns = functionsFor(backend, K);
@@ -170,11 +159,7 @@ function fewRowsKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }
   const px = backend.typedArrayFromHeap(x).byteOffset;
   const pw = backend.typedArrayFromHeap(w).byteOffset;
   const py = backend.typedArrayFromHeap(out).byteOffset;
-  // Passes of up to FEW_ROWS_MAX rows, each over all of W, into its rows of y.
-  for (let r0 = 0; r0 < M; r0 += FEW_ROWS_MAX) {
-    const m = Math.min(FEW_ROWS_MAX, M - r0);
-    fns[m - 1](px + 4 * r0 * K, pw, py + 4 * r0 * N, N);
-  }
+  fns[M - 1](px, pw, py, N);
   return out;
 }
 
@@ -188,7 +173,7 @@ export function registerFewRowsKernel(): void {
 }
 
 /**
- * x W^T for x [M, K] (M <= {@link fewRowsLimit}(K)) and a weight W [N, K], on the wasm backend with the few-rows
+ * x W^T for x [M, K] (M <= {@link FEW_ROWS_MAX}) and a weight W [N, K], on the wasm backend with the few-rows
  * kernel (check {@link fewRowsSupported} first). No gradient: for inference (decoding). The result is new.
  */
 export function fewRowsXWt(x: tf.Tensor2D, w: tf.Tensor): tf.Tensor2D {
