@@ -510,8 +510,8 @@ export const ROWS_PRODUCT_MAX_DEPTH = 256;
 /**
  * a b for untransposed float32 a [..., m, k] and b [..., k, n] with a batch (equal outer shapes, or one side's batch
  * 1): each output row is the weighted sum of b's rows by a's row (heapRowOps), read and written where the tensors
- * are (any n: attention's key counts are whatever the sequences make them, e.g. 163). XNNPACK (no FMA) sums each output in the same order, so the values are the same. null where
- * it does not apply.
+ * are (any n: attention's key counts are whatever the sequences make them, e.g. 163). XNNPACK (no FMA) sums each
+ * output in the same order, so the values are the same. null where it does not apply.
  */
 function rowsProduct(backend: WasmBackendLike, a: TensorInfo, b: TensorInfo, outOuter: number[], batchA: number, batchB: number): TensorInfo | null {
   const [m, k] = a.shape.slice(-2);

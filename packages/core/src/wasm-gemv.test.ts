@@ -1,6 +1,6 @@
 // The few-rows kernel (wasm-gemv.ts) against a float64 product computed here and against tfjs' matMul (XNNPACK):
-// every row count it takes, row lengths that are and are not its tiling's multiples, both tilings (x in L1 or not), weight row counts that leave
-// every tail, inputs that are views into larger tensors' neighbours on the heap, and a heap that grows between
+// every row count it takes, row lengths that are and are not its tiling's multiples, both tilings (x in L1 or not),
+// weight row counts that leave every tail, inputs that are views into larger tensors' neighbours on the heap, and a heap that grows between
 // calls. It has no gradient (inference only), and it leaks nothing.
 import { lcgValues, maxRel } from './__fixtures__/values';
 import { FEW_ROWS_MAX, fewRowsSupported, fewRowsXWt, initBackend, tf } from './index';

@@ -4,11 +4,12 @@
 // JavaScript these run at ~1 ns a multiply-add (0.3 ms of a 1.2 ms decoding step of the tiny preset, 4 layers); here
 // 4 lanes at a time. A small WebAssembly module written out byte by byte (wasm-encoder.ts), instantiated on the
 // backend's own memory, so it reads the tensors where they are: arguments are byte addresses on the heap
-// (`typedArrayFromHeap(t).byteOffset`). dots needs rows a multiple of 4 floats long; weightedSum takes any width. Sums run in 4 partial sums per dot
-// product (then added), so results differ from a sequential sum by float rounding.
+// (`typedArrayFromHeap(t).byteOffset`). dots needs rows a multiple of 4 floats long; weightedSum takes any width.
+// dots sums in 4 partial sums per dot product (then added), so its results differ from a sequential sum by float
+// rounding; weightedSum sums each output in row order.
 import { functionBody, instantiateOnHeap, moduleBytes, op, type WasmBackendHeap } from './wasm-encoder';
 
-/** SIMD row operations on the heap (byte addresses; rows of `rowBytes`: for dots a multiple of 16, for weightedSum of 4). */
+/** SIMD row operations on the heap (byte addresses; `rowBytes` a multiple of 16 for dots, of 4 for weightedSum). */
 export interface HeapRowOps {
   /** out[s] = sum_d q[d] k[s, d] for s < S: the dot products of one row q with S consecutive rows k. */
   dots(q: number, k: number, out: number, S: number, rowBytes: number): void;

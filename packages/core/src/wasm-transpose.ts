@@ -67,7 +67,7 @@ function transposeBody(): number[] {
   return functionBody(10, 8, code);
 }
 
-/** The module: imports env.memory, exports t4. */
+/** The module: imports env.memory (`shared`: the threaded build's), exports t4. */
 export function transposeModuleBytes(shared = false): Uint8Array {
   return moduleBytes(6, [['t4', transposeBody()]], shared);
 }

@@ -193,7 +193,6 @@ interface MatmulLine {
   gflops_best: number;
 }
 
-/** Matmul GFLOP/s (square 512 and 1024, float32) at 1 and at `threads` threads, with @rfai/core's benchmark. */
 /**
  * Whether the benchmark samples over the update's processes when --parallel-generation is not given. Sampling over
  * them pays for a large model where each process's share of the rows makes decoding compute-bound (more rows than
@@ -205,6 +204,7 @@ export function defaultParallelGeneration(large: boolean, rows: number, processe
   return (large && rows / Math.max(1, processes) > core.FEW_ROWS_MAX) || configured;
 }
 
+/** Matmul GFLOP/s (square 512 and 1024, float32) at 1 and at `threads` threads, with @rfai/core's benchmark. */
 async function matmulLines(backend: Options['backend'], threads: number): Promise<MatmulLine[] | null> {
   const bench = (core as unknown as Record<string, unknown>).benchmarkMatmul as
     | ((o: object) => Promise<{ threads: number; shape: string; gflops: number; gflops_best: number }[]>)
